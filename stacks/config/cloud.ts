@@ -1,0 +1,258 @@
+/**
+ * Config sections of the cloud layer: network, cluster and node pools, registry.
+ */
+import { z } from "zod";
+import {
+  bool,
+  cidr,
+  dnsLabel,
+  type EnvironmentKind,
+  intBetween,
+  listOf,
+  matching,
+  oneOf,
+  rule,
+  secretKeyName,
+  section,
+  show,
+  stringMap,
+  text,
+} from "./common";
+import { formatCidr, mustParseCidr, overlaps } from "../../components/cloud/cidr";
+import { type Check, type CheckContext, checkSecretRef } from "./checks";
+import { DEFAULT_KUBERNETES_VERSION, KIND_DEFAULTS } from "./defaults";
+import type { PartialEnvironment } from "./schema";
+
+/** `network`: the VPC and how its address space is cut into vSwitches. */
+export function networkSchema(kind: EnvironmentKind) {
+  return section({
+    /** The VPC's block; every vSwitch is allocated inside it. */
+    vpcCidr: cidr().default("10.0.0.0/16"),
+    /** Size of each zone's node vSwitch (/22 = 1,024 addresses). */
+    nodeVswitchPrefix: intBetween(16, 28).default(22),
+    /** Size of each zone's pod vSwitch for Terway (/19 = 8,192 pod addresses). */
+    podVswitchPrefix: intBetween(16, 28).default(19),
+    /** One NAT gateway for the environment, or one per zone so a zone's outage keeps the others online. */
+    natGateway: oneOf(["per-environment", "per-zone"]).default("per-environment"),
+    /** Bandwidth of each NAT gateway's EIP, in Mbit/s. */
+    natBandwidthMbps: intBetween(1, 5000).default(Math.max(1, KIND_DEFAULTS[kind].natBandwidthMbps)),
+  }).prefault({});
+}
+
+const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+const instanceType = () =>
+  matching(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type such as 'ecs.g7.xlarge'");
+
+/** One ACK node pool. */
+export function nodePoolSchema() {
+  return section({
+    name: dnsLabel(30),
+    /** Instance types in order of preference; more than one lets the autoscaler find stock. */
+    instanceTypes: listOf(instanceType(), 1, "instance type"),
+    systemDiskCategory: oneOf(["cloud_essd", "cloud_auto", "cloud_efficiency"]).default("cloud_essd"),
+    systemDiskGb: intBetween(40, 2048).default(120),
+    min: intBetween(0, 1000),
+    max: intBetween(1, 1000),
+    labels: stringMap().default({}),
+    taints: listOf(
+      section({
+        key: text(),
+        value: z.string().optional(),
+        effect: oneOf(TAINT_EFFECTS).default("NoSchedule"),
+      }),
+    ).default([]),
+    /** Preemptible (spot) instances: the cheap burst capacity for promotions. */
+    spot: bool().default(false),
+  });
+}
+
+/** The node pool an environment gets when its config names none. */
+export function defaultNodePools(kind: EnvironmentKind) {
+  const big = kind === "prod" || kind === "staging";
+  return [
+    {
+      name: "general",
+      instanceTypes: big ? ["ecs.g7.2xlarge", "ecs.g6.2xlarge"] : ["ecs.g7.xlarge", "ecs.g6.xlarge"],
+      systemDiskCategory: "cloud_essd" as const,
+      systemDiskGb: 120,
+      min: big ? 3 : 2,
+      max: big ? 10 : 4,
+      labels: {},
+      taints: [],
+      spot: false,
+    },
+  ];
+}
+
+const ACK_VERSION = /^1\.(\d{2})\.\d+-aliyun\.\d+$/;
+
+/** `cluster` on Alibaba Cloud: ACK managed Kubernetes and its node pools. */
+export function ackClusterSchema(kind: EnvironmentKind) {
+  return section({
+    /** Kubernetes version, pinned: an upgrade is a deliberate change. */
+    version: rule("an ACK version such as '1.35.2-aliyun.1' (Kubernetes 1.33 or later)", (v) => {
+      if (typeof v !== "string") return undefined;
+      const m = ACK_VERSION.exec(v);
+      return m && Number(m[1]) >= 33 ? v : undefined;
+    }).default(DEFAULT_KUBERNETES_VERSION),
+    edition: oneOf(["standard", "pro"]).default(KIND_DEFAULTS[kind].clusterEdition),
+    cni: oneOf(["terway", "flannel"]).default("terway"),
+    /** Pod network for Flannel only; Terway gives pods addresses from the pod vSwitches. */
+    podCidr: cidr().optional(),
+    serviceCidr: cidr().default("172.21.0.0/20"),
+    /** Expose the API server on the internet. Upstream defaults to true; this library does not. */
+    publicApiServer: bool().default(false),
+    deletionProtection: bool().default(KIND_DEFAULTS[kind].deletionProtection),
+    nodePools: listOf(nodePoolSchema(), 1, "node pool").default(defaultNodePools(kind)),
+  }).prefault({});
+}
+
+/** `cluster` on a local machine: an existing kubeconfig context (kind, minikube, Docker Desktop). */
+export function localClusterSchema() {
+  return section({
+    /** kubeconfig context; the current context when unset. */
+    context: text().optional(),
+    /** Path to the kubeconfig file; $KUBECONFIG or ~/.kube/config when unset. */
+    kubeconfig: text().optional(),
+  }).prefault({});
+}
+
+const registryHost = () =>
+  matching(
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/,
+    "a registry host such as 'registry.cn-hangzhou.aliyuncs.com' or 'localhost:5001'",
+  );
+
+const repositoryNamespace = () =>
+  matching(/^[a-z0-9]([-_a-z0-9]{0,28}[a-z0-9])?$/, "a registry namespace of 2-30 characters of a-z, 0-9, '-' and '_'");
+
+const existingRegistry = section({
+  mode: z.literal("existing"),
+  /** Registry host, e.g. the VPC endpoint of an existing ACR instance. */
+  endpoint: registryHost(),
+  namespace: repositoryNamespace(),
+  /** Username for pushing and pulling; nodes that pull through the ACR credential helper need none. */
+  username: text().optional(),
+  /** Name of the secret config key that holds the password. */
+  passwordSecret: secretKeyName().optional(),
+});
+
+const managedRegistry = section({
+  mode: z.literal("managed"),
+  /** ACR Enterprise Edition instance name (3-30 characters). */
+  instanceName: matching(/^[a-z0-9][-a-z0-9]{1,28}[a-z0-9]$/, "an instance name of 3-30 characters of a-z, 0-9 and '-'"),
+  /** Basic or Advanced (Standard exists only on the China site); replication needs Advanced. */
+  edition: oneOf(["Basic", "Standard", "Advanced"]).default("Advanced"),
+  namespace: repositoryNamespace(),
+  /** Extra CIDR blocks (offices, CI runners) allowed to reach the registry over the internet. */
+  allowedCidrs: listOf(cidr()).default([]),
+  /** Replicate every repository to an instance in another region. */
+  replication: section({
+    region: matching(/^[a-z]{2}-[a-z0-9-]+$/, "a region id such as 'cn-shanghai'"),
+    /** Id of the instance that receives the copies (cri-...). */
+    instanceId: matching(/^cri-[a-z0-9]+$/, "an ACR instance id such as 'cri-abc123'"),
+    namespace: repositoryNamespace().optional(),
+  }).optional(),
+});
+
+const localRegistry = section({
+  mode: z.literal("local"),
+  /** Images are tagged <namespace>/<service>:<version> in the local Docker daemon and never pushed. */
+  namespace: repositoryNamespace().default("local"),
+});
+
+export type RegistryConfig =
+  | z.output<typeof existingRegistry>
+  | z.output<typeof managedRegistry>
+  | z.output<typeof localRegistry>;
+
+/** `registry`: where service images live. The accepted modes depend on the kind of environment. */
+export function registrySchema(kind: EnvironmentKind) {
+  const modes: Record<string, z.ZodType<RegistryConfig>> =
+    kind === "local" ? { local: localRegistry, existing: existingRegistry } : { existing: existingRegistry, managed: managedRegistry };
+  const defaultMode = KIND_DEFAULTS[kind].registryMode;
+  return z.unknown().transform((value, ctx): RegistryConfig => {
+    const input = value ?? {};
+    if (typeof input !== "object" || Array.isArray(input)) {
+      ctx.addIssue({ code: "custom", message: `${show(value)} is not a mapping with a 'mode' key`, input: value });
+      return z.NEVER;
+    }
+    const mode = (input as { mode?: unknown }).mode ?? defaultMode;
+    const schema = typeof mode === "string" ? modes[mode] : undefined;
+    if (!schema) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mode"],
+        message: `${show(mode)} is not one of: ${Object.keys(modes).join(", ")} (in a ${kind} environment)`,
+        input: mode,
+      });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse({ ...input, mode }, { reportInput: true });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...(issue as z.core.$ZodIssueCustom), path: issue.path });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+}
+
+/** Cross-key rules of the cloud sections: address plan, node pools, API server exposure. */
+export const checkCloudConfig: Check = (env, ctx) => {
+  checkNetwork(env, ctx);
+  checkRegistry(env, ctx);
+};
+
+function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
+  const network = env.network;
+  const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
+  if (!cluster) return;
+  const service = mustParseCidr(cluster.serviceCidr);
+  const vpc = network ? mustParseCidr(network.vpcCidr) : undefined;
+  if (vpc && overlaps(vpc, service)) {
+    report(["cluster", "serviceCidr"], `${show(cluster.serviceCidr)} overlaps the VPC ${show(network!.vpcCidr)}; use a block outside it such as '172.21.0.0/20'`);
+  }
+  if (cluster.cni === "flannel") {
+    if (!cluster.podCidr) {
+      report(["cluster", "podCidr"], "is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'");
+    } else {
+      const pod = mustParseCidr(cluster.podCidr);
+      if (vpc && overlaps(pod, vpc)) report(["cluster", "podCidr"], `${show(cluster.podCidr)} overlaps the VPC ${show(network!.vpcCidr)}`);
+      if (overlaps(pod, service)) report(["cluster", "podCidr"], `${show(cluster.podCidr)} overlaps the service CIDR ${show(cluster.serviceCidr)}`);
+    }
+  } else if (cluster.podCidr) {
+    report(["cluster", "podCidr"], "is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches");
+  }
+  if (network && vpc) {
+    for (const key of ["nodeVswitchPrefix", "podVswitchPrefix"] as const) {
+      if (network[key] <= vpc.prefix) {
+        report(["network", key], `/${network[key]} is not smaller than the VPC ${formatCidr(vpc)}; use a prefix longer than /${vpc.prefix}`);
+      }
+    }
+  }
+  const pools = new Map<string, number>();
+  cluster.nodePools.forEach((pool, i) => {
+    if (pools.has(pool.name)) report(["cluster", "nodePools", i, "name"], `${show(pool.name)} is already used by cluster.nodePools[${pools.get(pool.name)}]`);
+    pools.set(pool.name, i);
+    if (pool.min > pool.max) report(["cluster", "nodePools", i, "min"], `${pool.min} is greater than max ${pool.max}`);
+  });
+  if (!cluster.nodePools.some((p) => !p.spot && p.max > 0)) {
+    report(["cluster", "nodePools"], "needs at least one pool that is not spot: spot instances can all be reclaimed at once");
+  }
+  if (env.kind === "prod" && cluster.publicApiServer) {
+    report(["cluster", "publicApiServer"], "true is not accepted in prod: reach the API server through the VPC (VPN, bastion or ACK's intranet endpoint)");
+  }
+}
+
+function checkRegistry(env: PartialEnvironment, ctx: CheckContext) {
+  const { report } = ctx;
+  const registry = env.registry;
+  if (registry?.mode === "managed" && registry.replication && registry.edition !== "Advanced") {
+    report(["registry", "replication"], `needs edition 'Advanced'; ${show(registry.edition)} cannot sync to another region`);
+  }
+  if (registry?.mode === "existing" && registry.passwordSecret && !registry.username) {
+    report(["registry", "username"], "is required when registry.passwordSecret is set");
+  }
+  if (registry?.mode === "existing") checkSecretRef(ctx, ["registry", "passwordSecret"], registry.passwordSecret);
+}

@@ -1,0 +1,104 @@
+/**
+ * Defaults per kind of environment, in one table so the README's config reference and the schema
+ * cannot disagree: local and dev are light (one replica, small disks), prod is strict (HA, protected).
+ */
+import type { EnvironmentKind } from "./common";
+
+export interface KindDefaults {
+  /** ACK edition: Pro adds an SLA-backed control plane. */
+  readonly clusterEdition: "standard" | "pro";
+  readonly deletionProtection: boolean;
+  readonly natBandwidthMbps: number;
+  readonly registryMode: "local" | "existing" | "managed";
+  readonly gatewayReplicas: number;
+  readonly logRetentionDays: number;
+  readonly elasticsearchNodes: number;
+  readonly elasticsearchStorage: string;
+  readonly elasticsearchMemory: string;
+  readonly prometheusReplicas: number;
+  readonly prometheusRetentionDays: number;
+  readonly prometheusStorage: string;
+  readonly alertmanagerReplicas: number;
+  readonly storageClass: string;
+  readonly serviceMinReplicas: number;
+  readonly policyEnforcement: "advisory" | "mandatory";
+}
+
+export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
+  local: {
+    clusterEdition: "standard",
+    deletionProtection: false,
+    natBandwidthMbps: 0,
+    registryMode: "local",
+    gatewayReplicas: 1,
+    logRetentionDays: 1,
+    elasticsearchNodes: 1,
+    elasticsearchStorage: "5Gi",
+    elasticsearchMemory: "1Gi",
+    prometheusReplicas: 1,
+    prometheusRetentionDays: 1,
+    prometheusStorage: "5Gi",
+    alertmanagerReplicas: 1,
+    // kind and minikube both ship a "standard" hostPath provisioner.
+    storageClass: "standard",
+    serviceMinReplicas: 1,
+    policyEnforcement: "advisory",
+  },
+  dev: {
+    clusterEdition: "standard",
+    deletionProtection: false,
+    natBandwidthMbps: 50,
+    registryMode: "existing",
+    gatewayReplicas: 1,
+    logRetentionDays: 3,
+    elasticsearchNodes: 1,
+    elasticsearchStorage: "20Gi",
+    elasticsearchMemory: "2Gi",
+    prometheusReplicas: 1,
+    prometheusRetentionDays: 3,
+    prometheusStorage: "20Gi",
+    alertmanagerReplicas: 1,
+    storageClass: "alicloud-disk-essd",
+    serviceMinReplicas: 1,
+    policyEnforcement: "advisory",
+  },
+  staging: {
+    clusterEdition: "pro",
+    deletionProtection: false,
+    natBandwidthMbps: 100,
+    registryMode: "managed",
+    gatewayReplicas: 2,
+    logRetentionDays: 7,
+    elasticsearchNodes: 3,
+    elasticsearchStorage: "50Gi",
+    elasticsearchMemory: "4Gi",
+    prometheusReplicas: 1,
+    prometheusRetentionDays: 7,
+    prometheusStorage: "50Gi",
+    alertmanagerReplicas: 1,
+    storageClass: "alicloud-disk-essd",
+    serviceMinReplicas: 2,
+    policyEnforcement: "advisory",
+  },
+  prod: {
+    clusterEdition: "pro",
+    deletionProtection: true,
+    natBandwidthMbps: 200,
+    registryMode: "managed",
+    gatewayReplicas: 3,
+    logRetentionDays: 30,
+    elasticsearchNodes: 3,
+    elasticsearchStorage: "200Gi",
+    elasticsearchMemory: "8Gi",
+    prometheusReplicas: 2,
+    prometheusRetentionDays: 15,
+    prometheusStorage: "100Gi",
+    alertmanagerReplicas: 3,
+    storageClass: "alicloud-disk-essd",
+    serviceMinReplicas: 2,
+    policyEnforcement: "mandatory",
+  },
+};
+
+/** The ACK Kubernetes version new clusters get unless the stack pins another. */
+export const DEFAULT_KUBERNETES_VERSION = "1.35.2-aliyun.1";

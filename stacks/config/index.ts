@@ -1,0 +1,8 @@
+export { ConfigError, type ConfigProblem, formatPath } from "./errors";
+export { CONFIG_KEYS, loadEnvironmentConfig, parseEnvironmentConfig, readStackConfig, type RawStackConfig } from "./load";
+export { type EnvironmentConfig, environmentShape, parseEnvironment } from "./schema";
+export { ENVIRONMENT_KINDS, type EnvironmentKind } from "./common";
+export { KIND_DEFAULTS, DEFAULT_KUBERNETES_VERSION } from "./defaults";
+export type { ServiceConfig } from "./workloads";
+export type { RegistryConfig } from "./cloud";
+export type { ReceiverConfig } from "./platform";

@@ -1,0 +1,176 @@
+/**
+ * The one schema of an environment's config (`Pulumi.<stack>.yaml`), built per kind of environment
+ * so that each kind gets its own defaults, plus the rules that span several keys.
+ */
+import { z } from "zod";
+import { type CheckContext } from "./checks";
+import { ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
+import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text } from "./common";
+import { KIND_DEFAULTS } from "./defaults";
+import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
+import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
+import { checkServices, type ServiceConfig, serviceSchema, servicesSchema, workloadsSchema } from "./workloads";
+
+const REGION = /^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** `policy`: how the policy pack's verdicts are enforced in this environment. */
+export function policySchema(kind: EnvironmentKind) {
+  return section({
+    /** advisory: violations are reported; mandatory: a violation stops the plan and `pulumi up`. */
+    enforcement: oneOf(["advisory", "mandatory"]).default(KIND_DEFAULTS[kind].policyEnforcement),
+    /** Rules turned off for this stack, each with the reason a reviewer will read in the report. */
+    disabled: listOf(
+      section({
+        rule: text("the name of a policy rule"),
+        reason: text("a sentence saying why the rule does not apply here"),
+      }),
+    ).default([]),
+    /** Share of node capacity kept free when checking that services fit the node pools. */
+    capacityHeadroomPercent: intBetween(0, 90).default(20),
+  }).prefault({});
+}
+
+/** A key that a kind of environment does not use; its presence is an error, not silently ignored. */
+function absent(why: string) {
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      if (value !== undefined) ctx.addIssue({ code: "custom", message: `is not used ${why}`, input: value });
+      return undefined;
+    })
+    .optional();
+}
+
+/** The schema of each top-level key of one kind of environment. */
+export function environmentShape(kind: EnvironmentKind) {
+  const local = kind === "local";
+  const zone = matching(/^[a-z]{2}-[a-z0-9-]+-[a-z0-9]$/, "a zone id such as 'cn-hangzhou-h'");
+  return {
+    kind: oneOf([kind]),
+    region: local
+      ? absent("by a local environment (it has no cloud layer)")
+      : matching(REGION, "a region id such as 'cn-hangzhou'"),
+    zones: local ? listOf(zone).default([]) : listOf(zone, 1, "zone"),
+    network: local ? absent("by a local environment (it has no cloud layer)") : networkSchema(kind),
+    cluster: local ? localClusterSchema() : ackClusterSchema(kind),
+    registry: registrySchema(kind).prefault({}),
+    /**
+     * Registry that mirrors the add-ons' public images (docker.io, quay.io, registry.k8s.io), for
+     * regions where those do not pull reliably.
+     */
+    imageMirror: matching(
+      /^[a-z0-9][-a-z0-9.]*(:\d+)?(\/[-a-z0-9._]+)*$/,
+      "a registry path such as 'registry.cn-hangzhou.aliyuncs.com/mirror'",
+    ).optional(),
+    gateway: gatewaySchema(kind),
+    logging: loggingSchema(kind),
+    monitoring: monitoringSchema(kind),
+    workloads: workloadsSchema(),
+    services: servicesSchema(kind),
+    policy: policySchema(kind),
+  };
+}
+
+type ShapeOf<T> = { [K in keyof T]: T[K] extends z.ZodType ? z.output<T[K]> : never };
+type Shape = ShapeOf<ReturnType<typeof environmentShape>>;
+
+/** A validated environment: every key of `Pulumi.<stack>.yaml` with the defaults of its kind applied. */
+export type EnvironmentConfig = Shape;
+
+/** A validated environment: every key of `Pulumi.<stack>.yaml` with the defaults of its kind applied. */
+
+/** What the rules spanning several keys need besides the config itself. */
+export interface SchemaContext {
+  /** Names of this stack's secret config keys (values given with `pulumi config set --secret`). */
+  readonly secretKeys: ReadonlySet<string>;
+  /** Whether a path (relative to the project directory) exists; used for `build.context`. */
+  readonly fileExists: (relativePath: string) => boolean;
+}
+
+/** The environment as far as it parsed: a key is missing where its own value was invalid. */
+export type PartialEnvironment = {
+  -readonly [K in keyof Shape]?: K extends "services" ? Array<ServiceConfig | undefined> : Shape[K];
+};
+
+/**
+ * Validates an environment's config and applies the defaults of its kind. Each key, and each
+ * service, is parsed on its own so that one mistake does not hide the others: the rules that span
+ * several keys still run on every part that parsed. Problems come out in the order of the keys.
+ */
+export function parseEnvironment(
+  kind: EnvironmentKind,
+  values: Readonly<Record<string, unknown>>,
+  context: SchemaContext,
+): { config?: EnvironmentConfig; problems: ConfigProblem[] } {
+  const shape = environmentShape(kind);
+  const keys = Object.keys(shape) as Array<keyof Shape>;
+  // Each problem remembers its top-level key and list index, to be reported in the order of the file.
+  const problems: Array<ConfigProblem & { key: string; index: number }> = [];
+  const indexOf = (path: readonly PropertyKey[]) => (typeof path[1] === "number" ? path[1] : -1);
+  const report = (path: PropertyKey[], message: string) =>
+    problems.push({ key: String(path[0]), index: indexOf(path), path: formatPath(path), message });
+  const addIssues = (issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]) => {
+    for (const issue of issues) {
+      const index = indexOf([...prefix, ...issue.path]);
+      for (const p of problemsFromIssues([issue], prefix)) problems.push({ key: String(prefix[0]), index, ...p });
+    }
+  };
+
+  for (const key of Object.keys(values)) {
+    if (!(key in shape)) report([key], `is not a known key; accepted keys: ${keys.join(", ")}`);
+  }
+  const env: PartialEnvironment = {};
+  for (const key of keys) {
+    if (key === "services") continue;
+    const result = (shape[key] as z.ZodType).safeParse(values[key], { reportInput: true });
+    if (result.success) (env as Record<string, unknown>)[key] = result.data;
+    else addIssues(result.error.issues, [key]);
+  }
+  const services = values["services"] ?? [];
+  if (!Array.isArray(services)) {
+    report(["services"], `${show(services)} is not a list of services`);
+  } else {
+    const service = serviceSchema(kind);
+    env.services = services.map((raw, i) => {
+      const result = service.safeParse(raw, { reportInput: true });
+      if (result.success) return result.data;
+      addIssues(result.error.issues, ["services", i]);
+      return undefined;
+    });
+  }
+
+  const ctx: CheckContext = { report, secretKeys: context.secretKeys, fileExists: context.fileExists };
+  checkZones(env, ctx);
+  checkCloudConfig(env, ctx);
+  checkPlatformConfig(env, ctx);
+  // Names as written, so a duplicate is found even when one of the two services has other mistakes.
+  const names = Array.isArray(services) ? services.map((raw) => (raw as { name?: unknown } | null)?.name) : [];
+  checkServices(env, names, ctx);
+
+  const order = (key: string) => {
+    const i = keys.indexOf(key as keyof Shape);
+    return i < 0 ? -1 : i;
+  };
+  const sorted = problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => order(a.p.key) - order(b.p.key) || a.p.index - b.p.index || a.i - b.i)
+    .map(({ p }) => ({ path: p.path, message: p.message }));
+  return sorted.length === 0 ? { config: env as EnvironmentConfig, problems: [] } : { problems: sorted };
+}
+
+function checkZones(env: PartialEnvironment, { report }: CheckContext) {
+  const zones = env.zones;
+  if (!zones) return;
+  if (env.kind === "prod" && zones.length < 2) {
+    report(["zones"], `prod needs at least 2 zones so a zone outage leaves capacity; got ${zones.length} (${zones.map(show).join(", ")})`);
+  }
+  const seen = new Map<string, number>();
+  zones.forEach((zone, i) => {
+    if (seen.has(zone)) report(["zones", i], `${show(zone)} is listed twice (also zones[${seen.get(zone)}])`);
+    seen.set(zone, i);
+    if (env.region && !zone.startsWith(`${env.region}-`)) {
+      report(["zones", i], `${show(zone)} is not a zone of region ${show(env.region)} (its zones start with '${env.region}-')`);
+    }
+  });
+}
+

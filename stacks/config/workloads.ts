@@ -1,0 +1,290 @@
+/**
+ * Config sections of the workload layer: the services and their release settings.
+ */
+import { z } from "zod";
+import {
+  bool,
+  cpu,
+  dnsLabel,
+  type EnvironmentKind,
+  hostname,
+  intBetween,
+  listOf,
+  matching,
+  memory,
+  oneOf,
+  rule,
+  section,
+  show,
+  text,
+} from "./common";
+import {
+  MIN_CPU_MILLICORES,
+  MIN_JVM_MEMORY_BYTES,
+  MIN_MEMORY_BYTES,
+  formatMemory,
+  parseCpu,
+  parseMemory,
+} from "../../components/workload/quantities";
+import { type CheckContext, checkSecretRef } from "./checks";
+import { KIND_DEFAULTS } from "./defaults";
+import type { PartialEnvironment } from "./schema";
+
+/** Longest service name: room for the "-canary" and "-legacy" suffixes inside a 47-character label. */
+export const MAX_SERVICE_NAME = 40;
+
+/**
+ * An image version: a tag other than "latest", or a digest. Every release must be addressable in
+ * the registry, or a rollback has nothing to roll back to.
+ */
+export function imageVersion() {
+  return rule("a version tag such as '1.4.2' or a digest 'sha256:<64 hex digits>'", (v) => {
+    if (typeof v === "number") v = String(v);
+    if (typeof v !== "string") return undefined;
+    if (v === "latest") {
+      return {
+        error: "'latest' is not accepted: pin a version tag such as '1.4.2' or a digest, so every release can be rolled back to",
+      };
+    }
+    if (/^sha256:[a-f0-9]{64}$/.test(v) || /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v)) return v;
+    return undefined;
+  });
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Environment variables: names as the shell accepts them, scalar values (numbers become strings). */
+function envMap() {
+  return rule("a mapping of variable names (A-Z, 0-9, _) to values", (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(v)) {
+      if (!ENV_NAME.test(key)) return { error: `${show(key)} is not a variable name (letters, digits, '_')` };
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+        return { error: `the value of ${key} is ${show(value)}; use a string, number or boolean` };
+      }
+      out[key] = String(value);
+    }
+    return out;
+  });
+}
+
+/** Variables taken from secret config keys: { DB_PASSWORD: ordersDbPassword }. */
+function secretEnvMap() {
+  return rule("a mapping of variable names to secret config keys", (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(v)) {
+      if (!ENV_NAME.test(key)) return { error: `${show(key)} is not a variable name (letters, digits, '_')` };
+      if (typeof value !== "string" || !/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/.test(value)) {
+        return { error: `the value of ${key} is ${show(value)}; use the name of a secret config key` };
+      }
+      out[key] = value;
+    }
+    return out;
+  });
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const ENDPOINT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
+
+/** "10.0.1.15:8080": an IPv4 address and port of a backend outside the cluster. */
+function legacyEndpoint() {
+  return rule("an IPv4 address and port such as '10.0.1.15:8080'", (v) => {
+    if (typeof v !== "string") return undefined;
+    const m = ENDPOINT.exec(v);
+    if (!m) return undefined;
+    if (m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 1 || Number(m[5]) > 65535) return undefined;
+    return v;
+  });
+}
+
+const timeOfDay = () => matching(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day such as '23:00'");
+
+/** One service of `services`. */
+export function serviceSchema(kind: EnvironmentKind) {
+  const minReplicas = KIND_DEFAULTS[kind].serviceMinReplicas;
+  return section({
+    name: dnsLabel(MAX_SERVICE_NAME),
+    /** Namespace; the `workloads.namespace` when unset. */
+    namespace: dnsLabel().optional(),
+    /** Repository in the environment's registry (the service name when unset), or a full image reference. */
+    image: matching(/^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?$/, "a repository such as 'orders' or 'docker.io/library/nginx'").optional(),
+    /** Build the image from a Dockerfile in this repository and push it to the environment's registry. */
+    build: section({
+      context: text("a directory of this repository, such as 'services/hello'"),
+      dockerfile: text().default("Dockerfile"),
+    }).optional(),
+    /** The stable version: an image tag or digest. */
+    version: imageVersion(),
+    port: intBetween(1, 65535).default(8080),
+    /** jvm: the heap is sized from the memory limit. */
+    runtime: oneOf(["generic", "jvm"]).default("generic"),
+    resources: section({
+      /** CPU request; the limit is `cpuLimit` (no limit when unset: CPU is throttled, not killed). */
+      cpu: cpu(),
+      cpuLimit: cpu().optional(),
+      /** Memory request and limit: they are equal, so a pod is never killed for memory it was promised. */
+      memory: memory(),
+    }),
+    replicas: section({
+      min: intBetween(1, 1000).default(minReplicas),
+      max: intBetween(1, 1000).optional(),
+    }).prefault({}),
+    autoscaling: section({
+      cpuPercent: intBetween(1, 100).optional(),
+      memoryPercent: intBetween(1, 100).optional(),
+      /** A lower minimum at night (scale-in when traffic is low). */
+      night: section({
+        min: intBetween(1, 1000),
+        from: timeOfDay(),
+        to: timeOfDay(),
+        timezone: text().default("Asia/Shanghai"),
+      }).optional(),
+    }).prefault({}),
+    health: section({
+      readinessPath: matching(/^\/\S*$/, "a path such as '/ready'").default("/ready"),
+      livenessPath: matching(/^\/\S*$/, "a path such as '/healthz'").default("/healthz"),
+      /** Seconds a fresh pod needs to warm up (connection pools, JIT, config client) before traffic. */
+      warmupSeconds: intBetween(0, 600).default(0),
+    }).prefault({}),
+    shutdown: section({
+      /** Seconds the pod keeps serving after removal from endpoints, so in-flight requests finish. */
+      drainSeconds: intBetween(0, 120).default(5),
+      graceSeconds: intBetween(1, 600).default(30),
+    }).prefault({}),
+    route: section({
+      host: hostname(),
+      path: matching(/^\/\S*$/, "a path prefix such as '/orders'").default("/"),
+      /** Router for this service; the environment's gateway controller when unset. */
+      router: oneOf(["gateway-api", "alb"]).optional(),
+    }).optional(),
+    canary: section({
+      version: imageVersion(),
+      /** Percent of the route's traffic sent to the canary. */
+      weight: intBetween(0, 100).default(0),
+      /** Requests with this header go to the canary whatever the weight (the testers' pre-release route). */
+      header: section({
+        name: matching(HEADER_NAME, "an HTTP header name such as 'x-canary'"),
+        value: text(),
+      }).optional(),
+    }).optional(),
+    legacy: section({
+      /** Backends outside the cluster (the VMs behind the old load balancer). */
+      endpoints: listOf(legacyEndpoint(), 1, "endpoint"),
+      /** Percent of the route's traffic still sent to the legacy backends. */
+      weight: intBetween(0, 100),
+    }).optional(),
+    env: envMap().default({}),
+    secretEnv: secretEnvMap().default({}),
+    metrics: section({
+      enabled: bool().default(true),
+      path: matching(/^\/\S*$/, "a path such as '/metrics'").default("/metrics"),
+      /** Alert when more than this percent of requests fail for 5 minutes. */
+      errorRatePercent: intBetween(1, 100).default(5),
+    }).prefault({}),
+  });
+}
+
+export type ServiceConfig = z.output<ReturnType<typeof serviceSchema>>;
+
+/** `workloads`: where services run and how their traffic is routed by default. */
+export function workloadsSchema() {
+  return section({
+    namespace: dnsLabel().default("apps"),
+    /** Apply Pod Security "restricted" to the namespace (refuses privileged pods). */
+    podSecurity: oneOf(["restricted", "baseline"]).default("restricted"),
+  }).prefault({});
+}
+
+/** `services`: the list of services of this environment. */
+export function servicesSchema(kind: EnvironmentKind) {
+  return listOf(serviceSchema(kind)).default([]);
+}
+
+/**
+ * Cross-key rules of the services: names and routes unique, quantities above the minimums, probes,
+ * release settings that the router can apply, build contexts and secrets that exist.
+ */
+export function checkServices(env: PartialEnvironment, rawNames: readonly unknown[], ctx: CheckContext) {
+  const { report } = ctx;
+  const names = new Map<string, number>();
+  rawNames.forEach((name, i) => {
+    if (typeof name !== "string") return;
+    if (names.has(name)) report(["services", i, "name"], `${show(name)} is already used by services[${names.get(name)}]`);
+    else names.set(name, i);
+  });
+  const routes = new Map<string, number>();
+  env.services?.forEach((svc, i) => {
+    if (!svc) return;
+    const at = (...path: PropertyKey[]) => ["services", i, ...path];
+
+    const mem = parseMemory(svc.resources.memory);
+    if ("bytes" in mem) {
+      const jvm = svc.runtime === "jvm";
+      const min = jvm ? MIN_JVM_MEMORY_BYTES : MIN_MEMORY_BYTES;
+      if (mem.bytes < min) {
+        report(
+          at("resources", "memory"),
+          `${show(svc.resources.memory)} is below the ${formatMemory(min)} minimum${jvm ? " for a JVM (heap plus metaspace and threads)" : ""}; use at least '${formatMemory(min)}'`,
+        );
+      }
+    }
+    const request = parseCpu(svc.resources.cpu);
+    if ("millicores" in request) {
+      if (request.millicores < MIN_CPU_MILLICORES) {
+        report(at("resources", "cpu"), `${show(svc.resources.cpu)} is below the ${MIN_CPU_MILLICORES}m minimum`);
+      }
+      const limit = svc.resources.cpuLimit ? parseCpu(svc.resources.cpuLimit) : undefined;
+      if (limit && "millicores" in limit && limit.millicores < request.millicores) {
+        report(at("resources", "cpuLimit"), `${show(svc.resources.cpuLimit)} is below the request ${show(svc.resources.cpu)}`);
+      }
+    }
+
+    const max = svc.replicas.max ?? svc.replicas.min;
+    if (svc.replicas.min > max) report(at("replicas", "min"), `${svc.replicas.min} is greater than max ${max}`);
+    if (svc.autoscaling.night && svc.autoscaling.night.min > svc.replicas.min) {
+      report(at("autoscaling", "night", "min"), `${svc.autoscaling.night.min} is greater than the day minimum ${svc.replicas.min}`);
+    }
+    if (max > svc.replicas.min && !svc.autoscaling.cpuPercent && !svc.autoscaling.memoryPercent) {
+      report(at("autoscaling"), "needs cpuPercent or memoryPercent when replicas.max is above replicas.min");
+    }
+    if (svc.health.readinessPath === svc.health.livenessPath) {
+      report(
+        at("health", "livenessPath"),
+        `${show(svc.health.livenessPath)} is also the readiness path; a liveness probe that fails with readiness restarts pods that are only busy`,
+      );
+    }
+    if (svc.shutdown.drainSeconds >= svc.shutdown.graceSeconds) {
+      report(at("shutdown", "graceSeconds"), `${svc.shutdown.graceSeconds} leaves no time after the ${svc.shutdown.drainSeconds}s drain; make it larger than drainSeconds`);
+    }
+
+    if (svc.canary) {
+      if (svc.canary.version === svc.version) {
+        report(at("canary", "version"), `${show(svc.canary.version)} is the stable version too; give the new version, or remove the canary`);
+      }
+      if (svc.canary.header && !svc.route) report(at("canary", "header"), "needs services[].route: the header is matched at the gateway");
+      if (svc.canary.weight > 0 && !svc.route) report(at("canary", "weight"), "needs services[].route: weights are applied at the gateway");
+    }
+    if (svc.legacy && !svc.route) report(at("legacy"), "needs services[].route: the split between legacy and cluster happens at the gateway");
+    const canaryWeight = svc.canary?.weight ?? 0;
+    const legacyWeight = svc.legacy?.weight ?? 0;
+    if (canaryWeight + legacyWeight > 100) {
+      report(at("legacy", "weight"), `${legacyWeight} plus the canary weight ${canaryWeight} is more than 100`);
+    }
+    if (svc.route) {
+      const key = `${svc.route.host}${svc.route.path}`;
+      if (routes.has(key)) report(at("route"), `${show(key)} is already routed to services[${routes.get(key)}]`);
+      routes.set(key, i);
+      if (env.gateway && !env.gateway.enabled) report(at("route"), "needs the gateway, but gateway.enabled is false");
+    }
+    if (svc.build) {
+      if (svc.image?.includes("/")) report(at("image"), "cannot be a full image reference for a service built from source");
+      const dockerfile = `${svc.build.context}/${svc.build.dockerfile}`;
+      if (!ctx.fileExists(dockerfile)) report(at("build", "context"), `${show(dockerfile)} does not exist in this repository`);
+    }
+  });
+  env.services?.forEach((svc, i) => {
+    for (const [variable, key] of Object.entries(svc?.secretEnv ?? {})) checkSecretRef(ctx, ["services", i, "secretEnv", variable], key);
+  });
+}
