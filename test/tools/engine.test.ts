@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { engineUrn } from "../../tools/plan/engine";
+import { render, testProvider } from "../harness";
+
+class Box extends pulumi.ComponentResource {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super("ack-platform:test:Box", name, {}, opts);
+    new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name }, data: { a: "b" } }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+describe("offline engine", () => {
+  it("records what the engine would receive: URNs, parents, providers, dependencies and options", async () => {
+    const out = await render(() => {
+      const provider = testProvider();
+      const box = new Box("box", { provider });
+      const ns = new k8s.core.v1.Namespace("ns", { metadata: { name: "apps" } }, { provider, protect: true, dependsOn: [box] });
+      new k8s.core.v1.Secret(
+        "secret",
+        { metadata: { name: "s", namespace: ns.metadata.name }, stringData: { password: pulumi.secret("hunter2") } },
+        { provider, retainOnDelete: true },
+      );
+      return { namespace: ns.metadata.name, token: pulumi.secret("t0ken") };
+    });
+    const box = out.named("box");
+    assert.equal(box.urn, "urn:pulumi:test::ack-platform::ack-platform:test:Box::box");
+    assert.equal(box.custom, false);
+    const config = out.named("box-config");
+    assert.equal(config.urn, "urn:pulumi:test::ack-platform::ack-platform:test:Box$kubernetes:core/v1:ConfigMap::box-config");
+    assert.equal(config.parent, box.urn);
+    assert.equal(config.provider, "urn:pulumi:test::ack-platform::pulumi:providers:kubernetes::test");
+
+    const ns = out.named("ns");
+    assert.equal(ns.protect, true);
+    assert.equal(ns.retainOnDelete, false);
+    assert.deepEqual(ns.dependsOn, [config.urn], "depending on a component means depending on its children");
+
+    const secret = out.named("secret");
+    assert.equal(secret.retainOnDelete, true);
+    assert.deepEqual(secret.dependsOn, [ns.urn], "an Output input is an implicit dependency");
+    assert.equal(secret.inputs["stringData"], "[secret]");
+    assert.ok(!JSON.stringify(out.resources).includes("hunter2"), "a secret never appears in clear");
+    assert.deepEqual(out.outputs, { namespace: "apps", token: "[secret]" });
+  });
+
+  it("refuses two resources with the same URN, as pulumi up would", async () => {
+    await assert.rejects(
+      render(() => {
+        new Box("twin");
+        new Box("twin");
+      }),
+      /two resources have the URN urn:pulumi:test::ack-platform::ack-platform:test:Box::twin/,
+    );
+  });
+
+  it("fails on an invoke it does not emulate instead of inventing an answer", async () => {
+    await assert.rejects(
+      render(async () => {
+        await pulumi.runtime.invoke("example:index:getNothing", {});
+      }),
+      /does not emulate the invoke 'example:index:getNothing'/,
+    );
+  });
+
+  it("passes a program's own error through", async () => {
+    await assert.rejects(
+      render(() => {
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+  });
+
+  it("qualifies URNs by ancestor types but not by the root stack", () => {
+    const root = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
+    const parent = engineUrn("s", "p", root, "a:b:C", "c");
+    assert.equal(parent, "urn:pulumi:s::p::a:b:C::c");
+    assert.equal(engineUrn("s", "p", parent, "x:y:Z", "z"), "urn:pulumi:s::p::a:b:C$x:y:Z::z");
+  });
+});

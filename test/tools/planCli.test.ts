@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { runPlan } from "../planRunner";
+
+describe("npm run plan", () => {
+  it("plans the local stack: plan.json, manifests in apply order, graph, summary", () => {
+    const res = runPlan(["local"]);
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(res.stdout, /^Planned stack 'local' of ack-platform: \d+ resources in \d+ components/m);
+    assert.match(res.stdout, /by layer: /);
+    assert.match(res.stdout, /plan\.json/);
+
+    const plan = res.plan();
+    assert.equal(plan.project, "ack-platform");
+    assert.equal(plan.stack, "local");
+    assert.deepEqual(plan.policy, { violations: [] });
+    assert.ok(plan.resources.length > 0);
+    for (const r of plan.resources) {
+      assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "retainOnDelete", "inputs"]);
+      assert.match(r.urn, /^urn:pulumi:local::ack-platform::/);
+    }
+    const ns = plan.resources.find((r) => r.type === "kubernetes:core/v1:Namespace");
+    assert.ok(ns, "the workload namespace is planned");
+    assert.equal(ns.provider, "urn:pulumi:local::ack-platform::pulumi:providers:kubernetes::local");
+
+    const files = res.manifests().map((m) => m.file);
+    assert.equal(files[0], "00-namespace-apps.yaml", "namespaces are applied first");
+    const graph = fs.readFileSync(path.join(res.outDir, "graph.md"), "utf8");
+    assert.match(graph, /```mermaid\nflowchart LR\n/);
+  });
+
+  it("refuses an invalid stack with exit 2, every bad key named, no stack trace, nothing written", () => {
+    const res = runPlan(["--project", "test/fixtures/invalid", "mistakes"]);
+    assert.equal(res.status, 2, res.stdout + res.stderr);
+    assert.equal(
+      res.stderr.trim(),
+      [
+        "stack 'mistakes' has 4 config problems; nothing was declared:",
+        "  zones: needs at least 1 zone, got 0",
+        "  network.vpcCidr: '10.0.0.0/33' is not an IPv4 CIDR block such as '10.0.0.0/16': the prefix /33 is larger than /32",
+        "  services[1].resources.memory: '1GB' is not a Kubernetes quantity; use '1Gi' or '1024Mi'",
+        "  services[3].canary.weight: 150 is not between 0 and 100",
+      ].join("\n"),
+    );
+    assert.doesNotMatch(res.stderr, /\n\s+at /, "no stack trace");
+    assert.ok(!fs.existsSync(path.join(res.outDir, "plan.json")), "nothing is written");
+  });
+
+  it("names the stacks that exist when the stack is unknown", () => {
+    const res = runPlan(["nosuch"]);
+    assert.equal(res.status, 2);
+    assert.match(res.stderr, /there is no Pulumi\.nosuch\.yaml in .*; stacks here: dev, local, prod, staging/);
+  });
+
+  it("prints its usage without a stack", () => {
+    const res = runPlan([]);
+    assert.equal(res.status, 2);
+    assert.match(res.stderr, /usage: npm run plan -- <stack>/);
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * Runs a Pulumi program under the mock runtime and records what it declares, as the engine would
+ * receive it: each resource's type, name, parent, provider, dependencies, protect and retainOnDelete
+ * flags, and its inputs with secrets kept secret.
+ *
+ * The recording is taken at the resource monitor, the same boundary the real engine sits behind, so
+ * it sees implicit dependencies (from Outputs) as well as explicit `dependsOn`, and every option.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createMocks, EMULATORS, type EmulatorContext, type ProviderEmulator } from "./mocks";
+
+/** One declared resource, as the plan reports it. */
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent?: string;
+  readonly provider?: string;
+  readonly dependsOn: string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** False for component resources (they group others and have no cloud counterpart). */
+  readonly custom: boolean;
+  /** True for resources read rather than managed (StackReference, `.get`). */
+  readonly read: boolean;
+  /** Inputs as sent to the provider; secrets appear as "[secret]", unknowns as "[unknown]". */
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: PlannedResource[];
+  /** Stack outputs; secrets appear as "[secret]". */
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Config as the CLI passes it: "<namespace>:<key>" to a string (structured values as JSON). */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Full keys ("<namespace>:<key>") whose values are secrets. */
+  readonly secretKeys?: readonly string[];
+  /** Answers StackReferences. */
+  readonly stackOutputs?: EmulatorContext["stackOutputs"];
+  readonly emulators?: readonly ProviderEmulator[];
+}
+
+// Signatures of the wire format (see @pulumi/pulumi/runtime/rpc).
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Converts a serialized property value to plain JSON: secrets masked, resources as their URNs. */
+function plain(value: unknown, urnOf: (mockUrn: string) => string): unknown {
+  if (value === UNKNOWN) return "[unknown]";
+  if (Array.isArray(value)) return value.map((v) => plain(v, urnOf));
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  switch (obj[SIG]) {
+    case SECRET_SIG:
+      return "[secret]";
+    case RESOURCE_SIG:
+      return urnOf(String(obj["urn"]));
+    case OUTPUT_SIG:
+      if (obj["secret"]) return "[secret]";
+      return "value" in obj ? plain(obj["value"], urnOf) : "[unknown]";
+    case ASSET_SIG:
+    case ARCHIVE_SIG:
+      return { asset: obj["path"] ?? obj["uri"] ?? (obj["text"] !== undefined ? "[text]" : "[archive]") };
+    default: {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(obj)) out[k] = plain(v, urnOf);
+      return out;
+    }
+  }
+}
+
+interface RawRecord {
+  mockUrn: string;
+  type: string;
+  name: string;
+  mockParent: string;
+  providerRef: string;
+  deps: string[];
+  protect: boolean;
+  retainOnDelete: boolean;
+  custom: boolean;
+  read: boolean;
+  object: unknown;
+}
+
+/** The URN the Pulumi engine gives a resource: its type qualified by its ancestors' types, minus the root stack. */
+export function engineUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
+  let qualified = type;
+  if (parentUrn) {
+    const parentQualified = parentUrn.split("::")[2]!;
+    if (parentQualified !== "pulumi:pulumi:Stack") qualified = `${parentQualified}$${type}`;
+  }
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+type Callback = (err: Error | null, res?: unknown) => void;
+interface MonitorLike {
+  registerResource(req: any, cb: Callback): unknown;
+  readResource(req: any, cb: Callback): unknown;
+  registerResourceOutputs(req: any, cb: Callback): unknown;
+}
+
+// Drains the runtime's queue of pending registrations; internal to the SDK, stable for years.
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+// A failed invoke or registration also surfaces as a rejected promise inside the SDK that nobody
+// awaits. During a run it is a failure of that run; after it, one already reported is not news.
+let active: { failures: Error[] } | undefined;
+const reported = new Set<string>();
+process.on("unhandledRejection", (reason) => {
+  const err = reason instanceof Error ? reason : new Error(String(reason));
+  if (active) active.failures.push(err);
+  else if (!reported.has(err.message)) throw err;
+});
+
+/**
+ * Runs `program` as the root of a stack under the mock runtime and returns what it declared.
+ * A program error, a failed registration or a duplicate URN rejects with that error.
+ */
+export async function runProgram(
+  options: RunOptions,
+  program: () => unknown | Promise<unknown>,
+): Promise<ProgramRun> {
+  const { project, stack } = options;
+  const ctx: EmulatorContext = {
+    project,
+    stack,
+    stackOutputs: options.stackOutputs ?? (() => undefined),
+  };
+  pulumi.runtime.setMocks(createMocks(ctx, options.emulators ?? EMULATORS), project, stack, false);
+  pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
+
+  const records: RawRecord[] = [];
+  const failures: Error[] = [];
+  let stackOutputs: unknown = {};
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  const register = monitor.registerResource.bind(monitor);
+  const read = monitor.readResource.bind(monitor);
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  const mockUrn = (parent: string, type: string, name: string) => {
+    // The mock monitor's own URN scheme: every ancestor's type, root stack included.
+    if (!parent) return `urn:pulumi:${stack}::${project}::${type}::${name}`;
+    const parentType = parent.split("::")[2]!.split("$").pop();
+    return `urn:pulumi:${stack}::${project}::${parentType}$${type}::${name}`;
+  };
+  const note = (req: any, readOnly: boolean) => {
+    const parent: string = req.getParent();
+    records.push({
+      mockUrn: mockUrn(parent, req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      mockParent: parent,
+      providerRef: req.getProvider(),
+      deps: readOnly ? [] : req.getDependenciesList(),
+      protect: readOnly ? false : Boolean(req.getProtect()),
+      retainOnDelete: readOnly ? false : Boolean(req.getRetainondelete()),
+      custom: readOnly ? true : req.getCustom(),
+      read: readOnly,
+      object: (readOnly ? req.getProperties() : req.getObject())?.toJavaScript() ?? {},
+    });
+  };
+  const guard = (cb: Callback): Callback => (err, res) => {
+    if (err) failures.push(err);
+    cb(err, res);
+  };
+  monitor.registerResource = (req, cb) => {
+    note(req, false);
+    return register(req, guard(cb));
+  };
+  monitor.readResource = (req, cb) => {
+    note(req, true);
+    return read(req, guard(cb));
+  };
+  monitor.registerResourceOutputs = (req, cb) => {
+    if (req.getUrn() === `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`) {
+      stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+    }
+    return registerOutputs(req, cb);
+  };
+
+  active = { failures };
+  // The program's own error is caught inside the stack, so that the stack still completes: an error
+  // thrown through it would also reject promises inside the SDK that nobody awaits.
+  let programError: Error | undefined;
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return (await program()) as pulumi.Inputs | undefined;
+      } catch (err) {
+        programError = err instanceof Error ? err : new Error(String(err));
+        return {};
+      }
+    });
+  } catch (err) {
+    failures.push(err as Error);
+  }
+  // Even after a failure, let the stack finish registering (its outputs are registered in a
+  // `finally`), so nothing of this run reaches the monitor of the next one.
+  try {
+    await settings.waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+  } catch (err) {
+    failures.push(err as Error);
+  } finally {
+    active = undefined;
+  }
+  if (programError) failures.unshift(programError);
+  if (failures.length > 0) {
+    for (const f of failures) reported.add(f.message);
+    throw failures[0];
+  }
+
+  // Translate the mock monitor's URNs into the engine's, parents first (they register first).
+  const urns = new Map<string, string>();
+  const seen = new Set<string>();
+  const resources: PlannedResource[] = [];
+  const urnOf = (mock: string) => urns.get(mock) ?? mock;
+  for (const r of records) {
+    const parent = r.mockParent ? urnOf(r.mockParent) : undefined;
+    const urn = engineUrn(stack, project, parent, r.type, r.name);
+    if (seen.has(urn) && !r.read) {
+      throw new Error(
+        `two resources have the URN ${urn}: a second ${r.type} named '${r.name}' under the same parent; pulumi up would refuse it`,
+      );
+    }
+    seen.add(urn);
+    urns.set(r.mockUrn, urn);
+  }
+  for (const r of records) {
+    if (r.type === "pulumi:pulumi:Stack") continue;
+    const provider = r.providerRef ? urnOf(r.providerRef.split("::").slice(0, -1).join("::")) : undefined;
+    resources.push({
+      urn: urnOf(r.mockUrn),
+      type: r.type,
+      name: r.name,
+      ...(r.mockParent ? { parent: urnOf(r.mockParent) } : {}),
+      ...(provider ? { provider } : {}),
+      dependsOn: [...new Set(r.deps.map(urnOf))],
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
+      custom: r.custom,
+      read: r.read,
+      inputs: plain(r.object, urnOf) as Record<string, unknown>,
+    });
+  }
+  return { project, stack, resources, outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
+}

@@ -1,0 +1,198 @@
+/**
+ * The offline plan: runs a stack's program under the mock runtime and writes what `pulumi up`
+ * would create (plan.json, manifests/, helm/, graph.md).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { type ProgramRun, runProgram } from "./engine";
+import { kindOf, renderGraph } from "./graph";
+import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
+import { readProject, readStack } from "./stackFiles";
+
+/** A policy verdict on one resource (or the stack), as plan.json reports it. */
+export interface PolicyViolation {
+  readonly policy: string;
+  readonly level: "advisory" | "mandatory";
+  readonly urn?: string;
+  readonly message: string;
+}
+
+/** The contents of plan.json. */
+export interface PlanDocument {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: ReadonlyArray<{
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    provider: string | null;
+    dependsOn: string[];
+    protect: boolean;
+    retainOnDelete: boolean;
+    inputs: Record<string, unknown>;
+  }>;
+  readonly outputs: Record<string, unknown>;
+  readonly helmReleases: ReadonlyArray<Omit<HelmRelease, "values" | "file">>;
+  readonly policy: { readonly violations: readonly PolicyViolation[] };
+}
+
+export interface PlanResult {
+  readonly run: ProgramRun;
+  readonly document: PlanDocument;
+  readonly manifests: readonly Manifest[];
+  readonly helm: readonly HelmRelease[];
+  readonly outDir: string;
+}
+
+export interface PlanOptions {
+  /** Directory holding Pulumi.yaml. */
+  readonly projectDir: string;
+  readonly stack: string;
+  /** Where to write; `out/<stack>` under the project directory by default. */
+  readonly outDir?: string;
+  /** Directories of other plans, by the name a StackReference uses ("org/project/stack"). */
+  readonly stackReferences?: Readonly<Record<string, string>>;
+}
+
+/** Loads the outputs of another planned stack for a StackReference named "org/project/stack". */
+function stackOutputsResolver(projectDir: string, explicit: Readonly<Record<string, string>>) {
+  return (name: string): Record<string, unknown> | undefined => {
+    const candidates = [explicit[name], path.join(projectDir, "out", name.split("/").pop()!)].filter(
+      (d): d is string => d !== undefined,
+    );
+    for (const dir of candidates) {
+      const file = path.join(dir, "plan.json");
+      if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument).outputs;
+    }
+    return undefined;
+  };
+}
+
+/** Runs the stack's program offline and writes the plan. Rejects with the program's error. */
+export async function planStack(options: PlanOptions): Promise<PlanResult> {
+  const projectDir = path.resolve(options.projectDir);
+  const project = readProject(projectDir);
+  const stackFile = readStack(project, options.stack);
+  const outDir = path.resolve(options.outDir ?? path.join(projectDir, "out", options.stack));
+
+  const previousDir = process.cwd();
+  process.chdir(projectDir);
+  let run: ProgramRun;
+  try {
+    run = await runProgram(
+      {
+        project: project.name,
+        stack: options.stack,
+        config: stackFile.config,
+        secretKeys: stackFile.secretKeys,
+        stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}),
+      },
+      async () => {
+        // The program is loaded the way Pulumi's Node.js host loads it: an exported function is called.
+        const mod = require(project.main);
+        const entry = mod?.default ?? mod;
+        return typeof entry === "function" ? await entry() : entry;
+      },
+    );
+  } finally {
+    process.chdir(previousDir);
+  }
+
+  const manifests = collectManifests(run.resources);
+  const helm = collectHelmReleases(run.resources);
+  const document: PlanDocument = {
+    project: run.project,
+    stack: run.stack,
+    resources: run.resources.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent ?? null,
+        provider: r.provider ?? null,
+        dependsOn: r.dependsOn,
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+      inputs: r.inputs,
+    })),
+    outputs: run.outputs,
+    helmReleases: helm.map(({ values: _values, file: _file, ...release }) => release),
+    policy: { violations: [] },
+  };
+  writePlan(outDir, document, manifests, helm, run);
+  return { run, document, manifests, helm, outDir };
+}
+
+function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
+  // Generated folders are replaced whole, so no file of an earlier plan survives into this one.
+  fs.rmSync(path.join(outDir, "manifests"), { recursive: true, force: true });
+  fs.rmSync(path.join(outDir, "helm"), { recursive: true, force: true });
+  fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
+  fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(document, null, 2) + "\n");
+  for (const m of manifests) {
+    fs.writeFileSync(path.join(outDir, "manifests", m.file), `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 }));
+  }
+  if (helm.length > 0) {
+    fs.mkdirSync(path.join(outDir, "helm"), { recursive: true });
+    for (const h of helm) {
+      const header = [
+        `# ${h.urn}`,
+        `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
+      ].join("\n");
+      fs.writeFileSync(path.join(outDir, "helm", h.file), `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`);
+    }
+  }
+  const graph = renderGraph(`${run.project}-${run.stack}`, run.resources);
+  fs.writeFileSync(
+    path.join(outDir, "graph.md"),
+    `# ${run.project} / ${run.stack}\n\nComponent tree of the plan (boxes with × are resources counted by kind).\n\n\`\`\`mermaid\n${graph}\n\`\`\`\n`,
+  );
+}
+
+/** "cloud", "platform", "workload" from a component type token "ack-platform:<layer>:<Name>". */
+export function layerOf(resource: { type: string; parent?: string }, byUrn: ReadonlyMap<string, { type: string; parent?: string }>): string {
+  let current: { type: string; parent?: string } | undefined = resource;
+  while (current) {
+    const m = /^ack-platform:([a-z]+):/.exec(current.type);
+    if (m) return m[1]!;
+    current = current.parent ? byUrn.get(current.parent) : undefined;
+  }
+  return "stack";
+}
+
+/** The short report printed after a plan. */
+export function summarize(result: PlanResult, relativeTo = process.cwd()): string {
+  const resources = result.run.resources;
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const managed = resources.filter((r) => r.custom && !r.read);
+  const layers = new Map<string, number>();
+  const types = new Map<string, number>();
+  for (const r of managed) {
+    const layer = layerOf(r, byUrn);
+    layers.set(layer, (layers.get(layer) ?? 0) + 1);
+    const label = r.type.startsWith("pulumi:providers:") ? `provider ${r.type.split(":").pop()}` : `${r.type.split(":")[0]} ${kindOf(r.type)}`;
+    types.set(label, (types.get(label) ?? 0) + 1);
+  }
+  const rel = (p: string) => path.relative(relativeTo, p) || ".";
+  const order = ["cloud", "platform", "workload", "stack"];
+  const layerLine = [...layers]
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([l, n]) => `${l} ${n}`)
+    .join(" · ");
+  const typeLines = [...types]
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([t, n]) => `    ${String(n).padStart(5)}  ${t}`);
+  const components = resources.filter((r) => !r.custom).length;
+  return [
+    `Planned stack '${result.run.stack}' of ${result.run.project}: ${managed.length} resources in ${components} components`,
+    `  by layer: ${layerLine || "none"}`,
+    `  by type:`,
+    ...typeLines,
+    `  written:`,
+    `    ${rel(path.join(result.outDir, "plan.json"))}`,
+    `    ${rel(path.join(result.outDir, "manifests"))}/ (${result.manifests.length} Kubernetes objects, in apply order)`,
+    ...(result.helm.length ? [`    ${rel(path.join(result.outDir, "helm"))}/ (${result.helm.length} Helm releases: ${result.helm.map((h) => `${h.name}@${h.version}`).join(", ")})`] : []),
+    `    ${rel(path.join(result.outDir, "graph.md"))}`,
+  ].join("\n");
+}

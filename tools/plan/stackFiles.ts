@@ -1,0 +1,136 @@
+/**
+ * Reading Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI does, without the CLI.
+ *
+ * Secret values (`secure: v1:...`) cannot be decrypted offline: they become the placeholder
+ * "[secret]" and their keys are marked secret, so the program sees a secret where `pulumi up` would.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface ProjectFile {
+  readonly dir: string;
+  readonly name: string;
+  readonly runtime: string;
+  /** The program entry, resolved to a file. */
+  readonly main: string;
+  /** Project-level config defaults ("<namespace>:<key>" to value). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface StackFile {
+  readonly stack: string;
+  readonly file: string;
+  /** Config as the CLI hands it to a program: "<namespace>:<key>" to a string. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+}
+
+/** Thrown when a project or stack file is missing or malformed; the plan reports it as bad config. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new StackFileError(`${file} does not exist`);
+  }
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length > 0) throw new StackFileError(`${file}: ${doc.errors[0]!.message}`);
+  return doc.toJS();
+}
+
+/** Reads Pulumi.yaml in `dir`. */
+export function readProject(dir: string): ProjectFile {
+  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+  if (!file) throw new StackFileError(`no Pulumi.yaml in ${dir}`);
+  const doc = readYaml(file) as Record<string, any> | null;
+  if (!doc || typeof doc.name !== "string") throw new StackFileError(`${file}: 'name' is required`);
+  const runtime = typeof doc.runtime === "string" ? doc.runtime : doc.runtime?.name;
+  if (runtime !== "nodejs") throw new StackFileError(`${file}: runtime ${JSON.stringify(runtime)} is not nodejs`);
+  const mainPath = path.resolve(dir, typeof doc.main === "string" ? doc.main : ".");
+  const main = resolveEntry(mainPath);
+  if (!main) throw new StackFileError(`${file}: main '${doc.main ?? "."}' has no index.ts or index.js`);
+  const config: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries((doc.config ?? {}) as Record<string, any>)) {
+    const full = key.includes(":") ? key : `${doc.name}:${key}`;
+    if (spec !== null && typeof spec === "object" && !Array.isArray(spec)) {
+      if ("value" in spec) config[full] = spec.value;
+      else if ("default" in spec) config[full] = spec.default;
+    } else {
+      config[full] = spec;
+    }
+  }
+  return { dir, name: doc.name, runtime, main, config };
+}
+
+function resolveEntry(p: string): string | undefined {
+  if (fs.existsSync(p) && fs.statSync(p).isFile()) return p;
+  for (const candidate of ["index.ts", "index.js"]) {
+    const f = path.join(p, candidate);
+    if (fs.existsSync(f)) return f;
+  }
+  return undefined;
+}
+
+/** Stack names that have a Pulumi.<stack>.yaml next to Pulumi.yaml. */
+export function listStacks(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Replaces every `{ secure: ... }` by the placeholder; reports whether there was one. */
+function maskSecure(value: unknown): { value: unknown; secret: boolean } {
+  if (Array.isArray(value)) {
+    const items = value.map(maskSecure);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && entries[0]![0] === "secure") return { value: SECRET_PLACEHOLDER, secret: true };
+    let secret = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      const masked = maskSecure(v);
+      out[k] = masked.value;
+      secret ||= masked.secret;
+    }
+    return { value: out, secret };
+  }
+  return { value, secret: false };
+}
+
+/** Reads Pulumi.<stack>.yaml of a project, merged over the project-level defaults. */
+export function readStack(project: ProjectFile, stack: string): StackFile {
+  const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`]
+    .map((f) => path.join(project.dir, f))
+    .find((f) => fs.existsSync(f));
+  if (!file) {
+    const known = listStacks(project.dir);
+    throw new StackFileError(
+      `there is no Pulumi.${stack}.yaml in ${project.dir}; stacks here: ${known.length ? known.join(", ") : "none"}`,
+    );
+  }
+  const doc = (readYaml(file) ?? {}) as Record<string, unknown>;
+  const raw = { ...project.config, ...((doc["config"] ?? {}) as Record<string, unknown>) };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const full = key.includes(":") ? key : `${project.name}:${key}`;
+    const masked = maskSecure(value);
+    if (masked.secret) secretKeys.push(full);
+    config[full] = typeof masked.value === "string" ? masked.value : JSON.stringify(masked.value);
+  }
+  return { stack, file, config, secretKeys };
+}
