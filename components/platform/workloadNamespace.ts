@@ -1,0 +1,86 @@
+/**
+ * A namespace for application workloads, with the guard rails the field asked for: Pod Security
+ * admission, and a LimitRange so that a container declared without limits still gets some (the
+ * incident where one container ate a node's memory and took a 3-node cluster down).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+export const WORKLOAD_NAMESPACE_TYPE = "ack-platform:platform:WorkloadNamespace";
+
+export interface WorkloadNamespaceArgs {
+  /** Namespace name. */
+  readonly name: string;
+  /**
+   * Pod Security Standard enforced by admission.
+   * @default "restricted"
+   */
+  readonly podSecurity?: "restricted" | "baseline";
+  /**
+   * Defaults applied to containers that declare no requests or limits.
+   * @default { cpu: "100m", memory: "256Mi" } (memory request equals limit)
+   */
+  readonly containerDefaults?: { readonly cpu: string; readonly memory: string };
+  /** Labels added to the Namespace. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The objects' specs, without Pulumi: what the namespace and its LimitRange contain. */
+export function workloadNamespaceSpecs(args: WorkloadNamespaceArgs) {
+  const level = args.podSecurity ?? "restricted";
+  const defaults = args.containerDefaults ?? { cpu: "100m", memory: "256Mi" };
+  return {
+    namespace: {
+      metadata: {
+        name: args.name,
+        labels: {
+          ...args.labels,
+          "app.kubernetes.io/managed-by": "pulumi",
+          "pod-security.kubernetes.io/enforce": level,
+          "pod-security.kubernetes.io/enforce-version": "latest",
+          "pod-security.kubernetes.io/warn": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+        },
+      },
+    },
+    limitRange: {
+      metadata: { name: "container-defaults", namespace: args.name },
+      spec: {
+        limits: [
+          {
+            type: "Container",
+            defaultRequest: { cpu: defaults.cpu, memory: defaults.memory },
+            default: { memory: defaults.memory },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** Validates the args before anything is declared. */
+export function validateWorkloadNamespaceArgs(args: WorkloadNamespaceArgs): void {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.name)) {
+    throw new Error(`WorkloadNamespace name '${args.name}' is not a DNS label (a-z, 0-9 and '-', at most 63 characters)`);
+  }
+}
+
+export class WorkloadNamespace extends pulumi.ComponentResource {
+  /** The namespace's name, known once it exists. */
+  readonly name: pulumi.Output<string>;
+  readonly namespace: k8s.core.v1.Namespace;
+
+  constructor(name: string, args: WorkloadNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(WORKLOAD_NAMESPACE_TYPE, name, {}, opts);
+    validateWorkloadNamespaceArgs(args);
+    const specs = workloadNamespaceSpecs(args);
+    this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, specs.namespace, { parent: this });
+    new k8s.core.v1.LimitRange(
+      `${name}-limits`,
+      { ...specs.limitRange, metadata: { ...specs.limitRange.metadata, namespace: this.namespace.metadata.name } },
+      { parent: this },
+    );
+    this.name = this.namespace.metadata.name;
+    this.registerOutputs({ name: this.name });
+  }
+}

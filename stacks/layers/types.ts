@@ -1,0 +1,58 @@
+/**
+ * What each layer of an environment hands to the layers above it. The composition in
+ * ../environment.ts calls cloud, then platform, then workloads; each returns one of these.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Where service images are pulled from. */
+export interface ImageSource {
+  /** Registry host, e.g. "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com"; empty for images in the local daemon. */
+  readonly server: pulumi.Input<string>;
+  /** Namespace (path prefix) of the environment's repositories. */
+  readonly namespace: string;
+  /** Name of the image pull Secret that each workload namespace gets, if the registry needs credentials. */
+  readonly pullSecret?: {
+    readonly name: string;
+    /** The .dockerconfigjson content (a secret). */
+    readonly dockerConfigJson: pulumi.Input<string>;
+  };
+  /** Fully qualified images (by digest) of the services built from source, by service name. */
+  readonly builtImages: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+export interface CloudLayer {
+  /** The provider every Kubernetes object of the platform and the workloads is declared with. */
+  readonly kubernetes?: k8s.Provider;
+  readonly images: ImageSource;
+  /** Zones the nodes run in (empty on a local cluster), for spreading pods. */
+  readonly zones: readonly string[];
+  /** Stack outputs of the layer. */
+  readonly outputs: Readonly<Record<string, pulumi.Input<unknown>>>;
+}
+
+export interface PlatformLayer {
+  /** The gateway routes attach to, when the environment has one. */
+  readonly gateway?: {
+    readonly controller: "envoy-gateway" | "alb";
+    readonly name: string;
+    readonly namespace: string;
+    /** Listener section names routes attach to. */
+    readonly httpListener: string;
+    readonly httpsListener?: string;
+    /** ALB only: the IngressClass name. */
+    readonly ingressClassName?: string;
+  };
+  /** Present when Prometheus runs: what a ServiceMonitor or PrometheusRule needs to be picked up. */
+  readonly monitoring?: {
+    readonly namespace: string;
+    /** Labels the Prometheus instance selects ServiceMonitors and PrometheusRules by. */
+    readonly selectorLabels: Readonly<Record<string, string>>;
+  };
+  /**
+   * Resources that must exist before workloads declare custom resources (Gateway API routes,
+   * ServiceMonitors): the add-ons that install their CRDs.
+   */
+  readonly ready: readonly pulumi.Resource[];
+  readonly outputs: Readonly<Record<string, pulumi.Input<unknown>>>;
+}

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { validateWorkloadNamespaceArgs, WorkloadNamespace } from "../../../components/platform/workloadNamespace";
+import { assertValidObjects } from "../../kubernetesSchemas";
+import { render, testProvider } from "../../harness";
+
+describe("WorkloadNamespace", () => {
+  it("by default enforces the restricted Pod Security Standard and gives containers default limits", async () => {
+    const out = await render(() => new WorkloadNamespace("apps", { name: "apps" }, { provider: testProvider() }));
+    const ns = out.object("Namespace", "apps");
+    assert.equal(ns["metadata"].labels["pod-security.kubernetes.io/enforce"], "restricted");
+    const limits = out.object("LimitRange", "container-defaults");
+    assert.equal(limits["metadata"].namespace, "apps");
+    assert.deepEqual(limits["spec"].limits[0], {
+      type: "Container",
+      defaultRequest: { cpu: "100m", memory: "256Mi" },
+      default: { memory: "256Mi" },
+    });
+    assert.equal(out.named("apps-limits").parent, out.named("apps").urn);
+    await assertValidObjects(out.objects());
+  });
+
+  it("takes the baseline level and other defaults", async () => {
+    const out = await render(
+      () => new WorkloadNamespace("jobs", { name: "jobs", podSecurity: "baseline", containerDefaults: { cpu: "50m", memory: "128Mi" } }, { provider: testProvider() }),
+    );
+    assert.equal(out.object("Namespace", "jobs")["metadata"].labels["pod-security.kubernetes.io/enforce"], "baseline");
+    assert.equal(out.object("LimitRange", "container-defaults")["spec"].limits[0].default.memory, "128Mi");
+  });
+
+  it("refuses a name that is not a DNS label", () => {
+    assert.throws(() => validateWorkloadNamespaceArgs({ name: "Apps_1" }), /WorkloadNamespace name 'Apps_1' is not a DNS label/);
+  });
+});
