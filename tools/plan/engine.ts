@@ -129,10 +129,19 @@ process.on("unhandledRejection", (reason) => {
  * Runs `program` as the root of a stack under the mock runtime and returns what it declared.
  * A program error, a failed registration or a duplicate URN rejects with that error.
  */
-export async function runProgram(
-  options: RunOptions,
-  program: () => unknown | Promise<unknown>,
-): Promise<ProgramRun> {
+export function runProgram(options: RunOptions, program: () => unknown | Promise<unknown>): Promise<ProgramRun> {
+  // The Pulumi runtime is one per process: runs take turns.
+  const run = queue.then(() => runAlone(options, program));
+  queue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+async function runAlone(options: RunOptions, program: () => unknown | Promise<unknown>): Promise<ProgramRun> {
   const { project, stack } = options;
   const ctx: EmulatorContext = {
     project,
@@ -255,5 +264,29 @@ export async function runProgram(
       inputs: plain(r.object, urnOf) as Record<string, unknown>,
     });
   }
-  return { project, stack, resources, outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
+  return { project, stack, resources: treeOrder(resources), outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
+}
+
+/**
+ * Registration order depends on how promises happen to resolve, so plans are put in a stable order
+ * instead: a walk of the component tree, each parent before its children, siblings by URN.
+ */
+function treeOrder(resources: readonly PlannedResource[]): PlannedResource[] {
+  const urns = new Set(resources.map((r) => r.urn));
+  const children = new Map<string, PlannedResource[]>();
+  const roots: PlannedResource[] = [];
+  for (const r of resources) {
+    if (r.parent && urns.has(r.parent)) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    else roots.push(r);
+  }
+  const byUrn = (a: PlannedResource, b: PlannedResource) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);
+  const out: PlannedResource[] = [];
+  const visit = (list: PlannedResource[]) => {
+    for (const r of list.sort(byUrn)) {
+      out.push(r);
+      visit(children.get(r.urn) ?? []);
+    }
+  };
+  visit(roots);
+  return out;
 }
