@@ -1,0 +1,95 @@
+/**
+ * Microservice: everything one service needs, from typed args, with a stable track and an optional
+ * canary track whose share of traffic is set by weight (and by header before any weight).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { MicroserviceArgs } from "./args";
+import { planMicroservice, type PlannedObject, resolveMicroservice } from "./plan";
+import { validateMicroserviceArgs } from "./validate";
+
+export const MICROSERVICE_TYPE = "ack-platform:workload:Microservice";
+
+type ObjectClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** Typed classes for the built-in kinds; custom resources go through CustomResource. */
+const CLASSES: Readonly<Record<string, ObjectClass>> = {
+  "v1/ConfigMap": k8s.core.v1.ConfigMap,
+  "v1/Secret": k8s.core.v1.Secret,
+  "v1/Service": k8s.core.v1.Service,
+  "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
+  "apps/v1/Deployment": k8s.apps.v1.Deployment,
+  "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+  "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
+  "discovery.k8s.io/v1/EndpointSlice": k8s.discovery.v1.EndpointSlice,
+  "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress,
+  "batch/v1/CronJob": k8s.batch.v1.CronJob,
+  "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
+};
+
+/** Declares one planned object as a child of `parent`. */
+export function declareObject(
+  parent: pulumi.Resource,
+  resourceName: string,
+  planned: PlannedObject,
+  dependencies: { readonly all?: readonly pulumi.Input<pulumi.Resource>[]; readonly crds?: readonly pulumi.Input<pulumi.Resource>[] } = {},
+): pulumi.CustomResource {
+  const key = `${planned.object["apiVersion"]}/${planned.object["kind"]}`;
+  const dependsOn = [...(dependencies.all ?? []), ...(planned.custom ? (dependencies.crds ?? []) : [])];
+  const opts: pulumi.CustomResourceOptions = { parent, ...(dependsOn.length ? { dependsOn } : {}) };
+  const Class = CLASSES[key];
+  if (Class) return new Class(resourceName, planned.object, opts);
+  if (!planned.custom) throw new Error(`no resource class for ${key}`);
+  return new k8s.apiextensions.CustomResource(resourceName, planned.object as k8s.apiextensions.CustomResourceArgs, opts);
+}
+
+export interface MicroserviceOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * Resources every object of the service waits for, such as its namespace. (A component's own
+   * `dependsOn` is not passed on to its children, so it would not order them.)
+   */
+  readonly childDependsOn?: readonly pulumi.Input<pulumi.Resource>[];
+  /** Resources that install the CRDs of routes and monitors (the gateway and monitoring add-ons). */
+  readonly crdDependencies?: readonly pulumi.Input<pulumi.Resource>[];
+}
+
+export class Microservice extends pulumi.ComponentResource {
+  /** Name of the stable Service, the one other services call inside the cluster. */
+  readonly serviceName: pulumi.Output<string>;
+  /** Name of the canary Service, when the service has a canary. */
+  readonly canaryServiceName: pulumi.Output<string | undefined>;
+  /** Public URL of the route, when the service has one. */
+  readonly url: pulumi.Output<string | undefined>;
+  /** Percent of the route's traffic on each track. */
+  readonly traffic: pulumi.Output<{ stable: number; canary: number; legacy: number }>;
+  /** Every object declared, by role ("deployment", "canary-deployment", "route", ...). */
+  readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+
+  constructor(name: string, args: MicroserviceArgs, opts: MicroserviceOptions = {}) {
+    // Validation comes before anything is registered, the component included.
+    validateMicroserviceArgs(name, args);
+    const { crdDependencies, childDependsOn, ...componentOpts } = opts;
+    super(MICROSERVICE_TYPE, name, {}, componentOpts);
+    const resolved = resolveMicroservice(name, args);
+    const resources: Record<string, pulumi.CustomResource> = {};
+    for (const planned of planMicroservice(name, args)) {
+      resources[planned.role] = declareObject(this, `${name}-${planned.role}`, planned, {
+        ...(childDependsOn ? { all: childDependsOn } : {}),
+        ...(crdDependencies ? { crds: crdDependencies } : {}),
+      });
+    }
+    this.resources = resources;
+    this.serviceName = pulumi.output(name);
+    this.canaryServiceName = pulumi.output(args.canary ? `${name}-canary` : undefined);
+    const scheme = args.route?.tls === false ? "http" : "https";
+    this.url = pulumi.output(args.route ? `${scheme}://${args.route.host}${args.route.path ?? "/"}` : undefined);
+    this.traffic = pulumi.output({ ...resolved.split });
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      canaryServiceName: this.canaryServiceName,
+      url: this.url,
+      traffic: this.traffic,
+    });
+  }
+}

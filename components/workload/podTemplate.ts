@@ -1,0 +1,153 @@
+/**
+ * The pod template of a service's track: the settings the field paid for with incidents, as
+ * defaults. Pure: plain values in, a Kubernetes PodTemplateSpec out.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { jvmToolOptions } from "./jvm";
+import { parseMemory } from "./quantities";
+
+/** Annotations the policy pack and operators read. */
+export const ANNOTATIONS = {
+  runtime: "ack-platform/runtime",
+  warmupSeconds: "ack-platform/warmup-seconds",
+  configHash: "ack-platform/config-hash",
+} as const;
+
+/** User and group the containers run as when the image does not say (it must not be root). */
+export const DEFAULT_UID = 10001;
+
+export interface PodTemplateInput {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly image: pulumi.Input<string>;
+  readonly port: number;
+  readonly runtime: "generic" | "jvm";
+  readonly resources: { readonly cpu: string; readonly memory: string; readonly cpuLimit?: string };
+  readonly readinessPath: string;
+  readonly livenessPath: string;
+  readonly warmupSeconds: number;
+  readonly drainSeconds: number;
+  readonly graceSeconds: number;
+  readonly configMapName?: string;
+  readonly secretName?: string;
+  /** Labels that select this track's pods (for spreading). */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly zones: readonly string[];
+  readonly imagePullSecrets: readonly string[];
+}
+
+/** Probe timings: readiness reacts fast, liveness is patient (a busy pod is not a dead pod). */
+export function probes(input: Pick<PodTemplateInput, "readinessPath" | "livenessPath" | "warmupSeconds">) {
+  const readinessProbe = {
+    httpGet: { path: input.readinessPath, port: "http" },
+    periodSeconds: 5,
+    timeoutSeconds: 2,
+    failureThreshold: 3,
+    successThreshold: 1,
+  };
+  const livenessProbe = {
+    httpGet: { path: input.livenessPath, port: "http" },
+    periodSeconds: 10,
+    timeoutSeconds: 3,
+    failureThreshold: 3,
+  };
+  // A startup probe holds liveness off while the service warms up, for twice the declared time, so a
+  // slow start is never mistaken for a hang and restarted in a loop.
+  const startupProbe =
+    input.warmupSeconds > 0
+      ? {
+          httpGet: { path: input.livenessPath, port: "http" },
+          periodSeconds: 5,
+          timeoutSeconds: 3,
+          failureThreshold: Math.ceil((input.warmupSeconds * 2) / 5),
+        }
+      : undefined;
+  return { readinessProbe, livenessProbe, ...(startupProbe ? { startupProbe } : {}) };
+}
+
+/** Spread over zones (when there are two or more) and over nodes. */
+export function topologySpread(selector: Readonly<Record<string, string>>, zones: readonly string[]) {
+  const labelSelector = { matchLabels: { ...selector } };
+  const constraints: Array<Record<string, unknown>> = [];
+  if (zones.length >= 2) {
+    // A hard constraint: a zone outage must leave the other zones' share running. Spreading each
+    // revision on its own keeps a rolling update from piling new pods into one zone.
+    constraints.push({
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "DoNotSchedule",
+      labelSelector,
+      matchLabelKeys: ["pod-template-hash"],
+    });
+  }
+  constraints.push({
+    maxSkew: 1,
+    topologyKey: "kubernetes.io/hostname",
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector,
+    matchLabelKeys: ["pod-template-hash"],
+  });
+  return constraints;
+}
+
+export function podTemplate(input: PodTemplateInput) {
+  const limits: Record<string, string> = { memory: input.resources.memory };
+  if (input.resources.cpuLimit) limits["cpu"] = input.resources.cpuLimit;
+  const env: Array<{ name: string; value: string }> = [];
+  if (input.runtime === "jvm") {
+    const memory = parseMemory(input.resources.memory);
+    if ("error" in memory) throw new Error(memory.error);
+    env.push({ name: "JAVA_TOOL_OPTIONS", value: jvmToolOptions(memory.bytes) });
+  }
+  const envFrom = [
+    ...(input.configMapName ? [{ configMapRef: { name: input.configMapName } }] : []),
+    ...(input.secretName ? [{ secretRef: { name: input.secretName } }] : []),
+  ];
+  return {
+    metadata: { labels: { ...input.labels }, annotations: { ...input.annotations } },
+    spec: {
+      // Services do not call the Kubernetes API; a token they do not need is a token that can leak.
+      automountServiceAccountToken: false,
+      // With hundreds of services in a namespace, service links would add thousands of variables to every pod.
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: input.graceSeconds,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: DEFAULT_UID,
+        runAsGroup: DEFAULT_UID,
+        fsGroup: DEFAULT_UID,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      topologySpreadConstraints: topologySpread(input.selector, input.zones),
+      ...(input.imagePullSecrets.length ? { imagePullSecrets: input.imagePullSecrets.map((name) => ({ name })) } : {}),
+      containers: [
+        {
+          name: input.name,
+          image: input.image,
+          imagePullPolicy: "IfNotPresent",
+          ports: [{ name: "http", containerPort: input.port, protocol: "TCP" }],
+          ...(env.length ? { env } : {}),
+          ...(envFrom.length ? { envFrom } : {}),
+          resources: {
+            requests: { cpu: input.resources.cpu, memory: input.resources.memory },
+            limits,
+          },
+          ...probes(input),
+          // The pod leaves the Service's endpoints when termination starts, but load balancers and
+          // kube-proxy learn it a moment later: keep serving through that moment.
+          ...(input.drainSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: input.drainSeconds } } } } : {}),
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+          },
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        },
+      ],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+    },
+  };
+}
