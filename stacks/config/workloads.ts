@@ -26,6 +26,8 @@ import {
   parseCpu,
   parseMemory,
 } from "../../components/workload/quantities";
+import { trafficSplit } from "../../components/workload/release";
+import { routerFor, type RouteSpec } from "../../components/workload/routing";
 import { type CheckContext, checkSecretRef } from "./checks";
 import { KIND_DEFAULTS } from "./defaults";
 import type { PartialEnvironment } from "./schema";
@@ -132,6 +134,7 @@ export function serviceSchema(kind: EnvironmentKind) {
       max: intBetween(1, 1000).optional(),
     }).prefault({}),
     autoscaling: section({
+      /** Target CPU use in percent of the request; 70 when neither target is set. */
       cpuPercent: intBetween(1, 100).optional(),
       memoryPercent: intBetween(1, 100).optional(),
       /** A lower minimum at night (scale-in when traffic is low). */
@@ -182,6 +185,10 @@ export function serviceSchema(kind: EnvironmentKind) {
       path: matching(/^\/\S*$/, "a path such as '/metrics'").default("/metrics"),
       /** Alert when more than this percent of requests fail for 5 minutes. */
       errorRatePercent: intBetween(1, 100).default(5),
+      /** The service's request counter, labelled with the HTTP status (Prometheus client convention). */
+      requestsMetric: matching(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name such as 'http_requests_total'").default("http_requests_total"),
+      /** The label of that counter that holds the status code ('code'; 'status' for Spring Boot). */
+      statusLabel: matching(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name such as 'code'").default("code"),
     }).prefault({}),
   });
 }
@@ -246,8 +253,8 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
     if (svc.autoscaling.night && svc.autoscaling.night.min > svc.replicas.min) {
       report(at("autoscaling", "night", "min"), `${svc.autoscaling.night.min} is greater than the day minimum ${svc.replicas.min}`);
     }
-    if (max > svc.replicas.min && !svc.autoscaling.cpuPercent && !svc.autoscaling.memoryPercent) {
-      report(at("autoscaling"), "needs cpuPercent or memoryPercent when replicas.max is above replicas.min");
+    if (svc.autoscaling.night && max <= svc.replicas.min) {
+      report(at("autoscaling", "night"), "needs replicas.max above replicas.min: it lowers the autoscaler's minimum at night");
     }
     if (svc.health.readinessPath === svc.health.livenessPath) {
       report(
@@ -277,6 +284,30 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
       if (routes.has(key)) report(at("route"), `${show(key)} is already routed to services[${routes.get(key)}]`);
       routes.set(key, i);
       if (env.gateway && !env.gateway.enabled) report(at("route"), "needs the gateway, but gateway.enabled is false");
+      const router = svc.route.router ?? (env.gateway?.controller === "alb" ? "alb" : "gateway-api");
+      if (env.gateway && router === "gateway-api" && env.gateway.controller !== "envoy-gateway") {
+        report(at("route", "router"), `'gateway-api' needs gateway.controller 'envoy-gateway', but it is ${show(env.gateway.controller)}`);
+      }
+      if (env.gateway && router === "alb" && env.gateway.controller !== "alb") {
+        report(at("route", "router"), `'alb' needs gateway.controller 'alb', but it is ${show(env.gateway.controller)}`);
+      }
+      // The router's own rules (ALB carries one weighted canary per host and path, for instance).
+      const weights = svc.canary || svc.legacy ? { canary: svc.canary?.weight ?? 0, legacy: svc.legacy?.weight ?? 0 } : {};
+      if ((weights.canary ?? 0) + (weights.legacy ?? 0) <= 100) {
+        const spec: RouteSpec = {
+          service: svc.name,
+          namespace: "routing-check",
+          labels: {},
+          host: svc.route.host,
+          path: svc.route.path,
+          port: 80,
+          backends: { stable: svc.name, ...(svc.canary ? { canary: `${svc.name}-canary` } : {}), ...(svc.legacy ? { legacy: `${svc.name}-legacy` } : {}) },
+          split: trafficSplit(weights),
+          ...(svc.canary?.header ? { header: svc.canary.header } : {}),
+          attachment: router === "alb" ? { router, ingressClassName: "alb" } : { router, gatewayName: "gateway", gatewayNamespace: "gateway" },
+        };
+        for (const problem of routerFor(spec.attachment).validate(spec)) report(at("route"), `${router} router: ${problem}`);
+      }
     }
     if (svc.build) {
       if (svc.image?.includes("/")) report(at("image"), "cannot be a full image reference for a service built from source");

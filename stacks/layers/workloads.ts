@@ -1,17 +1,149 @@
 /**
- * The workload layer of an environment: the namespace services run in, and (with the microservice
- * components) the services themselves.
+ * The workload layer of an environment: the namespaces services run in, and every service of the
+ * config as a Microservice with its tracks, route and monitoring.
  */
-import type { EnvironmentConfig } from "../config";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { WorkloadNamespace } from "../../components/platform/workloadNamespace";
-import type { CloudLayer, PlatformLayer } from "./types";
+import type { MicroserviceArgs } from "../../components/workload/args";
+import { Microservice } from "../../components/workload/microservice";
+import { DEFAULT_KUBECTL_IMAGE, imageReference } from "../../components/workload/plan";
+import type { RouteAttachment } from "../../components/workload/routing";
+import type { EnvironmentConfig, ServiceConfig } from "../config";
+import type { CloudLayer, ImageSource, PlatformLayer } from "./types";
 
-export function deployWorkloads(env: EnvironmentConfig, cloud: CloudLayer, _platform: PlatformLayer) {
-  if (!cloud.kubernetes) return { outputs: {} };
-  const namespace = new WorkloadNamespace(
-    "workloads",
-    { name: env.workloads.namespace, podSecurity: env.workloads.podSecurity },
-    { provider: cloud.kubernetes },
-  );
-  return { outputs: { workloadNamespace: namespace.name } };
+/** The repository of a service's image: a full reference as given, or one in the environment's registry. */
+export function serviceRepository(svc: ServiceConfig, images: ImageSource): pulumi.Input<string> {
+  const image = svc.image ?? svc.name;
+  if (image.includes("/") && !svc.build) return image;
+  const server = images.server;
+  return pulumi.output(server).apply((host) => [host, images.namespace, image].filter((part) => part !== "").join("/"));
+}
+
+/** Where a service's route attaches, given the environment's gateway. */
+export function routeAttachment(svc: ServiceConfig, platform: PlatformLayer): RouteAttachment {
+  const gateway = platform.gateway;
+  if (!gateway) throw new Error(`service '${svc.name}' has a route but the environment has no gateway`);
+  const router = svc.route?.router ?? (gateway.controller === "alb" ? "alb" : "gateway-api");
+  if (router === "alb") {
+    if (!gateway.ingressClassName) throw new Error(`service '${svc.name}' routes through ALB but the gateway has no ALB IngressClass`);
+    return { router: "alb", ingressClassName: gateway.ingressClassName };
+  }
+  return {
+    router: "gateway-api",
+    gatewayName: gateway.name,
+    gatewayNamespace: gateway.namespace,
+    listeners: [gateway.httpsListener ?? gateway.httpListener],
+  };
+}
+
+/** Maps one service of the config to the Microservice's args. */
+export function microserviceArgs(
+  svc: ServiceConfig,
+  env: EnvironmentConfig,
+  cloud: CloudLayer,
+  platform: PlatformLayer,
+  secret: (key: string) => pulumi.Output<string>,
+): MicroserviceArgs {
+  const repository = serviceRepository(svc, cloud.images);
+  const versioned = (version: string) => pulumi.output(repository).apply((repo) => imageReference(repo, version));
+  const built = cloud.images.builtImages[svc.name];
+  const night = svc.autoscaling.night;
+  return {
+    namespace: svc.namespace ?? env.workloads.namespace,
+    image: built ?? versioned(svc.version),
+    version: svc.version,
+    port: svc.port,
+    runtime: svc.runtime,
+    resources: { cpu: svc.resources.cpu, memory: svc.resources.memory, ...(svc.resources.cpuLimit ? { cpuLimit: svc.resources.cpuLimit } : {}) },
+    replicas: { min: svc.replicas.min, max: svc.replicas.max ?? svc.replicas.min },
+    autoscaling: {
+      ...(svc.autoscaling.cpuPercent ? { cpuPercent: svc.autoscaling.cpuPercent } : {}),
+      ...(svc.autoscaling.memoryPercent ? { memoryPercent: svc.autoscaling.memoryPercent } : {}),
+      ...(night ? { night: { min: night.min, from: night.from, to: night.to, timezone: night.timezone } } : {}),
+    },
+    health: svc.health,
+    shutdown: svc.shutdown,
+    env: svc.env,
+    secretEnv: Object.fromEntries(Object.entries(svc.secretEnv).map(([variable, key]) => [variable, secret(key)])),
+    zones: cloud.zones,
+    imagePullSecrets: cloud.images.pullSecret ? [cloud.images.pullSecret.name] : [],
+    ...(svc.route
+      ? {
+          route: {
+            host: svc.route.host,
+            path: svc.route.path,
+            tls: env.gateway.tls.mode !== "none",
+            attachment: routeAttachment(svc, platform),
+          },
+        }
+      : {}),
+    ...(svc.canary
+      ? {
+          canary: {
+            version: svc.canary.version,
+            image: versioned(svc.canary.version),
+            weight: svc.canary.weight,
+            ...(svc.canary.header ? { header: svc.canary.header } : {}),
+          },
+        }
+      : {}),
+    ...(svc.legacy ? { legacy: { endpoints: svc.legacy.endpoints, weight: svc.legacy.weight } } : {}),
+    ...(platform.monitoring && svc.metrics.enabled
+      ? {
+          monitoring: {
+            path: svc.metrics.path,
+            errorRatePercent: svc.metrics.errorRatePercent,
+            requestsMetric: svc.metrics.requestsMetric,
+            statusLabel: svc.metrics.statusLabel,
+            selectorLabels: platform.monitoring.selectorLabels,
+          },
+        }
+      : {}),
+    kubectlImage: env.imageMirror ? `${env.imageMirror}/${DEFAULT_KUBECTL_IMAGE.split("/").slice(1).join("/")}` : DEFAULT_KUBECTL_IMAGE,
+  };
+}
+
+export function deployWorkloads(env: EnvironmentConfig, cloud: CloudLayer, platform: PlatformLayer) {
+  const provider = cloud.kubernetes;
+  if (!provider) return { outputs: {} };
+  const config = new pulumi.Config();
+
+  // Every namespace a service runs in gets the same guard rails (and the registry's pull secret).
+  const namespaceNames = [...new Set([env.workloads.namespace, ...env.services.map((s) => s.namespace ?? env.workloads.namespace)])];
+  const namespaces = new Map<string, WorkloadNamespace>();
+  for (const ns of namespaceNames) {
+    const resourceName = ns === env.workloads.namespace ? "workloads" : `workloads-${ns}`;
+    const namespace = new WorkloadNamespace(resourceName, { name: ns, podSecurity: env.workloads.podSecurity }, { provider });
+    namespaces.set(ns, namespace);
+    const pull = cloud.images.pullSecret;
+    if (pull) {
+      new k8s.core.v1.Secret(
+        `${resourceName}-registry-credentials`,
+        {
+          metadata: { name: pull.name, namespace: namespace.name },
+          type: "kubernetes.io/dockerconfigjson",
+          stringData: { ".dockerconfigjson": pull.dockerConfigJson },
+        },
+        { provider, parent: namespace },
+      );
+    }
+  }
+
+  const services: Record<string, pulumi.Output<unknown>> = {};
+  for (const svc of env.services) {
+    const args = microserviceArgs(svc, env, cloud, platform, (key) => config.requireSecret(key));
+    const service = new Microservice(svc.name, args, {
+      provider,
+      childDependsOn: [namespaces.get(args.namespace)!],
+      crdDependencies: platform.ready,
+    });
+    services[svc.name] = pulumi.output({ url: service.url, traffic: service.traffic, version: svc.version, canary: svc.canary?.version });
+  }
+  return {
+    outputs: {
+      workloadNamespace: env.workloads.namespace,
+      services,
+    },
+  };
 }

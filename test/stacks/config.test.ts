@@ -267,8 +267,9 @@ describe("environment config: services", () => {
     assert.deepEqual(at({ ...SERVICE, replicas: { min: 4, max: 2 }, autoscaling: { cpuPercent: 70 } }), [
       "services[0].replicas.min: 4 is greater than max 2",
     ]);
-    assert.deepEqual(at({ ...SERVICE, replicas: { min: 2, max: 6 } }), [
-      "services[0].autoscaling: needs cpuPercent or memoryPercent when replicas.max is above replicas.min",
+    assert.deepEqual(at({ ...SERVICE, replicas: { min: 2, max: 6 } }), [], "CPU at 70% is the default target");
+    assert.deepEqual(at({ ...SERVICE, autoscaling: { night: { min: 1, from: "23:00", to: "07:00" } } }), [
+      "services[0].autoscaling.night: needs replicas.max above replicas.min: it lowers the autoscaler's minimum at night",
     ]);
     assert.deepEqual(
       at({ ...SERVICE, replicas: { min: 2, max: 6 }, autoscaling: { cpuPercent: 70, night: { min: 3, from: "23:00", to: "7:00" } } }),
