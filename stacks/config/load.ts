@@ -43,22 +43,34 @@ function isSecret(fullKey: string): boolean {
   return listed ? (JSON.parse(listed) as string[]).includes(fullKey) : false;
 }
 
-/** Reads this project's config keys from the running Pulumi program. */
-export function readStackConfig(project = pulumi.getProject(), stack = pulumi.getStack()): RawStackConfig {
+/**
+ * A stack's raw config from config as the CLI hands it to a program ("<project>:<key>" to a string,
+ * structured values as JSON), keeping only this project's keys and never reading secret values.
+ */
+export function rawStackConfig(
+  project: string,
+  stack: string,
+  config: Readonly<Record<string, string>>,
+  isSecretKey: (fullKey: string) => boolean,
+): RawStackConfig {
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
-  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [fullKey, value] of Object.entries(config)) {
     const colon = fullKey.indexOf(":");
     if (fullKey.slice(0, colon) !== project) continue;
     const key = fullKey.slice(colon + 1);
-    if (isSecret(fullKey)) {
+    if (isSecretKey(fullKey)) {
       secretKeys.add(key);
       continue;
     }
-    // Structured values arrive as JSON; plain scalars as their text.
     values[key] = /^\s*[[{]/.test(value) ? JSON.parse(value) : value;
   }
   return { stack, values, secretKeys };
+}
+
+/** Reads this project's config keys from the running Pulumi program. */
+export function readStackConfig(project = pulumi.getProject(), stack = pulumi.getStack()): RawStackConfig {
+  return rawStackConfig(project, stack, pulumi.runtime.allConfig(), isSecret);
 }
 
 /**

@@ -111,8 +111,8 @@ function maskSecure(value: unknown): { value: unknown; secret: boolean } {
   return { value, secret: false };
 }
 
-/** Reads Pulumi.<stack>.yaml of a project, merged over the project-level defaults. */
-export function readStack(project: ProjectFile, stack: string): StackFile {
+/** The path of a stack's file, or a StackFileError naming the stacks that exist. */
+export function stackFilePath(project: ProjectFile, stack: string): string {
   const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`]
     .map((f) => path.join(project.dir, f))
     .find((f) => fs.existsSync(f));
@@ -122,7 +122,23 @@ export function readStack(project: ProjectFile, stack: string): StackFile {
       `there is no Pulumi.${stack}.yaml in ${project.dir}; stacks here: ${known.length ? known.join(", ") : "none"}`,
     );
   }
-  const doc = (readYaml(file) ?? {}) as Record<string, unknown>;
+  return file;
+}
+
+/** Reads Pulumi.<stack>.yaml of a project, merged over the project-level defaults. */
+export function readStack(project: ProjectFile, stack: string): StackFile {
+  const file = stackFilePath(project, stack);
+  return parseStackText(project, stack, file, fs.readFileSync(file, "utf8"));
+}
+
+/** Parses the text of a stack file (e.g. one about to be written) as readStack would read it. */
+export function parseStackText(project: ProjectFile, stack: string, file: string, text: string): StackFile {
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length > 0) throw new StackFileError(`${file}: ${doc.errors[0]!.message}`);
+  return parseStack(project, stack, file, (doc.toJS() ?? {}) as Record<string, unknown>);
+}
+
+function parseStack(project: ProjectFile, stack: string, file: string, doc: Record<string, unknown>): StackFile {
   const raw = { ...project.config, ...((doc["config"] ?? {}) as Record<string, unknown>) };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
