@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MicroserviceArgs } from "../../../components/workload/args";
 import { Microservice } from "../../../components/workload/microservice";
@@ -221,8 +222,8 @@ describe("Microservice: options", () => {
   it("makes its routes and monitors wait for the add-ons that install their CRDs, and every object for its namespace", async () => {
     const out = await render(() => {
       const provider = testProvider();
-      const crds = new pulumi.CustomResource("kubernetes:helm.sh/v3:Release", "gateway-release", {}, { provider });
-      const namespace = new pulumi.CustomResource("kubernetes:core/v1:Namespace", "apps-namespace", {}, { provider });
+      const crds = new k8s.helm.v3.Release("gateway-release", { chart: "gateway-helm", version: "1.0.0" }, { provider });
+      const namespace = new k8s.core.v1.Namespace("apps-namespace", { metadata: { name: "apps" } }, { provider });
       new Microservice("orders", { ...BASE, route: ROUTE, monitoring: {} }, { provider, crdDependencies: [crds], childDependsOn: [namespace] });
     });
     const gateway = out.named("gateway-release").urn;
