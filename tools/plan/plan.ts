@@ -57,9 +57,11 @@ export interface PlanOptions {
 }
 
 /** Loads the outputs of another planned stack for a StackReference named "org/project/stack". */
-function stackOutputsResolver(projectDir: string, explicit: Readonly<Record<string, string>>) {
+function stackOutputsResolver(projectDir: string, explicit: Readonly<Record<string, string>>, workingDir: string) {
   return (name: string): Record<string, unknown> | undefined => {
-    const candidates = [explicit[name], path.join(projectDir, "out", name.split("/").pop()!)].filter(
+    // An explicit --stack-reference, else the plan of a stack of that name here or where the command runs.
+    const stack = name.split("/").pop()!;
+    const candidates = [explicit[name], path.join(projectDir, "out", stack), path.join(workingDir, "out", stack)].filter(
       (d): d is string => d !== undefined,
     );
     for (const dir of candidates) {
@@ -87,7 +89,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         stack: options.stack,
         config: stackFile.config,
         secretKeys: stackFile.secretKeys,
-        stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}),
+        stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, previousDir),
       },
       async () => {
         // The program is loaded the way Pulumi's Node.js host loads it: an exported function is called.
