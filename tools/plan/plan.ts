@@ -44,6 +44,8 @@ export interface PlanResult {
   readonly manifests: readonly Manifest[];
   readonly helm: readonly HelmRelease[];
   readonly outDir: string;
+  /** Seconds spent running the program under the mock runtime, and in all. */
+  readonly timings: { readonly runSeconds: number; readonly totalSeconds: number };
 }
 
 export interface PlanOptions {
@@ -79,6 +81,8 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
   const stackFile = readStack(project, options.stack);
   const outDir = path.resolve(options.outDir ?? path.join(projectDir, "out", options.stack));
 
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   const previousDir = process.cwd();
   process.chdir(projectDir);
   let run: ProgramRun;
@@ -101,6 +105,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
   } finally {
     process.chdir(previousDir);
   }
+  const runSeconds = seconds();
 
   const manifests = collectManifests(run.resources);
   const helm = collectHelmReleases(run.resources);
@@ -123,7 +128,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     policy: { violations: [] },
   };
   writePlan(outDir, document, manifests, helm, run);
-  return { run, document, manifests, helm, outDir };
+  return { run, document, manifests, helm, outDir, timings: { runSeconds, totalSeconds: seconds() } };
 }
 
 function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
