@@ -6,12 +6,38 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentConfig } from "./config";
 import { deployCloud } from "./layers/cloud";
 import { deployPlatform } from "./layers/platform";
+import type { CloudLayer, PlatformLayer } from "./layers/types";
 import { deployWorkloads } from "./layers/workloads";
+
+/**
+ * What an application team's own stack needs to deploy services into this platform, read through
+ * a StackReference (the kubeconfig is exported separately, as a secret).
+ */
+export function applicationPlatform(env: EnvironmentConfig, cloud: CloudLayer, platform: PlatformLayer) {
+  return {
+    environmentKind: env.kind,
+    namespace: env.workloads.namespace,
+    zones: [...cloud.zones],
+    registry: {
+      server: cloud.images.server,
+      namespace: cloud.images.namespace,
+      ...(cloud.images.pullSecret ? { pullSecret: cloud.images.pullSecret.name } : {}),
+    },
+    ...(platform.gateway ? { gateway: { ...platform.gateway, tls: env.gateway.tls.mode !== "none" } } : {}),
+    ...(platform.monitoring ? { monitoring: { selectorLabels: { ...platform.monitoring.selectorLabels } } } : {}),
+  };
+}
 
 /** Declares the environment and returns its stack outputs. */
 export function deployEnvironment(env: EnvironmentConfig): Record<string, pulumi.Input<unknown>> {
   const cloud = deployCloud(env);
   const platform = deployPlatform(env, cloud);
   const workloads = deployWorkloads(env, cloud, platform);
-  return { environmentKind: env.kind, ...cloud.outputs, ...platform.outputs, ...workloads.outputs };
+  return {
+    environmentKind: env.kind,
+    ...cloud.outputs,
+    ...platform.outputs,
+    ...workloads.outputs,
+    applicationPlatform: applicationPlatform(env, cloud, platform),
+  };
 }

@@ -28,20 +28,23 @@ const CLASSES: Readonly<Record<string, ObjectClass>> = {
   "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
 };
 
-/** Declares one planned object as a child of `parent`. */
+/**
+ * Declares one planned object with the class of its kind. It waits for `dependencies.all`, and a
+ * custom resource (route, monitor) also for `dependencies.crds`, the add-ons that install its CRD.
+ */
 export function declareObject(
-  parent: pulumi.Resource,
   resourceName: string,
   planned: PlannedObject,
+  opts: Omit<pulumi.CustomResourceOptions, "dependsOn"> = {},
   dependencies: { readonly all?: readonly pulumi.Input<pulumi.Resource>[]; readonly crds?: readonly pulumi.Input<pulumi.Resource>[] } = {},
 ): pulumi.CustomResource {
   const key = `${planned.object["apiVersion"]}/${planned.object["kind"]}`;
   const dependsOn = [...(dependencies.all ?? []), ...(planned.custom ? (dependencies.crds ?? []) : [])];
-  const opts: pulumi.CustomResourceOptions = { parent, ...(dependsOn.length ? { dependsOn } : {}) };
+  const options: pulumi.CustomResourceOptions = { ...opts, ...(dependsOn.length ? { dependsOn } : {}) };
   const Class = CLASSES[key];
-  if (Class) return new Class(resourceName, planned.object, opts);
+  if (Class) return new Class(resourceName, planned.object, options);
   if (!planned.custom) throw new Error(`no resource class for ${key}`);
-  return new k8s.apiextensions.CustomResource(resourceName, planned.object as k8s.apiextensions.CustomResourceArgs, opts);
+  return new k8s.apiextensions.CustomResource(resourceName, planned.object as k8s.apiextensions.CustomResourceArgs, options);
 }
 
 export interface MicroserviceOptions extends pulumi.ComponentResourceOptions {
@@ -74,7 +77,7 @@ export class Microservice extends pulumi.ComponentResource {
     const resolved = resolveMicroservice(name, args);
     const resources: Record<string, pulumi.CustomResource> = {};
     for (const planned of planMicroservice(name, args)) {
-      resources[planned.role] = declareObject(this, `${name}-${planned.role}`, planned, {
+      resources[planned.role] = declareObject(`${name}-${planned.role}`, planned, { parent: this }, {
         ...(childDependsOn ? { all: childDependsOn } : {}),
         ...(crdDependencies ? { crds: crdDependencies } : {}),
       });
