@@ -1,0 +1,50 @@
+/**
+ * Generated production stacks for the benchmark: a realistic mix of services (a quarter on the JVM,
+ * one in five with a canary, one in ten reachable by header first, one in twenty still splitting
+ * traffic with legacy VMs), on top of the production stack's own cloud and platform settings.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import YAML from "yaml";
+
+export function generatedServices(count: number): Array<Record<string, unknown>> {
+  const services: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < count; i++) {
+    const name = `svc-${String(i).padStart(3, "0")}`;
+    const jvm = i % 4 === 0;
+    const routed = i % 3 !== 2;
+    const service: Record<string, unknown> = {
+      name,
+      version: `1.${i % 7}.${i % 11}`,
+      ...(jvm ? { runtime: "jvm", health: { warmupSeconds: 60 } } : {}),
+      resources: jvm ? { cpu: "500m", memory: "1Gi" } : { cpu: "100m", memory: "256Mi" },
+      replicas: { min: 3, max: 6 + (i % 5) },
+      ...(routed ? { route: { host: `api${i % 8}.acme.example.com`, path: `/${name}` } } : {}),
+    };
+    if (routed && i % 5 === 0) {
+      service["canary"] = {
+        version: `1.${(i % 7) + 1}.0`,
+        weight: (i * 7) % 50,
+        ...(i % 10 === 0 ? { header: { name: "x-acme-canary", value: "testers" } } : {}),
+      };
+    }
+    if (routed && i % 20 === 3) service["legacy"] = { endpoints: [`192.168.${i % 250}.10:8080`, `192.168.${i % 250}.11:8080`], weight: 30 };
+    services.push(service);
+  }
+  return services;
+}
+
+/**
+ * A project directory with a copy of the production stack whose services are replaced by `count`
+ * generated ones. Returns the directory and the stack name.
+ */
+export function generatedProject(repo: string, count: number): { dir: string; stack: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${count}-`));
+  const stack = `bench${count}`;
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(repo, "stacks")}\n`);
+  const prod = YAML.parse(fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  prod.config["ack-platform:services"] = generatedServices(count);
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify(prod));
+  return { dir, stack };
+}
