@@ -2,7 +2,7 @@
  * The container registry as plain values: the domains of an ACR Enterprise instance, the names it
  * accepts, who may reach it, and how images are referred to. No Pulumi here.
  */
-import { formatCidr, parseCidr } from "./cidr";
+import { ALLOW_LIST_PREFIXES, formatCidr, parseCidr } from "./cidr";
 
 /**
  * Domains of an ACR Enterprise instance. They follow from its name and region, so they are known
@@ -33,14 +33,14 @@ export function repositoryProblem(name: string): string | undefined {
 }
 
 /**
- * Problems with the internet allow-list: each entry a CIDR block (0.0.0.0/0 and other blocks wider
- * than /8 are refused by the parser), none twice. An empty list keeps the internet endpoint off.
+ * Problems with the internet allow-list: each entry a CIDR block from /8 (0.0.0.0/0 and other wider
+ * blocks are refused) down to a single address, none twice. An empty list keeps the internet endpoint off.
  */
 export function allowedCidrProblems(cidrs: readonly string[]): Array<{ index: number; message: string }> {
   const problems: Array<{ index: number; message: string }> = [];
   const seen = new Map<string, number>();
   cidrs.forEach((text, index) => {
-    const block = parseCidr(text);
+    const block = parseCidr(text, ALLOW_LIST_PREFIXES);
     if ("error" in block) {
       problems.push({ index, message: `'${text}' is not an IPv4 CIDR block such as '203.0.113.0/24': ${block.error}` });
       return;

@@ -30,8 +30,8 @@ describe("registry plan", () => {
   });
 
   it("refuses an allow-list entry that is not a CIDR block, the whole internet, or a repeat", () => {
-    assert.deepEqual(allowedCidrProblems(["203.0.113.0/24", "0.0.0.0/0", "203.0.113.0/24", "198.51.100.7"]), [
-      { index: 1, message: "'0.0.0.0/0' is not an IPv4 CIDR block such as '203.0.113.0/24': the prefix /0 is outside /8../29" },
+    assert.deepEqual(allowedCidrProblems(["203.0.113.0/24", "0.0.0.0/0", "203.0.113.0/24", "198.51.100.7", "198.51.100.7/32"]), [
+      { index: 1, message: "'0.0.0.0/0' is not an IPv4 CIDR block such as '203.0.113.0/24': the prefix /0 is outside /8../32" },
       { index: 2, message: "'203.0.113.0/24' is listed twice (also [0])" },
       { index: 3, message: "'198.51.100.7' is not an IPv4 CIDR block such as '203.0.113.0/24': expected four dot-separated numbers and a /prefix" },
     ]);
