@@ -2,7 +2,13 @@
  * Validates rendered Kubernetes objects against the API schemas (kubernetes-models), built-in kinds
  * and the custom resources the platform uses. An object of a kind with no known schema fails too:
  * every object the platform renders must be checked, not only the familiar ones.
+ *
+ * Kinds that no kubernetes-models package covers (ECK's Elasticsearch and Kibana, ACK's AlbConfig)
+ * are checked by the structural schemas at the end of this file, transcribed from their
+ * upstream API types; the Kubernetes types they embed (pod templates, volume claims, PDB specs)
+ * are checked by kubernetes-models as part of them.
  */
+import { z } from "zod";
 
 interface ModelClass {
   readonly apiVersion: string;
@@ -41,6 +47,12 @@ function loadModels(): Promise<void> {
 export async function schemaErrors(object: Record<string, any>): Promise<string[]> {
   await loadModels();
   const key = `${object["apiVersion"]}/${object["kind"]}`;
+  const custom = CUSTOM_SCHEMAS.get(key);
+  if (custom) {
+    const problems = custom.structure(object);
+    const embedded = problems.length === 0 ? await Promise.all(custom.embedded(object).map(schemaErrors)) : [];
+    return [...problems.map((p) => `${key} ${object["metadata"]?.name}: ${p}`), ...embedded.flat().map((p) => `${key} ${object["metadata"]?.name} embeds ${p}`)];
+  }
   const Model = MODELS.get(key);
   if (!Model) return [`no schema is known for ${key}; register its kubernetes-models package in test/kubernetesSchemas.ts`];
   try {
@@ -58,3 +70,171 @@ export async function assertValidObjects(objects: ReadonlyArray<Record<string, a
   const problems = (await Promise.all(objects.map(schemaErrors))).flat();
   if (problems.length > 0) throw new Error(`invalid Kubernetes objects:\n  ${problems.join("\n  ")}`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Structural schemas of custom resources without a kubernetes-models package. Objects are strict:
+// a misspelt field fails as the API server's structural pruning would silently drop it.
+
+interface CustomSchema {
+  /** Problems with the object's own structure. */
+  structure(object: Record<string, any>): string[];
+  /** The Kubernetes objects it embeds, wrapped as full objects to validate with kubernetes-models. */
+  embedded(object: Record<string, any>): Array<Record<string, any>>;
+}
+
+const str = z.string();
+const int = z.number().int();
+const stringMap = z.record(z.string(), z.string());
+const objectMeta = z.looseObject({ name: z.string().min(1), namespace: z.string().optional(), labels: stringMap.optional(), annotations: stringMap.optional() });
+const templateMeta = z.strictObject({ labels: stringMap, annotations: stringMap, name: str, namespace: str, finalizers: z.array(str) }).partial();
+const secretRef = z.strictObject({ secretName: str });
+const objectSelector = z.strictObject({ name: str, namespace: str, serviceName: str, secretName: str }).partial();
+const secretSource = z.strictObject({ secretName: str, entries: z.array(z.strictObject({ key: str, path: str.optional() })).optional() });
+const serviceTemplate = z.strictObject({ metadata: templateMeta, spec: z.record(z.string(), z.unknown()) }).partial();
+const httpConfig = z
+  .strictObject({
+    service: serviceTemplate,
+    tls: z
+      .strictObject({
+        selfSignedCertificate: z.strictObject({ subjectAltNames: z.array(z.strictObject({ dns: str, ip: str }).partial()), disabled: z.boolean() }).partial(),
+        certificate: z.strictObject({ secretName: str }).partial(),
+      })
+      .partial(),
+  })
+  .partial();
+const stackMonitoring = z
+  .strictObject({ metrics: z.strictObject({ elasticsearchRefs: z.array(objectSelector) }).partial(), logs: z.strictObject({ elasticsearchRefs: z.array(objectSelector) }).partial() })
+  .partial();
+
+/** elasticsearch.k8s.elastic.co/v1 Elasticsearch (ECK 3.x, pkg/apis/elasticsearch/v1). */
+const elasticsearch = z.strictObject({
+  apiVersion: z.literal("elasticsearch.k8s.elastic.co/v1"),
+  kind: z.literal("Elasticsearch"),
+  metadata: objectMeta,
+  spec: z.strictObject({
+    version: str,
+    image: str.optional(),
+    http: httpConfig.optional(),
+    transport: z.strictObject({ service: serviceTemplate, tls: z.record(z.string(), z.unknown()) }).partial().optional(),
+    nodeSets: z
+      .array(
+        z.strictObject({
+          name: str.max(23).regex(/^[a-zA-Z0-9-]+$/),
+          config: z.record(z.string(), z.unknown()).optional(),
+          count: int.min(0),
+          podTemplate: z.record(z.string(), z.unknown()).optional(),
+          volumeClaimTemplates: z.array(z.record(z.string(), z.unknown())).optional(),
+        }),
+      )
+      .min(1),
+    updateStrategy: z.strictObject({ changeBudget: z.strictObject({ maxUnavailable: int, maxSurge: int }).partial() }).partial().optional(),
+    podDisruptionBudget: z.strictObject({ metadata: templateMeta, spec: z.record(z.string(), z.unknown()) }).partial().optional(),
+    auth: z.strictObject({ roles: z.array(secretRef), fileRealm: z.array(secretRef), disableElasticUser: z.boolean() }).partial().optional(),
+    secureSettings: z.array(secretSource).optional(),
+    serviceAccountName: str.optional(),
+    remoteClusters: z.array(z.strictObject({ name: str.min(1), elasticsearchRef: objectSelector.optional() })).optional(),
+    volumeClaimDeletePolicy: z.enum(["DeleteOnScaledownOnly", "DeleteOnScaledownAndClusterDeletion"]).optional(),
+    monitoring: stackMonitoring.optional(),
+    revisionHistoryLimit: int.optional(),
+  }),
+});
+
+/** kibana.k8s.elastic.co/v1 Kibana (ECK 3.x, pkg/apis/kibana/v1). */
+const kibana = z.strictObject({
+  apiVersion: z.literal("kibana.k8s.elastic.co/v1"),
+  kind: z.literal("Kibana"),
+  metadata: objectMeta,
+  spec: z.strictObject({
+    version: str,
+    image: str.optional(),
+    count: int.min(0).optional(),
+    elasticsearchRef: objectSelector.optional(),
+    enterpriseSearchRef: objectSelector.optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    http: httpConfig.optional(),
+    podTemplate: z.record(z.string(), z.unknown()).optional(),
+    revisionHistoryLimit: int.optional(),
+    secureSettings: z.array(secretSource).optional(),
+    serviceAccountName: str.optional(),
+    monitoring: stackMonitoring.optional(),
+  }),
+});
+
+/** alibabacloud.com/v1 AlbConfig (alibaba-load-balancer-controller, pkg/apis/alibabacloud/v1). */
+const albConfig = z.strictObject({
+  apiVersion: z.literal("alibabacloud.com/v1"),
+  kind: z.literal("AlbConfig"),
+  metadata: objectMeta,
+  spec: z.strictObject({
+    config: z
+      .strictObject({
+        id: str,
+        name: str,
+        addressAllocatedMode: z.enum(["Fixed", "Dynamic"]),
+        addressType: z.enum(["Internet", "Intranet"]),
+        ipv6AddressType: str,
+        addressIpVersion: z.enum(["IPv4", "DualStack"]),
+        resourceGroupId: str,
+        edition: z.enum(["Basic", "Standard", "StandardWithWaf"]),
+        zoneMappings: z.array(z.strictObject({ vSwitchId: str.regex(/^vsw-/), zoneId: str, allocationId: str, eipType: str }).partial()).min(2),
+        accessLogConfig: z.strictObject({ logStore: str, logProject: str }).partial(),
+        deletionProtectionEnabled: z.boolean(),
+        billingConfig: z.strictObject({ internetBandwidth: int, internetChargeType: str, payType: str, bandWidthPackageId: str }).partial(),
+        forceOverride: z.boolean(),
+        listenerForceOverride: z.boolean(),
+        tags: z.array(z.strictObject({ key: str, value: str })),
+      })
+      .partial(),
+    listeners: z
+      .array(
+        z
+          .strictObject({
+            port: z.union([int.min(1).max(65535), str]),
+            protocol: z.enum(["HTTP", "HTTPS", "QUIC"]),
+            gzipEnabled: z.boolean(),
+            http2Enabled: z.boolean(),
+            description: str,
+            idleTimeout: int,
+            requestTimeout: int,
+            securityPolicyId: str,
+            caEnabled: z.boolean(),
+            certificates: z.array(z.strictObject({ CertificateId: str, IsDefault: z.boolean() }).partial()),
+            aclConfig: z.strictObject({ aclName: str, aclType: z.enum(["White", "Black"]), aclEntries: z.array(str), aclIds: z.array(str) }).partial(),
+          })
+          .partial()
+          .required({ port: true, protocol: true }),
+      )
+      .min(1),
+  }),
+});
+
+const zodProblems = (schema: z.ZodType) => (object: Record<string, any>) => {
+  const result = schema.safeParse(object);
+  return result.success ? [] : result.error.issues.map((i) => `/${i.path.join("/")} ${i.message}`);
+};
+
+/** A pod template embedded in a custom resource, as a full PodTemplate object. */
+const podTemplate = (template: unknown) => ({ apiVersion: "v1", kind: "PodTemplate", metadata: { name: "embedded" }, template });
+
+const CUSTOM_SCHEMAS = new Map<string, CustomSchema>([
+  [
+    "elasticsearch.k8s.elastic.co/v1/Elasticsearch",
+    {
+      structure: zodProblems(elasticsearch),
+      embedded: (o) => [
+        ...(o["spec"].nodeSets as Array<Record<string, any>>).flatMap((set) => [
+          ...(set["podTemplate"] ? [podTemplate(set["podTemplate"])] : []),
+          ...((set["volumeClaimTemplates"] ?? []) as Array<Record<string, any>>).map((claim) => ({ apiVersion: "v1", kind: "PersistentVolumeClaim", ...claim })),
+        ]),
+        ...(o["spec"].podDisruptionBudget?.spec
+          ? [{ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "embedded" }, spec: o["spec"].podDisruptionBudget.spec }]
+          : []),
+      ],
+    },
+  ],
+  [
+    "kibana.k8s.elastic.co/v1/Kibana",
+    { structure: zodProblems(kibana), embedded: (o) => (o["spec"].podTemplate ? [podTemplate(o["spec"].podTemplate)] : []) },
+  ],
+  ["alibabacloud.com/v1/AlbConfig", { structure: zodProblems(albConfig), embedded: () => [] }],
+]);

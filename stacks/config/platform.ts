@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   bool,
+  cidr,
   cpu,
   dnsLabel,
   type EnvironmentKind,
@@ -18,12 +19,38 @@ import {
   show,
   text,
 } from "./common";
-import { type Check, checkSecretRef } from "./checks";
+import { type Check, type CheckContext, checkSecretRef } from "./checks";
+import type { PartialEnvironment } from "./schema";
 import { KIND_DEFAULTS } from "./defaults";
+import { PRIVATE_RANGES } from "../../components/platform/adminRoute";
+
+/** CLB specifications a gateway load balancer may have, or "clcu" for a pay-by-CLCU instance without one. */
+export const LOAD_BALANCER_SPECS = [
+  "slb.s1.small",
+  "slb.s2.small",
+  "slb.s2.medium",
+  "slb.s3.small",
+  "slb.s3.medium",
+  "slb.s3.large",
+  "slb.s3.xlarge",
+  "clcu",
+] as const;
+
+
+/** Defaults of the platform's keys that vary by kind (the others are in defaults.ts). */
+const PLATFORM_DEFAULTS: Readonly<
+  Record<EnvironmentKind, { loadBalancerSpec: string; proxyCpu: string; proxyMemory: string; fluentBitMemory: string; prometheusCpu: string }>
+> = {
+  local: { loadBalancerSpec: "slb.s1.small", proxyCpu: "100m", proxyMemory: "128Mi", fluentBitMemory: "128Mi", prometheusCpu: "250m" },
+  dev: { loadBalancerSpec: "slb.s1.small", proxyCpu: "200m", proxyMemory: "256Mi", fluentBitMemory: "256Mi", prometheusCpu: "500m" },
+  staging: { loadBalancerSpec: "slb.s2.small", proxyCpu: "500m", proxyMemory: "512Mi", fluentBitMemory: "256Mi", prometheusCpu: "500m" },
+  prod: { loadBalancerSpec: "slb.s2.medium", proxyCpu: "1", proxyMemory: "1Gi", fluentBitMemory: "512Mi", prometheusCpu: "1" },
+};
 
 /** `gateway`: the traffic entry of the cluster, to which every service's route attaches. */
 export function gatewaySchema(kind: EnvironmentKind) {
   const d = KIND_DEFAULTS[kind];
+  const p = PLATFORM_DEFAULTS[kind];
   return section({
     enabled: bool().default(true),
     /** Envoy Gateway (Kubernetes Gateway API), or the ACK ALB Ingress controller. */
@@ -33,10 +60,20 @@ export function gatewaySchema(kind: EnvironmentKind) {
     namespace: dnsLabel().default("gateway-system"),
     /** Whether the load balancer gets a public address (internet) or a VPC-only one (intranet). */
     addressType: oneOf(["internet", "intranet"]).default("internet"),
+    /** CLB specification of the proxies' load balancer; "clcu" for pay-by-CLCU without a specification. */
+    loadBalancerSpec: oneOf(LOAD_BALANCER_SPECS).default(p.loadBalancerSpec as (typeof LOAD_BALANCER_SPECS)[number]),
     replicas: intBetween(1, 20).default(d.gatewayReplicas),
+    /** Requests of each proxy (memory is also its limit). */
+    proxy: section({
+      cpu: cpu().default(p.proxyCpu),
+      memory: memory().default(p.proxyMemory),
+    }).prefault({}),
     tls: section({
-      /** none: HTTP only; secret: a certificate from secret config; cert-manager: ACME certificates. */
-      mode: oneOf(["none", "secret", "cert-manager"]).default(kind === "local" || kind === "dev" ? "none" : "cert-manager"),
+      /**
+       * none: HTTP only; secret: a certificate from secret config; cert-manager: ACME certificates;
+       * alb-discovery: the ALB finds certificates by host in Certificate Management Service.
+       */
+      mode: oneOf(["none", "secret", "cert-manager", "alb-discovery"]).default(kind === "local" || kind === "dev" ? "none" : "cert-manager"),
       /** Secret config key holding the PEM certificate chain (mode: secret). */
       certificateSecret: secretKeyName().optional(),
       /** Secret config key holding the PEM private key (mode: secret). */
@@ -45,7 +82,15 @@ export function gatewaySchema(kind: EnvironmentKind) {
       email: matching(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, "an e-mail address").optional(),
       /** ACME directory; Let's Encrypt production unless set. */
       acmeServer: matching(/^https:\/\/\S+$/, "an https URL").optional(),
+      /** Hosts the certificate names besides the routed ones (Kibana, Grafana, services' routes). */
+      hosts: listOf(hostname()).default([]),
     }).prefault({}),
+    /** ALB only: where the ALB instance is placed. */
+    alb: section({
+      /** vSwitches in at least two zones; an ALB always spans two. */
+      vswitchIds: listOf(matching(/^vsw-[a-z0-9]+$/, "a vSwitch id such as 'vsw-bp1abc'"), 2, "vSwitch"),
+      edition: oneOf(["Standard", "StandardWithWaf"]).default("Standard"),
+    }).optional(),
   }).prefault({});
 }
 
@@ -69,6 +114,13 @@ export function loggingSchema(kind: EnvironmentKind) {
       /** Host name under which Kibana is routed through the gateway; not routed when unset. */
       host: hostname().optional(),
       replicas: intBetween(1, 5).default(kind === "prod" ? 2 : 1),
+      /** Client ranges admitted to the routed Kibana; '0.0.0.0/0' makes it public. */
+      allowedSourceRanges: listOf(cidr(), 1, "range").default([...PRIVATE_RANGES]),
+    }).prefault({}),
+    /** Requests of each Fluent Bit pod (memory is also its limit). */
+    fluentBit: section({
+      cpu: cpu().default("100m"),
+      memory: memory().default(PLATFORM_DEFAULTS[kind].fluentBitMemory),
     }).prefault({}),
   }).prefault({});
 }
@@ -106,6 +158,7 @@ export function monitoringSchema(kind: EnvironmentKind) {
       storage: memory().default(d.prometheusStorage),
       storageClass: text().default(d.storageClass),
       memory: memory().default(kind === "prod" ? "8Gi" : "2Gi"),
+      cpu: cpu().default(PLATFORM_DEFAULTS[kind].prometheusCpu),
     }).prefault({}),
     alertmanager: section({
       replicas: intBetween(1, 5).default(d.alertmanagerReplicas),
@@ -116,28 +169,53 @@ export function monitoringSchema(kind: EnvironmentKind) {
       host: hostname().optional(),
       /** Secret config key with the admin password; a random one is generated when unset. */
       adminPasswordSecret: secretKeyName().optional(),
+      /** Client ranges admitted to the routed Grafana; '0.0.0.0/0' makes it public. */
+      allowedSourceRanges: listOf(cidr(), 1, "range").default([...PRIVATE_RANGES]),
+    }).prefault({}),
+    /** Thresholds of the platform's alert rules. */
+    alerts: section({
+      /** Percent of a backend's requests answered 5xx at the gateway that pages. */
+      gatewayErrorPercent: intBetween(1, 100).default(5),
+      /** 99th percentile response time at the gateway, in milliseconds, that warns. */
+      gatewayP99Ms: intBetween(1, 600000).default(1000),
+      /** Percent of a node's TCP segments retransmitted that warns. */
+      tcpRetransmitPercent: intBetween(1, 100).default(1),
+      /** Percent of a volume still free below which it warns. */
+      volumeFreePercent: intBetween(1, 50).default(10),
     }).prefault({}),
   }).prefault({});
+}
+
+/** Hosts the gateway's certificate must name: the listed ones, the routed admin UIs, the services' routes. */
+export function certificateHosts(env: PartialEnvironment): string[] {
+  const hosts = [
+    ...(env.gateway?.tls.hosts ?? []),
+    ...(env.logging?.enabled && env.logging.kibana.host ? [env.logging.kibana.host] : []),
+    ...(env.monitoring?.enabled && env.monitoring.grafana.host ? [env.monitoring.grafana.host] : []),
+    ...(env.services ?? []).flatMap((svc) => (svc?.route ? [svc.route.host] : [])),
+  ];
+  return [...new Set(hosts)].sort();
 }
 
 /** Cross-key rules of the platform sections: TLS, routed hosts, alert receivers, their secrets. */
 export const checkPlatformConfig: Check = (env, ctx) => {
   const { report } = ctx;
   const gateway = env.gateway;
-  if (gateway?.enabled && gateway.tls.mode === "secret") {
-    if (!gateway.tls.certificateSecret) report(["gateway", "tls", "certificateSecret"], "is required with tls mode 'secret'");
-    if (!gateway.tls.keySecret) report(["gateway", "tls", "keySecret"], "is required with tls mode 'secret'");
-  }
-  if (gateway?.enabled && gateway.tls.mode === "cert-manager" && !gateway.tls.email) {
-    report(["gateway", "tls", "email"], "is required with tls mode 'cert-manager': the ACME account's contact address");
-  }
+  if (gateway?.enabled) checkGateway(env, gateway, ctx);
   if (gateway && !gateway.enabled) {
     if (env.logging?.enabled && env.logging.kibana.host) report(["logging", "kibana", "host"], "needs the gateway, but gateway.enabled is false");
     if (env.monitoring?.enabled && env.monitoring.grafana.host) report(["monitoring", "grafana", "host"], "needs the gateway, but gateway.enabled is false");
   }
+  const es = env.logging?.enabled ? env.logging.elasticsearch : undefined;
+  if (es?.nodes === 2) {
+    report(["logging", "elasticsearch", "nodes"], "2 is not accepted: two nodes cannot keep a master quorum when one is lost; use 1, or 3 and more");
+  } else if (es && env.kind === "prod" && es.nodes < 3) {
+    report(["logging", "elasticsearch", "nodes"], `${es.nodes} is not enough for prod: use at least 3, so that a node's loss keeps a quorum and every shard's replica`);
+  }
   const names = new Map<string, number>();
   env.monitoring?.alertmanager.receivers.forEach((r, i) => {
     const at = (key: string) => ["monitoring", "alertmanager", "receivers", i, key];
+    if (r.name === "discard") report(at("name"), "'discard' is reserved for the alerts sent nowhere; choose another name");
     if (names.has(r.name)) report(at("name"), `${show(r.name)} is already used by receivers[${names.get(r.name)}]`);
     names.set(r.name, i);
     if (r.type === "email") {
@@ -156,3 +234,46 @@ export const checkPlatformConfig: Check = (env, ctx) => {
     checkSecretRef(ctx, ["monitoring", "alertmanager", "receivers", i, "passwordSecret"], r.passwordSecret);
   });
 };
+
+type GatewayConfig = NonNullable<PartialEnvironment["gateway"]>;
+
+function checkGateway(env: PartialEnvironment, gateway: GatewayConfig, { report }: CheckContext) {
+  const tls = gateway.tls;
+  const alb = gateway.controller === "alb";
+  if (alb) {
+    if (env.kind === "local") report(["gateway", "controller"], "'alb' is not available on a local cluster: it needs ACK's ALB Ingress controller; use 'envoy-gateway'");
+    else if (!gateway.alb) report(["gateway", "alb", "vswitchIds"], "is required with controller 'alb': the vSwitches (in two zones at least) the ALB is placed in");
+    if (tls.mode === "secret" || tls.mode === "cert-manager") {
+      report(["gateway", "tls", "mode"], `${show(tls.mode)} is not available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'`);
+    }
+  } else {
+    if (gateway.alb) report(["gateway", "alb"], "is only used with controller 'alb'");
+    if (tls.mode === "alb-discovery") report(["gateway", "tls", "mode"], "'alb-discovery' needs controller 'alb'; with 'envoy-gateway' use 'secret' or 'cert-manager'");
+  }
+  if (tls.mode === "secret") {
+    if (!tls.certificateSecret) report(["gateway", "tls", "certificateSecret"], "is required with tls mode 'secret'");
+    if (!tls.keySecret) report(["gateway", "tls", "keySecret"], "is required with tls mode 'secret'");
+  }
+  if (tls.mode === "cert-manager") {
+    if (!tls.email) report(["gateway", "tls", "email"], "is required with tls mode 'cert-manager': the ACME account's contact address");
+    tls.hosts.forEach((host, i) => {
+      if (host.startsWith("*.")) {
+        report(["gateway", "tls", "hosts", i], `${show(host)} is not accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard; list each host`);
+      }
+    });
+    const hosts = certificateHosts(env);
+    if (hosts.length > 100) report(["gateway", "tls", "hosts"], `${hosts.length} hosts are more than the 100 one ACME certificate can name`);
+  }
+  // Only Envoy Gateway enforces source ranges; an ALB on the internet would make the UI public.
+  if (alb && gateway.addressType === "internet") {
+    const uis: Array<[PropertyKey[], string | undefined, readonly string[] | undefined]> = [
+      [["logging", "kibana", "allowedSourceRanges"], env.logging?.enabled ? env.logging.kibana.host : undefined, env.logging?.kibana.allowedSourceRanges],
+      [["monitoring", "grafana", "allowedSourceRanges"], env.monitoring?.enabled ? env.monitoring.grafana.host : undefined, env.monitoring?.grafana.allowedSourceRanges],
+    ];
+    for (const [path, host, ranges] of uis) {
+      if (host && ranges && !ranges.includes("0.0.0.0/0")) {
+        report(path, "cannot be enforced by an internet-facing ALB: set gateway.addressType to 'intranet', or admit '0.0.0.0/0' to make the UI public");
+      }
+    }
+  }
+}

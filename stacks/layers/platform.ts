@@ -1,10 +1,149 @@
 /**
  * The platform layer of an environment: the add-ons every service relies on (gateway, logging,
- * monitoring). Each is declared only when the environment enables it.
+ * monitoring). Each is declared only when the environment enables it, on the cloud layer's cluster.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentConfig } from "../config";
+import { certificateHosts } from "../config/platform";
+import { Gateway, type GatewayTls } from "../../components/platform/gateway";
+import { HTTP_LISTENER, HTTPS_LISTENER } from "../../components/platform/gatewayValues";
+import { Logging } from "../../components/platform/logging";
+import { type AlertReceiver, Monitoring } from "../../components/platform/monitoring";
+import type { RouteThrough } from "../../components/platform/uiRoute";
 import type { CloudLayer, PlatformLayer } from "./types";
 
-export function deployPlatform(_env: EnvironmentConfig, _cloud: CloudLayer): PlatformLayer {
-  return { ready: [], outputs: {} };
+export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): PlatformLayer {
+  if (!cloud.kubernetes) return { ready: [], outputs: {} };
+  const opts = { provider: cloud.kubernetes };
+  // Secrets are separate secret keys that the sections name; the schema has checked they are set.
+  const config = new pulumi.Config();
+  const prod = env.kind === "prod";
+  const outputs: Record<string, pulumi.Input<unknown>> = {};
+  const ready: pulumi.Resource[] = [];
+
+  let gateway: Gateway | undefined;
+  if (env.gateway.enabled) {
+    const g = env.gateway;
+    gateway = new Gateway(
+      "gateway",
+      {
+        controller: g.controller,
+        name: g.name,
+        namespace: g.namespace,
+        exposure: env.kind === "local" ? "node-port" : "load-balancer",
+        addressType: g.addressType,
+        loadBalancerSpec: g.loadBalancerSpec,
+        deletionProtection: prod,
+        replicas: g.replicas,
+        proxyResources: g.proxy,
+        zones: cloud.zones,
+        tls: gatewayTls(env, config),
+        ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
+        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+      },
+      opts,
+    );
+    ready.push(...gateway.ready);
+    outputs["gatewayName"] = gateway.gatewayName;
+    outputs["gatewayNamespace"] = gateway.gatewayNamespace;
+  }
+  const through: RouteThrough | undefined = gateway ? { ...gateway.attachment, ready: gateway.ready } : undefined;
+
+  if (env.logging.enabled) {
+    const l = env.logging;
+    const logging = new Logging(
+      "logging",
+      {
+        namespace: l.namespace,
+        retentionDays: l.retentionDays,
+        elasticsearch: l.elasticsearch,
+        kibana: { replicas: l.kibana.replicas, allowedSourceRanges: l.kibana.allowedSourceRanges, ...(l.kibana.host ? { host: l.kibana.host } : {}) },
+        fluentBit: l.fluentBit,
+        ...(through ? { gateway: through } : {}),
+        zones: cloud.zones,
+        protectData: prod,
+        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+      },
+      opts,
+    );
+    if (logging.kibanaUrl) outputs["kibanaUrl"] = logging.kibanaUrl;
+    outputs["kibanaPortForward"] = logging.kibanaPortForward;
+  }
+
+  let monitoring: Monitoring | undefined;
+  if (env.monitoring.enabled) {
+    const m = env.monitoring;
+    monitoring = new Monitoring(
+      "monitoring",
+      {
+        namespace: m.namespace,
+        prometheus: m.prometheus,
+        alertmanager: { replicas: m.alertmanager.replicas, receivers: m.alertmanager.receivers.map((r) => alertReceiver(r, config)) },
+        grafana: {
+          allowedSourceRanges: m.grafana.allowedSourceRanges,
+          ...(m.grafana.host ? { host: m.grafana.host } : {}),
+          ...(m.grafana.adminPasswordSecret ? { adminPassword: config.requireSecret(m.grafana.adminPasswordSecret) } : {}),
+        },
+        alerts: m.alerts,
+        // Envoy's statistics feed the gateway alerts; an ALB reports to CloudMonitor instead.
+        ...(gateway?.attachment.controller === "envoy-gateway" ? { gatewayMetricsNamespace: env.gateway.namespace } : {}),
+        ...(through ? { gateway: through } : {}),
+        protectData: prod,
+        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+      },
+      opts,
+    );
+    ready.push(monitoring.crds);
+    if (monitoring.grafanaUrl) outputs["grafanaUrl"] = monitoring.grafanaUrl;
+    outputs["grafanaPortForward"] = monitoring.grafanaPortForward;
+  }
+
+  const attachment = gateway?.attachment;
+  return {
+    ...(attachment
+      ? {
+          gateway: {
+            controller: attachment.controller,
+            name: attachment.name,
+            namespace: attachment.namespace,
+            httpListener: HTTP_LISTENER,
+            ...(attachment.https ? { httpsListener: HTTPS_LISTENER } : {}),
+            ...(attachment.ingressClassName ? { ingressClassName: attachment.ingressClassName } : {}),
+          },
+        }
+      : {}),
+    // Prometheus selects monitors and rules in every namespace: workloads need no special label.
+    ...(monitoring ? { monitoring: { namespace: env.monitoring.namespace, selectorLabels: {} } } : {}),
+    ready,
+    outputs,
+  };
+}
+
+/** The gateway's TLS from the config, with the certificate and key read from their secret keys. */
+function gatewayTls(env: EnvironmentConfig, config: pulumi.Config): GatewayTls {
+  const tls = env.gateway.tls;
+  switch (tls.mode) {
+    case "secret":
+      return { mode: "secret", certificate: config.requireSecret(tls.certificateSecret!), privateKey: config.requireSecret(tls.keySecret!) };
+    case "cert-manager":
+      return { mode: "cert-manager", email: tls.email!, ...(tls.acmeServer ? { acmeServer: tls.acmeServer } : {}), hosts: certificateHosts(env) };
+    case "alb-discovery":
+      return { mode: "alb-discovery" };
+    default:
+      return { mode: "none" };
+  }
+}
+
+function alertReceiver(r: EnvironmentConfig["monitoring"]["alertmanager"]["receivers"][number], config: pulumi.Config): AlertReceiver {
+  const url = r.url ?? (r.urlSecret ? config.requireSecret(r.urlSecret) : undefined);
+  return {
+    name: r.name,
+    type: r.type,
+    ...(url !== undefined ? { url } : {}),
+    ...(r.to ? { to: r.to } : {}),
+    ...(r.smarthost ? { smarthost: r.smarthost } : {}),
+    ...(r.from ? { from: r.from } : {}),
+    ...(r.passwordSecret ? { password: config.requireSecret(r.passwordSecret) } : {}),
+    ...(r.severities ? { severities: r.severities } : {}),
+  };
 }

@@ -1,0 +1,305 @@
+/**
+ * Monitoring: kube-prometheus-stack (Prometheus, Alertmanager, Grafana, node-exporter,
+ * kube-state-metrics) with its CRDs applied apart so that upgrades work, retention and storage from
+ * config, Alertmanager receivers from config, a Grafana admin password kept secret, and the field's
+ * alert rules from day one (see alertRules.ts).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import YAML from "yaml";
+import { adminRouteSpecs, PRIVATE_RANGES, routedUrl } from "./adminRoute";
+import { type AlertThresholds, DEFAULT_THRESHOLDS, platformRuleGroups } from "./alertRules";
+import { alertmanagerConfig, DISCARD_RECEIVER, type ResolvedReceiver } from "./alertmanagerConfig";
+import { crdChart, helmRelease } from "./helm";
+import { gatewayPodMonitorSpec, kubePrometheusStackValues } from "./monitoringValues";
+import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
+import { declareRoute, type RouteThrough } from "./uiRoute";
+import { CHARTS } from "./upstream";
+
+export const MONITORING_TYPE = "ack-platform:platform:Monitoring";
+
+/** Release name; kube-prometheus-stack names its objects after it ("kube-prometheus-stack-grafana"). */
+const RELEASE = "kube-prometheus-stack";
+const GATEWAY_POD_MONITOR = "gateway-proxies";
+
+/** An Alertmanager receiver; `url` and `password` may be secrets. */
+export interface AlertReceiver {
+  readonly name: string;
+  readonly type: "webhook" | "dingtalk" | "email";
+  readonly url?: pulumi.Input<string>;
+  readonly to?: readonly string[];
+  readonly smarthost?: string;
+  readonly from?: string;
+  readonly password?: pulumi.Input<string>;
+  readonly severities?: readonly ("critical" | "warning" | "info")[];
+}
+
+export interface MonitoringArgs {
+  /**
+   * Namespace of the whole stack (node-exporter needs it privileged).
+   * @default "monitoring"
+   */
+  readonly namespace?: string;
+  readonly prometheus?: {
+    /** @default 1 */
+    readonly replicas?: number;
+    /** @default 7 */
+    readonly retentionDays?: number;
+    /** Volume of each replica. @default "20Gi" */
+    readonly storage?: string;
+    /** @default "alicloud-disk-essd" */
+    readonly storageClass?: string;
+    /** Memory request and limit of each replica. @default "2Gi" */
+    readonly memory?: string;
+    /** CPU request of each replica. @default "500m" */
+    readonly cpu?: string;
+  };
+  readonly alertmanager?: {
+    /** @default 1 */
+    readonly replicas?: number;
+    /** Where alerts go; with none, alerts are only visible in Alertmanager and Grafana. @default [] */
+    readonly receivers?: readonly AlertReceiver[];
+  };
+  readonly grafana?: {
+    /** The admin password (a secret). @default a generated 24-character password */
+    readonly adminPassword?: pulumi.Input<string>;
+    /** Host Grafana is routed at through the gateway; port-forward only when unset. @default undefined */
+    readonly host?: string;
+    /** Client ranges admitted to the routed Grafana; "0.0.0.0/0" makes it public. @default PRIVATE_RANGES */
+    readonly allowedSourceRanges?: readonly string[];
+  };
+  /**
+   * Thresholds of the platform's alert rules.
+   * @default DEFAULT_THRESHOLDS
+   */
+  readonly alerts?: Partial<AlertThresholds>;
+  /**
+   * Namespace of the Envoy Gateway proxies to scrape, which enables the gateway alerts.
+   * @default undefined (no gateway metrics)
+   */
+  readonly gatewayMetricsNamespace?: string;
+  /**
+   * The gateway Grafana is routed through; required when `grafana.host` is set.
+   * @default undefined
+   */
+  readonly gateway?: RouteThrough;
+  /**
+   * Protect the metrics from deletion (production): the namespace, the CRDs and the release are
+   * `protect`ed and retained on delete, and the volumes are kept when a StatefulSet goes.
+   * @default false
+   */
+  readonly protectData?: boolean;
+  /**
+   * Registry path mirroring quay.io, docker.io and registry.k8s.io.
+   * @default undefined
+   */
+  readonly imageMirror?: string;
+}
+
+function withDefaults(args: MonitoringArgs) {
+  const p = args.prometheus ?? {};
+  const am = args.alertmanager ?? {};
+  const g = args.grafana ?? {};
+  return {
+    namespace: args.namespace ?? "monitoring",
+    prometheus: {
+      replicas: p.replicas ?? 1,
+      retentionDays: p.retentionDays ?? 7,
+      storage: p.storage ?? "20Gi",
+      storageClass: p.storageClass ?? "alicloud-disk-essd",
+      memory: p.memory ?? "2Gi",
+      cpu: p.cpu ?? "500m",
+    },
+    alertmanager: { replicas: am.replicas ?? 1, receivers: am.receivers ?? [] },
+    grafana: { adminPassword: g.adminPassword, host: g.host, allowedSourceRanges: g.allowedSourceRanges ?? PRIVATE_RANGES },
+    alerts: { ...DEFAULT_THRESHOLDS, ...args.alerts },
+    gatewayMetricsNamespace: args.gatewayMetricsNamespace,
+    gateway: args.gateway,
+    protectData: args.protectData ?? false,
+    imageMirror: args.imageMirror,
+  };
+}
+
+/** Validates the args before anything is declared; the error names the field, the value and what is accepted. */
+export function validateMonitoringArgs(args: MonitoringArgs): void {
+  const a = withDefaults(args);
+  const fail = (field: string, value: unknown, accepted: string) => invalid("Monitoring", field, value, accepted);
+  const between = (field: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max) fail(field, v, `an integer between ${min} and ${max}`);
+  };
+  if (!DNS_LABEL.test(a.namespace)) fail("namespace", a.namespace, "a DNS label");
+  const p = a.prometheus;
+  between("prometheus.replicas", p.replicas, 1, 5);
+  between("prometheus.retentionDays", p.retentionDays, 1, 3650);
+  if (!MEMORY_QUANTITY.test(p.storage)) fail("prometheus.storage", p.storage, "a size such as '50Gi'");
+  if (!MEMORY_QUANTITY.test(p.memory)) fail("prometheus.memory", p.memory, "a memory quantity such as '4Gi'");
+  if (!CPU_QUANTITY.test(p.cpu)) fail("prometheus.cpu", p.cpu, "a CPU quantity such as '500m'");
+  between("alertmanager.replicas", a.alertmanager.replicas, 1, 5);
+  const names = new Set<string>();
+  a.alertmanager.receivers.forEach((r, i) => {
+    const at = `alertmanager.receivers[${i}]`;
+    if (!DNS_LABEL.test(r.name) || r.name === DISCARD_RECEIVER) fail(`${at}.name`, r.name, `a DNS label other than '${DISCARD_RECEIVER}'`);
+    if (names.has(r.name)) fail(`${at}.name`, r.name, "unique among the receivers");
+    names.add(r.name);
+    if (r.type === "email") {
+      if (!r.to?.length || !r.smarthost || !r.from) fail(at, r.name, "a complete email receiver: to, smarthost and from are required");
+    } else if (!["webhook", "dingtalk"].includes(r.type)) {
+      fail(`${at}.type`, r.type, "one of: webhook, dingtalk, email");
+    } else if (r.url === undefined) {
+      fail(`${at}.url`, undefined, `given for a ${r.type} receiver`);
+    }
+  });
+  const g = a.grafana;
+  if (g.host !== undefined && !HOSTNAME.test(g.host)) fail("grafana.host", g.host, "a host name such as 'grafana.example.com'");
+  if (g.host !== undefined && !a.gateway) fail("gateway", undefined, "given: grafana.host is routed through a gateway");
+  if (g.allowedSourceRanges.length === 0) fail("grafana.allowedSourceRanges", g.allowedSourceRanges, "a non-empty list of CIDR blocks");
+  g.allowedSourceRanges.forEach((range, i) => {
+    if (!IPV4_CIDR.test(range)) fail(`grafana.allowedSourceRanges[${i}]`, range, "an IPv4 CIDR block such as '10.0.0.0/8'");
+  });
+  const t = a.alerts;
+  between("alerts.gatewayErrorPercent", t.gatewayErrorPercent, 1, 100);
+  between("alerts.gatewayP99Ms", t.gatewayP99Ms, 1, 600000);
+  between("alerts.tcpRetransmitPercent", t.tcpRetransmitPercent, 1, 100);
+  between("alerts.volumeFreePercent", t.volumeFreePercent, 1, 50);
+  if (a.gatewayMetricsNamespace !== undefined && !DNS_LABEL.test(a.gatewayMetricsNamespace)) {
+    fail("gatewayMetricsNamespace", a.gatewayMetricsNamespace, "a DNS label");
+  }
+}
+
+/** Monitoring: see the module comment. */
+export class Monitoring extends pulumi.ComponentResource {
+  /** Grafana's URL through the gateway, when it is routed. */
+  readonly grafanaUrl?: pulumi.Output<string>;
+  /** The command that reaches Grafana from a workstation, routed or not. */
+  readonly grafanaPortForward: pulumi.Output<string>;
+  /** Namespace of Prometheus, where platform-wide rules and monitors may live. */
+  readonly namespace: pulumi.Output<string>;
+  /** The Prometheus Operator CRDs: declare ServiceMonitors and PrometheusRules after them. */
+  readonly crds: pulumi.Resource;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(MONITORING_TYPE, name, {}, opts);
+    validateMonitoringArgs(args);
+    const a = withDefaults(args);
+    const keep = a.protectData ? { protect: true, retainOnDelete: true } : {};
+
+    // node-exporter reads the host's /proc and /sys with the host's network and PID namespaces.
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, addonNamespaceSpec(a.namespace, "privileged", "monitoring"), {
+      parent: this,
+      ...keep,
+    });
+    const ns = namespace.metadata.name;
+    const crds = crdChart(`${name}-crds`, { chart: CHARTS.prometheusOperatorCrds, namespace: ns }, { parent: this, ...keep });
+
+    const adminPassword = a.grafana.adminPassword ?? new random.RandomPassword(`${name}-grafana-password`, { length: 24, special: false }, { parent: this }).result;
+    const grafanaAdmin = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: "grafana-admin", namespace: ns },
+        stringData: { "admin-user": "admin", "admin-password": pulumi.secret(adminPassword) },
+      },
+      { parent: this },
+    );
+
+    const configSecretName = "alertmanager-platform";
+    const resolved = pulumi
+      .all(a.alertmanager.receivers.map((r) => pulumi.all([r.url, r.password])))
+      .apply((values) =>
+        a.alertmanager.receivers.map(
+          (r, i): ResolvedReceiver => ({
+            name: r.name,
+            type: r.type,
+            ...(values[i]![0] !== undefined ? { url: values[i]![0] } : {}),
+            ...(r.to ? { to: r.to } : {}),
+            ...(r.smarthost ? { smarthost: r.smarthost } : {}),
+            ...(r.from ? { from: r.from } : {}),
+            ...(values[i]![1] !== undefined ? { password: values[i]![1] } : {}),
+            ...(r.severities ? { severities: r.severities } : {}),
+          }),
+        ),
+      );
+    const alertmanagerSecret = new k8s.core.v1.Secret(
+      `${name}-alertmanager-config`,
+      {
+        metadata: { name: configSecretName, namespace: ns },
+        // Secret as a whole: webhook URLs carry tokens, e-mail receivers carry SMTP passwords.
+        stringData: { "alertmanager.yaml": pulumi.secret(resolved.apply((receivers) => YAML.stringify(alertmanagerConfig(receivers)))) },
+      },
+      { parent: this },
+    );
+
+    const host = a.grafana.host;
+    const gateway = a.gateway;
+    const grafanaUrl = host && gateway ? routedUrl(host, gateway.https) : undefined;
+    const release = helmRelease(
+      `${name}-stack`,
+      {
+        releaseName: RELEASE,
+        namespace: ns,
+        chart: CHARTS.kubePrometheusStack,
+        values: kubePrometheusStackValues({
+          prometheus: {
+            replicas: a.prometheus.replicas,
+            retentionDays: a.prometheus.retentionDays,
+            storage: a.prometheus.storage,
+            storageClass: a.prometheus.storageClass,
+            resources: { cpu: a.prometheus.cpu, memory: a.prometheus.memory },
+          },
+          alertmanager: { replicas: a.alertmanager.replicas, storage: "2Gi" },
+          alertmanagerConfigSecret: configSecretName,
+          grafanaAdminSecret: "grafana-admin",
+          ...(grafanaUrl ? { grafanaUrl } : {}),
+          retainVolumes: a.protectData,
+          imageMirror: a.imageMirror,
+        }),
+        skipCrds: true,
+      },
+      { parent: this, dependsOn: [crds, grafanaAdmin, alertmanagerSecret], ...keep },
+    );
+
+    const gatewayJob = a.gatewayMetricsNamespace ? `${a.namespace}/${GATEWAY_POD_MONITOR}` : undefined;
+    if (a.gatewayMetricsNamespace) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-gateway-monitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PodMonitor",
+          metadata: { name: GATEWAY_POD_MONITOR, namespace: ns },
+          spec: gatewayPodMonitorSpec(a.gatewayMetricsNamespace),
+        },
+        { parent: this, dependsOn: [crds] },
+      );
+    }
+    new k8s.apiextensions.CustomResource(
+      `${name}-alerts`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "ack-platform-alerts", namespace: ns },
+        spec: { groups: platformRuleGroups(a.alerts, gatewayJob) },
+      },
+      { parent: this, dependsOn: [crds] },
+    );
+
+    if (host && gateway) {
+      const specs = adminRouteSpecs({
+        name: "grafana",
+        namespace: a.namespace,
+        host,
+        service: `${RELEASE}-grafana`,
+        port: 80,
+        allowedSourceRanges: a.grafana.allowedSourceRanges,
+        gateway,
+      });
+      declareRoute(this, `${name}-grafana`, specs, [release, ...gateway.ready]);
+      this.grafanaUrl = pulumi.output(grafanaUrl!);
+    }
+    this.namespace = ns;
+    this.crds = crds;
+    this.grafanaPortForward = pulumi.output(
+      `kubectl -n ${a.namespace} port-forward service/${RELEASE}-grafana 3000:80  # then http://localhost:3000, user admin, password in secret grafana-admin`,
+    );
+    this.registerOutputs({ grafanaUrl: this.grafanaUrl, grafanaPortForward: this.grafanaPortForward, namespace: this.namespace });
+  }
+}
