@@ -18,7 +18,10 @@ import {
   stringMap,
   text,
 } from "./common";
-import { formatCidr, mustParseCidr, overlaps } from "../../components/cloud/cidr";
+import { ALLOW_LIST_PREFIXES, formatCidr, mustParseCidr, parseCidr } from "../../components/cloud/cidr";
+import { planVswitches, rangeProblems } from "../../components/cloud/networkPlan";
+import { nodePoolProblems } from "../../components/cloud/nodePoolPlan";
+import { allowedCidrProblems } from "../../components/cloud/registryPlan";
 import { type Check, type CheckContext, checkSecretRef } from "./checks";
 import { DEFAULT_KUBERNETES_VERSION, KIND_DEFAULTS } from "./defaults";
 import type { PartialEnvironment } from "./schema";
@@ -34,8 +37,8 @@ export function networkSchema(kind: EnvironmentKind) {
     podVswitchPrefix: intBetween(16, 28).default(19),
     /** One NAT gateway for the environment, or one per zone so a zone's outage keeps the others online. */
     natGateway: oneOf(["per-environment", "per-zone"]).default("per-environment"),
-    /** Bandwidth of each NAT gateway's EIP, in Mbit/s. */
-    natBandwidthMbps: intBetween(1, 5000).default(Math.max(1, KIND_DEFAULTS[kind].natBandwidthMbps)),
+    /** Bandwidth cap of each NAT gateway's EIP, in Mbit/s; the EIP is paid by traffic, which caps it at 200. */
+    natBandwidthMbps: intBetween(1, 200).default(Math.min(200, Math.max(1, KIND_DEFAULTS[kind].natBandwidthMbps))),
   }).prefault({});
 }
 
@@ -138,6 +141,14 @@ const existingRegistry = section({
   passwordSecret: secretKeyName().optional(),
 });
 
+/** An allow-list entry: a CIDR block from /8 down to one address (/32). */
+const allowListCidr = () =>
+  rule("an IPv4 CIDR block such as '203.0.113.0/24' or '198.51.100.7/32'", (v) => {
+    if (typeof v !== "string") return undefined;
+    const parsed = parseCidr(v, ALLOW_LIST_PREFIXES);
+    return "error" in parsed ? { error: `${show(v)} is not an IPv4 CIDR block such as '203.0.113.0/24': ${parsed.error}` } : v;
+  });
+
 const managedRegistry = section({
   mode: z.literal("managed"),
   /** ACR Enterprise Edition instance name (3-30 characters). */
@@ -146,7 +157,7 @@ const managedRegistry = section({
   edition: oneOf(["Basic", "Standard", "Advanced"]).default("Advanced"),
   namespace: repositoryNamespace(),
   /** Extra CIDR blocks (offices, CI runners) allowed to reach the registry over the internet. */
-  allowedCidrs: listOf(cidr()).default([]),
+  allowedCidrs: listOf(allowListCidr()).default([]),
   /** Replicate every repository to an instance in another region. */
   replication: section({
     region: matching(/^[a-z]{2}-[a-z0-9-]+$/, "a region id such as 'cn-shanghai'"),
@@ -198,7 +209,10 @@ export function registrySchema(kind: EnvironmentKind) {
   });
 }
 
-/** Cross-key rules of the cloud sections: address plan, node pools, API server exposure. */
+/**
+ * Cross-key rules of the cloud sections: the address plan (ranges apart, the vSwitches of every zone
+ * inside the VPC), node pools, API server exposure, and the registry that built images go to.
+ */
 export const checkCloudConfig: Check = (env, ctx) => {
   checkNetwork(env, ctx);
   checkRegistry(env, ctx);
@@ -208,27 +222,41 @@ function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
   const network = env.network;
   const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
   if (!cluster) return;
-  const service = mustParseCidr(cluster.serviceCidr);
-  const vpc = network ? mustParseCidr(network.vpcCidr) : undefined;
-  if (vpc && overlaps(vpc, service)) {
-    report(["cluster", "serviceCidr"], `${show(cluster.serviceCidr)} overlaps the VPC ${show(network!.vpcCidr)}; use a block outside it such as '172.21.0.0/20'`);
-  }
-  if (cluster.cni === "flannel") {
-    if (!cluster.podCidr) {
-      report(["cluster", "podCidr"], "is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'");
-    } else {
-      const pod = mustParseCidr(cluster.podCidr);
-      if (vpc && overlaps(pod, vpc)) report(["cluster", "podCidr"], `${show(cluster.podCidr)} overlaps the VPC ${show(network!.vpcCidr)}`);
-      if (overlaps(pod, service)) report(["cluster", "podCidr"], `${show(cluster.podCidr)} overlaps the service CIDR ${show(cluster.serviceCidr)}`);
-    }
-  } else if (cluster.podCidr) {
+  const flannel = cluster.cni === "flannel";
+  if (flannel && !cluster.podCidr) {
+    report(["cluster", "podCidr"], "is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'");
+  } else if (!flannel && cluster.podCidr) {
     report(["cluster", "podCidr"], "is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches");
   }
-  if (network && vpc) {
-    for (const key of ["nodeVswitchPrefix", "podVswitchPrefix"] as const) {
+  const ranges = rangeProblems({
+    ...(network ? { vpcCidr: network.vpcCidr } : {}),
+    serviceCidr: cluster.serviceCidr,
+    ...(flannel && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+  });
+  for (const p of ranges) report(p.field === "vpcCidr" ? ["network", "vpcCidr"] : ["cluster", p.field], p.message);
+  if (network) {
+    const vpc = mustParseCidr(network.vpcCidr);
+    let prefixesFit = true;
+    for (const key of ["nodeVswitchPrefix", ...(flannel ? [] : ["podVswitchPrefix" as const])] as const) {
       if (network[key] <= vpc.prefix) {
+        prefixesFit = false;
         report(["network", key], `/${network[key]} is not smaller than the VPC ${formatCidr(vpc)}; use a prefix longer than /${vpc.prefix}`);
       }
+    }
+    if (prefixesFit && env.zones) {
+      const plan = planVswitches({
+        vpcCidr: network.vpcCidr,
+        zones: env.zones,
+        nodePrefix: network.nodeVswitchPrefix,
+        ...(flannel ? {} : { podPrefix: network.podVswitchPrefix }),
+      });
+      if ("problem" in plan) report(["network", plan.problem.field === "podPrefix" ? "podVswitchPrefix" : plan.problem.field === "nodePrefix" ? "nodeVswitchPrefix" : "vpcCidr"], plan.problem.message);
+    }
+    if (flannel && network.natGateway === "per-zone") {
+      report(
+        ["network", "natGateway"],
+        "'per-zone' is not accepted with cni 'flannel': it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use 'per-environment' or cni 'terway'",
+      );
     }
   }
   const pools = new Map<string, number>();
@@ -236,6 +264,10 @@ function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
     if (pools.has(pool.name)) report(["cluster", "nodePools", i, "name"], `${show(pool.name)} is already used by cluster.nodePools[${pools.get(pool.name)}]`);
     pools.set(pool.name, i);
     if (pool.min > pool.max) report(["cluster", "nodePools", i, "min"], `${pool.min} is greater than max ${pool.max}`);
+    // Names, types, sizes and counts are checked by the schema; labels and taints only here.
+    for (const p of nodePoolProblems(pool)) {
+      if (p.path[0] === "labels" || p.path[0] === "taints") report(["cluster", "nodePools", i, ...p.path], p.message);
+    }
   });
   if (!cluster.nodePools.some((p) => !p.spot && p.max > 0)) {
     report(["cluster", "nodePools"], "needs at least one pool that is not spot: spot instances can all be reclaimed at once");
@@ -251,8 +283,19 @@ function checkRegistry(env: PartialEnvironment, ctx: CheckContext) {
   if (registry?.mode === "managed" && registry.replication && registry.edition !== "Advanced") {
     report(["registry", "replication"], `needs edition 'Advanced'; ${show(registry.edition)} cannot sync to another region`);
   }
+  if (registry?.mode === "managed" && registry.replication && env.region && registry.replication.region === env.region) {
+    report(["registry", "replication", "region"], `${show(registry.replication.region)} is this environment's own region; replicate to another one`);
+  }
+  if (registry?.mode === "managed") {
+    for (const p of allowedCidrProblems(registry.allowedCidrs)) if (p.message.includes("listed twice")) report(["registry", "allowedCidrs", p.index], p.message);
+  }
   if (registry?.mode === "existing" && registry.passwordSecret && !registry.username) {
     report(["registry", "username"], "is required when registry.passwordSecret is set");
   }
   if (registry?.mode === "existing") checkSecretRef(ctx, ["registry", "passwordSecret"], registry.passwordSecret);
+  env.services?.forEach((svc, i) => {
+    if (svc?.build && svc.version.startsWith("sha256:")) {
+      report(["services", i, "version"], `${show(svc.version)} is a digest; a service built from source needs a version tag such as '1.4.2' to tag its image with`);
+    }
+  });
 }

@@ -1,30 +1,229 @@
 /**
- * The cloud layer of an environment: on a local machine, the current kubeconfig context; on Alibaba
- * Cloud, the network, the ACK cluster and the registry.
+ * The cloud layer of an environment. On Alibaba Cloud: the network, the ACK cluster with its node
+ * pools, the registry, and the images of the services built from source. On a local machine: an
+ * existing kubeconfig context (kind, minikube, Docker Desktop) and images built into the local
+ * Docker daemon.
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
-import type { EnvironmentConfig } from "../config";
-import type { CloudLayer } from "./types";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "../../components/cloud/cluster";
+import { Network } from "../../components/cloud/network";
+import { Registry } from "../../components/cloud/registry";
+import { ServiceImage } from "../../components/cloud/serviceImage";
+import type { EnvironmentConfig, RegistryConfig, ServiceConfig } from "../config";
+import type { CloudLayer, ImageSource } from "./types";
+
+/** Name of the image pull Secret workload namespaces get when the registry needs credentials. */
+export const PULL_SECRET_NAME = "registry-credentials";
+
+/** Repository names of the services whose images live in the environment's registry, once each. */
+export function registryRepositories(services: readonly ServiceConfig[]): string[] {
+  return [...new Set(services.filter((s) => s.build || !(s.image ?? s.name).includes("/")).map((s) => s.image ?? s.name))];
+}
+
+/** A .dockerconfigjson for one registry, as a secret. */
+export function dockerConfigJson(server: string, username: string, password: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi.output(password).apply((p) =>
+      JSON.stringify({ auths: { [server]: { username, password: p, auth: Buffer.from(`${username}:${p}`).toString("base64") } } }),
+    ),
+  );
+}
+
+/** Where built images go, and with which credentials. */
+interface ImageTarget {
+  /** Repository to push (or tag) a service's image as. */
+  repository(repo: string): pulumi.Input<string>;
+  /** The same repository as the nodes reach it. */
+  pullRepository(repo: string): pulumi.Input<string>;
+  readonly push: boolean;
+  readonly credentials?: pulumi.Input<{ username: string; password: string }>;
+}
+
+/** Builds (and pushes) the images of the services that have a `build` section. */
+function buildImages(services: readonly ServiceConfig[], target: ImageTarget): Record<string, pulumi.Output<string>> {
+  const built: Record<string, pulumi.Output<string>> = {};
+  for (const svc of services) {
+    if (!svc.build) continue;
+    const repo = svc.image ?? svc.name;
+    const image = new ServiceImage(`image-${svc.name}`, {
+      context: svc.build.context,
+      dockerfile: svc.build.dockerfile,
+      repository: target.repository(repo),
+      pullRepository: target.pullRepository(repo),
+      tag: svc.version,
+      push: target.push,
+      ...(target.credentials ? { credentials: target.credentials } : {}),
+    });
+    built[svc.name] = image.imageRef;
+  }
+  return built;
+}
+
+/** The target of an existing registry: the endpoint both pushes and pulls use, and its credentials if any. */
+function existingRegistryTarget(registry: Extract<RegistryConfig, { mode: "existing" }>): { target: ImageTarget; pullSecret?: ImageSource["pullSecret"] } {
+  const repository = (repo: string) => `${registry.endpoint}/${registry.namespace}/${repo}`;
+  if (!registry.username || !registry.passwordSecret) return { target: { repository, pullRepository: repository, push: true } };
+  const password = new pulumi.Config().requireSecret(registry.passwordSecret);
+  return {
+    target: { repository, pullRepository: repository, push: true, credentials: pulumi.secret(password.apply((p) => ({ username: registry.username!, password: p }))) },
+    pullSecret: { name: PULL_SECRET_NAME, dockerConfigJson: dockerConfigJson(registry.endpoint, registry.username, password) },
+  };
+}
 
 export function deployCloud(env: EnvironmentConfig): CloudLayer {
-  if (env.kind === "local") return localCloud(env);
+  return env.kind === "local" ? localCloud(env) : alibabaCloud(env);
+}
+
+function alibabaCloud(env: EnvironmentConfig): CloudLayer {
+  const cluster = "nodePools" in env.cluster ? env.cluster : undefined;
+  if (!cluster || !env.network || !env.region) throw new Error(`a ${env.kind} environment needs region, network and an ACK cluster section`);
+  const region = env.region;
+  const zones = env.zones;
+  const terway = cluster.cni === "terway";
+  const protect = cluster.deletionProtection;
+  // Cloud names carry project and stack, so that two stacks of one account never collide.
+  const namePrefix = `${pulumi.getProject()}-${pulumi.getStack()}`;
+  const tags = { "ack-platform-stack": namePrefix, "ack-platform-kind": env.kind };
+
   // The Alibaba Cloud provider is explicit so that the region comes from this stack's config alone;
   // credentials come from the environment (ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY or a profile).
-  new alicloud.Provider("alicloud", { region: env.region! });
-  return { images: { server: "", namespace: "", builtImages: {} }, zones: env.zones, outputs: { region: env.region } };
+  const provider = new alicloud.Provider("alicloud", { region });
+  const opts: pulumi.ComponentResourceOptions = { providers: { alicloud: provider } };
+
+  const network = new Network(
+    "network",
+    {
+      region,
+      zones,
+      vpcCidr: env.network.vpcCidr,
+      nodeVswitchPrefix: env.network.nodeVswitchPrefix,
+      podVswitchPrefix: terway ? env.network.podVswitchPrefix : false,
+      natGateway: env.network.natGateway,
+      natBandwidthMbps: env.network.natBandwidthMbps,
+      serviceCidr: cluster.serviceCidr,
+      ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+      minZones: env.kind === "prod" ? 2 : 1,
+      deletionProtection: protect,
+      namePrefix,
+      tags,
+    },
+    opts,
+  );
+
+  const managed = env.registry.mode === "managed" ? env.registry : undefined;
+  const registry = managed
+    ? new Registry(
+        "registry",
+        {
+          instanceName: managed.instanceName,
+          region,
+          edition: managed.edition,
+          namespace: managed.namespace,
+          repositories: registryRepositories(env.services),
+          vpc: { vpcId: network.vpcId, vswitchId: network.nodeVswitches[zones[0]!]!.id },
+          allowedCidrs: managed.allowedCidrs,
+          ...(managed.replication ? { replication: managed.replication } : {}),
+          deletionProtection: protect,
+          tags,
+        },
+        opts,
+      )
+    : undefined;
+
+  const ack = new Cluster(
+    "cluster",
+    {
+      version: cluster.version,
+      edition: cluster.edition,
+      clusterName: namePrefix,
+      vswitchIds: zones.map((z) => network.nodeVswitches[z]!.id),
+      securityGroupId: network.securityGroupId,
+      internetAccess: network.internetAccess,
+      cni: cluster.cni,
+      ...(terway ? { podVswitchIds: zones.map((z) => network.podVswitches[z]!.id) } : { podCidr: cluster.podCidr! }),
+      serviceCidr: cluster.serviceCidr,
+      publicApiServer: cluster.publicApiServer,
+      deletionProtection: protect,
+      nodePools: cluster.nodePools,
+      ...(registry ? { registryAccess: { instanceId: registry.instanceId, region, domains: [registry.endpoint] } } : {}),
+      tags,
+    },
+    opts,
+  );
+
+  let images: ImageSource;
+  if (registry && managed) {
+    const builtImages = buildImages(env.services, {
+      repository: (repo) => registry.pushRepositories[repo]!,
+      pullRepository: (repo) => registry.pullRepositories[repo]!,
+      push: true,
+      credentials: registry.pushCredentials,
+    });
+    // Nodes pull through ACK's credential helper, so workloads need no pull secret.
+    images = { server: registry.endpoint, namespace: managed.namespace, builtImages };
+  } else if (env.registry.mode === "existing") {
+    const { target, pullSecret } = existingRegistryTarget(env.registry);
+    images = { server: env.registry.endpoint, namespace: env.registry.namespace, builtImages: buildImages(env.services, target), ...(pullSecret ? { pullSecret } : {}) };
+  } else {
+    throw new Error(`registry mode '${env.registry.mode}' is not available in a ${env.kind} environment`);
+  }
+
+  return {
+    kubernetes: ack.provider,
+    images,
+    zones,
+    alicloud: { region, clusterId: ack.clusterId, vpcId: network.vpcId, vswitchIds: network.vswitchIds, securityGroupId: network.securityGroupId },
+    outputs: {
+      region,
+      vpcId: network.vpcId,
+      vswitchIds: network.vswitchIds,
+      podVswitchIds: network.podVswitchIds,
+      natGatewayIds: network.natGatewayIds,
+      egressIps: network.egressIps,
+      securityGroupId: network.securityGroupId,
+      clusterId: ack.clusterId,
+      clusterName: ack.clusterName,
+      apiServerEndpoint: ack.apiServerEndpoint,
+      kubeconfig: ack.kubeconfig,
+      registryEndpoint: images.server,
+      registryNamespace: images.namespace,
+      ...(registry ? { registryInstanceId: registry.instanceId } : {}),
+      builtImages: images.builtImages,
+    },
+  };
 }
 
 function localCloud(env: EnvironmentConfig): CloudLayer {
   const cluster = "context" in env.cluster || "kubeconfig" in env.cluster ? env.cluster : {};
+  // Without a context the provider uses the kubeconfig's current one, as kubectl does.
   const kubernetes = new k8s.Provider("local", {
     ...(cluster.context ? { context: cluster.context } : {}),
     ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
   });
+  let images: ImageSource;
+  if (env.registry.mode === "local") {
+    // Built into the local daemon, never pushed: Docker Desktop and minikube (`eval $(minikube
+    // docker-env)`) run them as they are; kind needs `kind load docker-image <image>`.
+    const local = (repo: string) => `${env.registry.namespace}/${repo}`;
+    images = { server: "", namespace: env.registry.namespace, builtImages: buildImages(env.services, { repository: local, pullRepository: local, push: false }) };
+  } else if (env.registry.mode === "existing") {
+    // A registry next to the cluster, such as kind's local registry on localhost:5001.
+    const { target, pullSecret } = existingRegistryTarget(env.registry);
+    images = { server: env.registry.endpoint, namespace: env.registry.namespace, builtImages: buildImages(env.services, target), ...(pullSecret ? { pullSecret } : {}) };
+  } else {
+    throw new Error(`registry mode '${env.registry.mode}' is not available in a local environment`);
+  }
   return {
     kubernetes,
-    images: { server: "", namespace: env.registry.namespace, builtImages: {} },
+    images,
     zones: [],
-    outputs: { kubeContext: cluster.context ?? "(current context)" },
+    outputs: {
+      kubeContext: cluster.context ?? "(current context)",
+      registryEndpoint: images.server,
+      registryNamespace: images.namespace,
+      builtImages: images.builtImages,
+    },
   };
 }

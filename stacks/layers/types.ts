@@ -17,16 +17,31 @@ export interface ImageSource {
     /** The .dockerconfigjson content (a secret). */
     readonly dockerConfigJson: pulumi.Input<string>;
   };
-  /** Fully qualified images (by digest) of the services built from source, by service name. */
+  /**
+   * Images of the services built from source, by service name: "<registry>/<namespace>/<name>@sha256:..."
+   * once pushed; "<namespace>/<name>:<version>" when built into a local Docker daemon without a push.
+   */
   readonly builtImages: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export interface CloudLayer {
-  /** The provider every Kubernetes object of the platform and the workloads is declared with. */
-  readonly kubernetes?: k8s.Provider;
+  /**
+   * The provider every Kubernetes object of the platform and the workloads is declared with: the
+   * ACK cluster's (it waits for the node pools), or the local kubeconfig context's.
+   */
+  readonly kubernetes: k8s.Provider;
   readonly images: ImageSource;
   /** Zones the nodes run in (empty on a local cluster), for spreading pods. */
   readonly zones: readonly string[];
+  /** On Alibaba Cloud, what add-ons may need of the network and cluster (e.g. an ALB's vSwitches); absent locally. */
+  readonly alicloud?: {
+    readonly region: string;
+    readonly clusterId: pulumi.Output<string>;
+    readonly vpcId: pulumi.Output<string>;
+    /** Node vSwitch ids by zone. */
+    readonly vswitchIds: pulumi.Output<Record<string, string>>;
+    readonly securityGroupId: pulumi.Output<string>;
+  };
   /** Stack outputs of the layer. */
   readonly outputs: Readonly<Record<string, pulumi.Input<unknown>>>;
 }
