@@ -1,0 +1,2 @@
+/** The pack's identity, shared by its entry point and the offline evaluator. */
+export const PACK_NAME = "ack-platform";
