@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { checkCapacity, declaredRequests, podRequests } from "../../policies/lib/capacity";
+import { instanceCapacity } from "../../policies/lib/instanceTypes";
+import { cpuCores, formatBytes, memoryBytes } from "../../policies/lib/quantities";
+import { capacityFitsNodePools } from "../../policies/rules";
+import { check, daemonSet, deployment, hpa, resource } from "./helpers";
+
+describe("instanceCapacity", () => {
+  const cases: Array<[string, number, number]> = [
+    ["ecs.c7.large", 2, 4],
+    ["ecs.g7.xlarge", 4, 16],
+    ["ecs.g6.2xlarge", 8, 32],
+    ["ecs.r7.4xlarge", 16, 128],
+    ["ecs.hfc7.large", 2, 4],
+    ["ecs.g8i.8xlarge", 32, 128],
+    ["ecs.c7a.small", 1, 2],
+    ["ecs.u1-c1m4.xlarge", 4, 16],
+    ["ecs.t6-c1m1.large", 2, 2],
+  ];
+  for (const [type, vcpu, memoryGiB] of cases) {
+    it(`reads ${type} as ${vcpu} vCPU and ${memoryGiB} GiB`, () => {
+      assert.deepEqual(instanceCapacity(type), { vcpu, memoryGiB });
+    });
+  }
+  it("refuses a family it does not know, naming the ones it does", () => {
+    assert.throws(() => instanceCapacity("ecs.gn6i-c4g1.xlarge"), {
+      name: "UnknownInstanceTypeError",
+      message:
+        "ECS instance type 'ecs.gn6i-c4g1.xlarge' is of family 'gn6i-c4g1', whose memory per vCPU the capacity check does not know: it knows c (2 GiB per vCPU), g (4 GiB) and r (8 GiB), optionally 'hf'-prefixed (ecs.g7.xlarge, ecs.hfc7.large), and '<family>-c1m<N>' (N GiB, ecs.u1-c1m4.xlarge)",
+    });
+  });
+  it("refuses a size it does not know", () => {
+    assert.throws(() => instanceCapacity("ecs.t5-lc2m1.nano"), { message: "ECS instance type 'ecs.t5-lc2m1.nano' has size 'nano', which is not small, large, xlarge or <k>xlarge" });
+  });
+  it("refuses a name that is not an instance type", () => {
+    assert.throws(() => instanceCapacity("g7.xlarge"), { message: "ECS instance type 'g7.xlarge' is not of the form 'ecs.<family>.<size>', such as 'ecs.g7.xlarge'" });
+  });
+});
+
+describe("quantities", () => {
+  it("reads CPU and memory as the API server does", () => {
+    assert.equal(cpuCores("250m"), 0.25);
+    assert.equal(cpuCores("1.5"), 1.5);
+    assert.equal(cpuCores(2), 2);
+    assert.equal(memoryBytes("512Mi"), 512 * 2 ** 20);
+    assert.equal(memoryBytes("1G"), 1e9);
+    assert.equal(memoryBytes("1e3"), 1000);
+    assert.equal(memoryBytes("1GB"), undefined);
+    assert.equal(formatBytes(1.5 * 2 ** 30), "1.5Gi");
+  });
+});
+
+describe("podRequests and declaredRequests", () => {
+  it("takes the larger of the containers together and the largest init container", () => {
+    const spec = {
+      containers: [{ resources: { requests: { cpu: "250m", memory: "256Mi" } } }, { resources: { requests: { cpu: "250m", memory: "256Mi" } } }],
+      initContainers: [{ resources: { requests: { cpu: "2", memory: "128Mi" } } }],
+    };
+    assert.deepEqual(podRequests(spec), { cpu: 2, memory: 512 * 2 ** 20 });
+  });
+  it("multiplies chart values by replicas, replicaCount or count, and by the nodes for a DaemonSet", () => {
+    const values = {
+      controller: { replicaCount: 2, resources: { requests: { cpu: "100m", memory: "128Mi" } } },
+      prometheus: { prometheusSpec: { replicas: 3, resources: { requests: { cpu: "1", memory: "4Gi" } } } },
+      agent: { kind: "DaemonSet", resources: { requests: { cpu: "50m", memory: "64Mi" } } },
+      nodeSets: [{ count: 3, podTemplate: { spec: { containers: [{ resources: { requests: { cpu: "2", memory: "8Gi" } } }] } } }],
+    };
+    const r = declaredRequests(values, 10);
+    assert.equal(Math.round(r.cpu * 1000), 200 + 3000 + 500 + 6000);
+    assert.equal(r.memory, (256 + 12 * 1024 + 640 + 24 * 1024) * 2 ** 20);
+  });
+  it("keeps headroom free of requests", () => {
+    const pools = [{ name: "general", instanceType: "ecs.g7.xlarge", maxNodes: 2, vcpu: 4, memoryGiB: 16 }];
+    const verdict = checkCapacity({ cpu: 6.5, memory: 20 * 2 ** 30 }, pools, 20);
+    assert.deepEqual(verdict.usable, { cpu: 6.4, memory: 25.6 * 2 ** 30 });
+    assert.equal(verdict.cpuFits, false);
+    assert.equal(verdict.memoryFits, true);
+  });
+});
+
+function nodePool(maxSize: number, instanceTypes = ["ecs.g7.xlarge", "ecs.g6.xlarge"]) {
+  return resource(
+    "alicloud:cs/nodePool:NodePool",
+    { nodePoolName: "general", instanceTypes, scalingConfig: { enable: true, minSize: 2, maxSize } },
+    { name: "general" },
+  );
+}
+
+describe("capacity-fits-node-pools", () => {
+  // orders: 250m and 512Mi per pod, 6 pods at the autoscaler's maximum = 1.5 vCPU, 3Gi;
+  // the agent DaemonSet: 250m, 512Mi on each of the pool's nodes.
+  const services = () => [deployment(), hpa(), daemonSet()];
+  it("passes services and add-ons that fit the pools at their maximum with headroom", () => {
+    const release = resource("kubernetes:helm.sh/v3:Release", { chart: "kube-prometheus-stack", namespace: "monitoring", values: { prometheus: { prometheusSpec: { replicas: 2, resources: { requests: { cpu: "1", memory: "4Gi" } } } } } });
+    assert.deepEqual(check(capacityFitsNodePools, [...services(), release, nodePool(2)]), []);
+  });
+  it("does not apply to a stack without node pools", () => {
+    assert.deepEqual(check(capacityFitsNodePools, services()), []);
+  });
+  it("names what does not fit, the pools, the headroom and the largest demands", () => {
+    const big = resource("kubernetes:helm.sh/v3:Release", { chart: "elasticsearch", name: "logs", namespace: "logging", values: { replicas: 3, resources: { requests: { cpu: "2", memory: "4Gi" } } } });
+    assert.deepEqual(check(capacityFitsNodePools, [...services(), big, nodePool(2)]), [
+      "at peak, with every autoscaler at maxReplicas, the stack requests 8 vCPU and 16Gi of memory, but the node pools at their maximum (general: 2 × ecs.g7.xlarge) hold 8 vCPU and 32Gi of memory, of which 80% may be requested (20% headroom): 6.4 vCPU and 25.6Gi of memory; CPU does not fit. Largest demands: Helm release 'logging/logs' 6 vCPU, 12Gi; Deployment 'apps/orders' 1.5 vCPU, 3Gi; DaemonSet 'kube-system/agent' 0.5 vCPU, 1Gi. Raise a node pool's maximum size, use larger instance types, or lower maxReplicas",
+    ]);
+  });
+  it("takes the headroom from the config", () => {
+    const big = resource("kubernetes:helm.sh/v3:Release", { chart: "elasticsearch", name: "logs", namespace: "logging", values: { replicas: 3, resources: { requests: { cpu: "2", memory: "4Gi" } } } });
+    assert.deepEqual(check(capacityFitsNodePools, [...services(), big, nodePool(2)], { config: { headroomPercent: 0 } }), []);
+  });
+  it("counts the smallest of a pool's instance types", () => {
+    assert.equal(check(capacityFitsNodePools, [...services(), nodePool(1, ["ecs.g7.2xlarge", "ecs.c7.large"])]).length, 1);
+  });
+  it("names an instance type whose capacity it cannot read", () => {
+    assert.deepEqual(check(capacityFitsNodePools, [...services(), nodePool(2, ["ecs.gn6i-c4g1.xlarge"])]), [
+      "node pool 'general': ECS instance type 'ecs.gn6i-c4g1.xlarge' is of family 'gn6i-c4g1', whose memory per vCPU the capacity check does not know: it knows c (2 GiB per vCPU), g (4 GiB) and r (8 GiB), optionally 'hf'-prefixed (ecs.g7.xlarge, ecs.hfc7.large), and '<family>-c1m<N>' (N GiB, ecs.u1-c1m4.xlarge); the capacity check needs it, so use a type it knows or disable capacity-fits-node-pools for this stack with a reason",
+    ]);
+  });
+  it("names a pool without instance types", () => {
+    assert.deepEqual(check(capacityFitsNodePools, [...services(), nodePool(2, [])]), [
+      "node pool 'general' names no instance types, so its capacity is unknown; set instanceTypes",
+    ]);
+  });
+});
