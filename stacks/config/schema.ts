@@ -27,6 +27,10 @@ export function policySchema(kind: EnvironmentKind) {
     ).default([]),
     /** Share of node capacity kept free when checking that services fit the node pools. */
     capacityHeadroomPercent: intBetween(0, 90).default(20),
+    /** Registry hosts images may come from besides Alibaba Cloud Container Registry ('*' matches any characters). */
+    allowedRegistries: listOf(
+      matching(/^[a-z0-9*]([-a-z0-9.*]*[a-z0-9*])?(:\d{1,5})?$/, "a registry host such as 'harbor.example.com' or '*.example.com'"),
+    ).default([]),
   }).prefault({});
 }
 

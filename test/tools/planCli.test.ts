@@ -15,7 +15,8 @@ describe("npm run plan", () => {
     const plan = res.plan();
     assert.equal(plan.project, "ack-platform");
     assert.equal(plan.stack, "local");
-    assert.deepEqual(plan.policy, { violations: [] });
+    assert.deepEqual(Object.keys(plan.policy), ["violations", "disabled"]);
+    assert.ok(plan.policy.violations.every((v) => v.level === "advisory"), "local enforces no rule");
     assert.ok(plan.resources.length > 0);
     for (const r of plan.resources) {
       assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "retainOnDelete", "inputs"]);

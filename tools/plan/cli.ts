@@ -8,12 +8,19 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planStack, summarize } from "./plan";
+import { PolicySettingsError } from "../../policies/config";
+import { formatPolicyReport, PolicyPackConfigError } from "./policy";
 import { listStacks, StackFileError } from "./stackFiles";
 
 const USAGE = "usage: npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference org/project/stack=DIR] [--trace]";
 
 function isConfigError(err: unknown): err is Error & { problems?: unknown } {
-  return err instanceof StackFileError || (err instanceof Error && err.name === "ConfigError");
+  return (
+    err instanceof StackFileError ||
+    err instanceof PolicySettingsError ||
+    err instanceof PolicyPackConfigError ||
+    (err instanceof Error && err.name === "ConfigError")
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -68,7 +75,15 @@ async function main(argv: string[]): Promise<number> {
       stackReferences,
     });
     console.log(summarize(result));
+    const configFile = path.relative(process.cwd(), path.join(result.outDir, "policy-config.json"));
+    console.log(formatPolicyReport(result.document.policy, result.policySettings, configFile));
     console.log(`  planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const mandatory = result.document.policy.violations.filter((v) => v.level === "mandatory");
+    if (mandatory.length > 0) {
+      const rules = [...new Set(mandatory.map((v) => v.policy))].join(", ");
+      console.error(`${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"} (${rules}): pulumi up would refuse this stack`);
+      return 1;
+    }
     return 0;
   } catch (err) {
     if (isConfigError(err)) {

@@ -8,15 +8,11 @@ import YAML from "yaml";
 import { type ProgramRun, runProgram } from "./engine";
 import { kindOf, renderGraph } from "./graph";
 import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
+import { evaluatePolicies, type PolicyViolation, reconcilePackConfig, stackPackConfig, stackPolicySettings } from "./policy";
+import type { StackPolicySettings } from "../../policies/config";
 import { readProject, readStack } from "./stackFiles";
 
-/** A policy verdict on one resource (or the stack), as plan.json reports it. */
-export interface PolicyViolation {
-  readonly policy: string;
-  readonly level: "advisory" | "mandatory";
-  readonly urn?: string;
-  readonly message: string;
-}
+export type { PolicyViolation } from "./policy";
 
 /** The contents of plan.json. */
 export interface PlanDocument {
@@ -35,7 +31,11 @@ export interface PlanDocument {
   }>;
   readonly outputs: Record<string, unknown>;
   readonly helmReleases: ReadonlyArray<Omit<HelmRelease, "values" | "file">>;
-  readonly policy: { readonly violations: readonly PolicyViolation[] };
+  /** The policy pack's verdict, and the rules this stack disables with the reason it gives. */
+  readonly policy: {
+    readonly violations: readonly PolicyViolation[];
+    readonly disabled: ReadonlyArray<{ readonly rule: string; readonly reason: string }>;
+  };
 }
 
 export interface PlanResult {
@@ -44,6 +44,8 @@ export interface PlanResult {
   readonly manifests: readonly Manifest[];
   readonly helm: readonly HelmRelease[];
   readonly outDir: string;
+  /** The stack's policy settings (kind, enforcement, disabled rules), when it is one of the platform's stacks. */
+  readonly policySettings?: StackPolicySettings;
   /** Seconds spent running the program under the mock runtime, and in all. */
   readonly timings: { readonly runSeconds: number; readonly totalSeconds: number };
 }
@@ -80,6 +82,10 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
   const project = readProject(projectDir);
   const stackFile = readStack(project, options.stack);
   const outDir = path.resolve(options.outDir ?? path.join(projectDir, "out", options.stack));
+
+  // Rules disabled by a name the pack does not know are refused before anything runs.
+  const policySettings = stackPolicySettings(project.name, stackFile.config);
+  const packConfig = stackPackConfig(options.stack, policySettings);
 
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -125,10 +131,23 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     })),
     outputs: run.outputs,
     helmReleases: helm.map(({ values: _values, file: _file, ...release }) => release),
-    policy: { violations: [] },
+    policy: {
+      violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig)),
+      disabled: policySettings?.disabled ?? [],
+    },
   };
   writePlan(outDir, document, manifests, helm, run);
-  return { run, document, manifests, helm, outDir, timings: { runSeconds, totalSeconds: seconds() } };
+  // The file `pulumi preview --policy-pack policies --policy-pack-config` takes, for the same verdict from the CLI.
+  fs.writeFileSync(path.join(outDir, "policy-config.json"), JSON.stringify(packConfig, null, 2) + "\n");
+  return {
+    run,
+    document,
+    manifests,
+    helm,
+    outDir,
+    timings: { runSeconds, totalSeconds: seconds() },
+    ...(policySettings ? { policySettings } : {}),
+  };
 }
 
 function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
