@@ -25,7 +25,7 @@ import {
   logRolesYaml,
   WRITER_ROLE,
 } from "./loggingValues";
-import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
+import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY, required } from "./namespace";
 import { CHARTS } from "./upstream";
 
 export const LOGGING_TYPE = "ack-platform:platform:Logging";
@@ -141,7 +141,7 @@ export function validateLoggingArgs(args: LoggingArgs): void {
   const kb = a.kibana;
   if (!Number.isInteger(kb.replicas) || kb.replicas < 1 || kb.replicas > 5) fail("kibana.replicas", kb.replicas, "an integer between 1 and 5");
   if (kb.host !== undefined && !HOSTNAME.test(kb.host)) fail("kibana.host", kb.host, "a host name such as 'kibana.example.com'");
-  if (kb.host !== undefined && !a.gateway) fail("gateway", undefined, "given: kibana.host is routed through a gateway");
+  if (kb.host !== undefined && !a.gateway) required("Logging", "gateway", "when kibana.host is set: Kibana is routed through it");
   if (kb.allowedSourceRanges.length === 0) fail("kibana.allowedSourceRanges", kb.allowedSourceRanges, "a non-empty list of CIDR blocks");
   kb.allowedSourceRanges.forEach((range, i) => {
     if (!IPV4_CIDR.test(range)) fail(`kibana.allowedSourceRanges[${i}]`, range, "an IPv4 CIDR block such as '10.0.0.0/8'");

@@ -13,7 +13,7 @@ import { type AlertThresholds, DEFAULT_THRESHOLDS, platformRuleGroups } from "./
 import { alertmanagerConfig, DISCARD_RECEIVER, type ResolvedReceiver } from "./alertmanagerConfig";
 import { crdChart, helmRelease } from "./helm";
 import { gatewayPodMonitorSpec, kubePrometheusStackValues } from "./monitoringValues";
-import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
+import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY, required } from "./namespace";
 import { declareRoute, type RouteThrough } from "./uiRoute";
 import { CHARTS } from "./upstream";
 
@@ -143,16 +143,18 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
     if (names.has(r.name)) fail(`${at}.name`, r.name, "unique among the receivers");
     names.add(r.name);
     if (r.type === "email") {
-      if (!r.to?.length || !r.smarthost || !r.from) fail(at, r.name, "a complete email receiver: to, smarthost and from are required");
+      if (!r.to?.length) required("Monitoring", `${at}.to`, "for an email receiver: the recipients");
+      if (!r.smarthost) required("Monitoring", `${at}.smarthost`, "for an email receiver: the SMTP server host:port");
+      if (!r.from) required("Monitoring", `${at}.from`, "for an email receiver: the sender address");
     } else if (!["webhook", "dingtalk"].includes(r.type)) {
       fail(`${at}.type`, r.type, "one of: webhook, dingtalk, email");
     } else if (r.url === undefined) {
-      fail(`${at}.url`, undefined, `given for a ${r.type} receiver`);
+      required("Monitoring", `${at}.url`, `for a ${r.type} receiver`);
     }
   });
   const g = a.grafana;
   if (g.host !== undefined && !HOSTNAME.test(g.host)) fail("grafana.host", g.host, "a host name such as 'grafana.example.com'");
-  if (g.host !== undefined && !a.gateway) fail("gateway", undefined, "given: grafana.host is routed through a gateway");
+  if (g.host !== undefined && !a.gateway) required("Monitoring", "gateway", "when grafana.host is set: Grafana is routed through it");
   if (g.allowedSourceRanges.length === 0) fail("grafana.allowedSourceRanges", g.allowedSourceRanges, "a non-empty list of CIDR blocks");
   g.allowedSourceRanges.forEach((range, i) => {
     if (!IPV4_CIDR.test(range)) fail(`grafana.allowedSourceRanges[${i}]`, range, "an IPv4 CIDR block such as '10.0.0.0/8'");

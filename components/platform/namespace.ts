@@ -43,6 +43,11 @@ export function invalid(component: string, field: string, value: unknown, accept
   throw new Error(`${component} ${field}: ${shown} is not ${accepted}`);
 }
 
+/** Throws for a field that must be given: the component, the field, and why it is needed. */
+export function required(component: string, field: string, why: string): never {
+  throw new Error(`${component} ${field}: is required ${why}`);
+}
+
 /** Bytes in a memory quantity ("512Mi" -> 536870912). */
 export function memoryBytes(quantity: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)$/.exec(quantity);
