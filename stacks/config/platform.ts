@@ -4,7 +4,6 @@
 import { z } from "zod";
 import {
   bool,
-  cidr,
   cpu,
   dnsLabel,
   type EnvironmentKind,
@@ -23,6 +22,7 @@ import { type Check, type CheckContext, checkSecretRef } from "./checks";
 import type { PartialEnvironment } from "./schema";
 import { KIND_DEFAULTS } from "./defaults";
 import { PRIVATE_RANGES } from "../../components/platform/adminRoute";
+import { IPV4_CIDR } from "../../components/platform/namespace";
 
 /** CLB specifications a gateway load balancer may have, or "clcu" for a pay-by-CLCU instance without one. */
 export const LOAD_BALANCER_SPECS = [
@@ -36,6 +36,9 @@ export const LOAD_BALANCER_SPECS = [
   "clcu",
 ] as const;
 
+
+/** A client address range admitted to a routed UI; unlike a VPC block, any prefix is allowed. */
+const sourceRange = () => matching(IPV4_CIDR, "an IPv4 CIDR block such as '10.0.0.0/8' ('0.0.0.0/0' admits everyone)");
 
 /** Defaults of the platform's keys that vary by kind (the others are in defaults.ts). */
 const PLATFORM_DEFAULTS: Readonly<
@@ -88,7 +91,7 @@ export function gatewaySchema(kind: EnvironmentKind) {
     /** ALB only: where the ALB instance is placed. */
     alb: section({
       /** vSwitches in at least two zones; an ALB always spans two. */
-      vswitchIds: listOf(matching(/^vsw-[a-z0-9]+$/, "a vSwitch id such as 'vsw-bp1abc'"), 2, "vSwitch"),
+      vswitchIds: listOf(matching(/^vsw-[a-z0-9]+$/, "a vSwitch id such as 'vsw-bp1abc'"), 2, "vSwitch id"),
       edition: oneOf(["Standard", "StandardWithWaf"]).default("Standard"),
     }).optional(),
   }).prefault({});
@@ -115,7 +118,7 @@ export function loggingSchema(kind: EnvironmentKind) {
       host: hostname().optional(),
       replicas: intBetween(1, 5).default(kind === "prod" ? 2 : 1),
       /** Client ranges admitted to the routed Kibana; '0.0.0.0/0' makes it public. */
-      allowedSourceRanges: listOf(cidr(), 1, "range").default([...PRIVATE_RANGES]),
+      allowedSourceRanges: listOf(sourceRange(), 1, "range").default([...PRIVATE_RANGES]),
     }).prefault({}),
     /** Requests of each Fluent Bit pod (memory is also its limit). */
     fluentBit: section({
@@ -170,7 +173,7 @@ export function monitoringSchema(kind: EnvironmentKind) {
       /** Secret config key with the admin password; a random one is generated when unset. */
       adminPasswordSecret: secretKeyName().optional(),
       /** Client ranges admitted to the routed Grafana; '0.0.0.0/0' makes it public. */
-      allowedSourceRanges: listOf(cidr(), 1, "range").default([...PRIVATE_RANGES]),
+      allowedSourceRanges: listOf(sourceRange(), 1, "range").default([...PRIVATE_RANGES]),
     }).prefault({}),
     /** Thresholds of the platform's alert rules. */
     alerts: section({

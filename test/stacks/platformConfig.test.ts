@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, type EnvironmentKind, parseEnvironment } from "../../stacks/config";
+import { certificateHosts } from "../../stacks/config/platform";
+
+const DEV = {
+  kind: "dev",
+  region: "cn-hangzhou",
+  zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
+  registry: { mode: "existing", endpoint: "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com", namespace: "acme" },
+};
+const PROD = {
+  kind: "prod",
+  region: "cn-hangzhou",
+  zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
+  registry: { mode: "managed", instanceName: "acme-prod", namespace: "acme" },
+  gateway: { tls: { email: "ops@acme.example.com" } },
+};
+const ALB = { controller: "alb", alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } };
+
+function parse(values: Record<string, unknown>, secrets: string[] = []) {
+  const result = parseEnvironment(values["kind"] as EnvironmentKind, values, { secretKeys: new Set(secrets), fileExists: () => true });
+  if (!result.config) throw new ConfigError("test", result.problems);
+  return result.config;
+}
+
+/** The "<path>: <message>" lines the values produce. */
+function problems(values: Record<string, unknown>, secrets: string[] = []): string[] {
+  const result = parseEnvironment(values["kind"] as EnvironmentKind, values, { secretKeys: new Set(secrets), fileExists: () => true });
+  return result.problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+describe("platform config: defaults per kind", () => {
+  it("gives local and dev light add-ons: one replica, small disks, plain HTTP", () => {
+    const local = parse({ kind: "local" });
+    assert.deepEqual(local.gateway.proxy, { cpu: "100m", memory: "128Mi" });
+    assert.equal(local.logging.elasticsearch.nodes, 1);
+    assert.equal(local.logging.elasticsearch.storage, "5Gi");
+    assert.equal(local.monitoring.prometheus.storage, "5Gi");
+    const dev = parse(DEV);
+    assert.equal(dev.gateway.replicas, 1);
+    assert.equal(dev.gateway.loadBalancerSpec, "slb.s1.small");
+    assert.equal(dev.gateway.tls.mode, "none");
+    assert.deepEqual(dev.gateway.tls.hosts, []);
+    assert.equal(dev.gateway.alb, undefined);
+    assert.deepEqual(dev.logging.fluentBit, { cpu: "100m", memory: "256Mi" });
+    assert.deepEqual(dev.logging.kibana.allowedSourceRanges, ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]);
+    assert.deepEqual(dev.monitoring.alerts, { gatewayErrorPercent: 5, gatewayP99Ms: 1000, tcpRetransmitPercent: 1, volumeFreePercent: 10 });
+    assert.equal(dev.monitoring.prometheus.cpu, "500m");
+  });
+
+  it("gives prod HA add-ons on bigger load balancers and nodes", () => {
+    const prod = parse(PROD);
+    assert.equal(prod.gateway.replicas, 3);
+    assert.equal(prod.gateway.loadBalancerSpec, "slb.s2.medium");
+    assert.deepEqual(prod.gateway.proxy, { cpu: "1", memory: "1Gi" });
+    assert.equal(prod.gateway.tls.mode, "cert-manager");
+    assert.equal(prod.logging.elasticsearch.nodes, 3);
+    assert.equal(prod.logging.kibana.replicas, 2);
+    assert.equal(prod.monitoring.prometheus.replicas, 2);
+    assert.equal(prod.monitoring.prometheus.cpu, "1");
+    assert.equal(prod.logging.fluentBit.memory, "512Mi");
+  });
+
+  it("takes each add-on off per environment", () => {
+    const off = parse({ ...DEV, gateway: { enabled: false }, logging: { enabled: false }, monitoring: { enabled: false } });
+    assert.deepEqual([off.gateway.enabled, off.logging.enabled, off.monitoring.enabled], [false, false, false]);
+  });
+});
+
+describe("platform config: problems name the key, the value and what is accepted", () => {
+  const cases: Array<[string, Record<string, unknown>, string[]]> = [
+    [
+      "an unknown load balancer specification",
+      { ...DEV, gateway: { loadBalancerSpec: "slb.huge" } },
+      ["gateway.loadBalancerSpec: 'slb.huge' is not one of: slb.s1.small, slb.s2.small, slb.s2.medium, slb.s3.small, slb.s3.medium, slb.s3.large, slb.s3.xlarge, clcu"],
+    ],
+    ["a proxy memory of 1GB", { ...DEV, gateway: { proxy: { memory: "1GB" } } }, ["gateway.proxy.memory: '1GB' is not a Kubernetes quantity; use '1Gi' or '1024Mi'"]],
+    [
+      "the ALB on a laptop",
+      { kind: "local", gateway: { controller: "alb" } },
+      ["gateway.controller: 'alb' is not available on a local cluster: it needs ACK's ALB Ingress controller; use 'envoy-gateway'"],
+    ],
+    ["the ALB without vSwitches", { ...DEV, gateway: { controller: "alb" } }, ["gateway.alb.vswitchIds: is required with controller 'alb': the vSwitches (in two zones at least) the ALB is placed in"]],
+    ["an ALB in one vSwitch", { ...DEV, gateway: { controller: "alb", alb: { vswitchIds: ["vsw-a1"] } } }, ["gateway.alb.vswitchIds: needs at least 2 vSwitch ids, got 1"]],
+    [
+      "cert-manager with the ALB",
+      { ...PROD, gateway: { ...ALB, tls: { email: "ops@acme.example.com" } } },
+      ["gateway.tls.mode: 'cert-manager' is not available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'"],
+    ],
+    ["ALB settings with Envoy Gateway", { ...DEV, gateway: { alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } } }, ["gateway.alb: is only used with controller 'alb'"]],
+    ["ALB discovery with Envoy Gateway", { ...DEV, gateway: { tls: { mode: "alb-discovery" } } }, ["gateway.tls.mode: 'alb-discovery' needs controller 'alb'; with 'envoy-gateway' use 'secret' or 'cert-manager'"]],
+    [
+      "a wildcard for ACME HTTP-01",
+      { ...PROD, gateway: { tls: { email: "ops@acme.example.com", hosts: ["*.acme.example.com"] } } },
+      ["gateway.tls.hosts[0]: '*.acme.example.com' is not accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard; list each host"],
+    ],
+    [
+      "two Elasticsearch nodes",
+      { ...DEV, logging: { elasticsearch: { nodes: 2 } } },
+      ["logging.elasticsearch.nodes: 2 is not accepted: two nodes cannot keep a master quorum when one is lost; use 1, or 3 and more"],
+    ],
+    [
+      "one Elasticsearch node in prod",
+      { ...PROD, logging: { elasticsearch: { nodes: 1 } } },
+      ["logging.elasticsearch.nodes: 1 is not enough for prod: use at least 3, so that a node's loss keeps a quorum and every shard's replica"],
+    ],
+    ["a source range that is not a CIDR", { ...DEV, logging: { kibana: { allowedSourceRanges: ["office"] } } }, ["logging.kibana.allowedSourceRanges[0]: 'office' is not an IPv4 CIDR block such as '10.0.0.0/8' ('0.0.0.0/0' admits everyone)"]],
+    ["no source range", { ...DEV, monitoring: { grafana: { allowedSourceRanges: [] } } }, ["monitoring.grafana.allowedSourceRanges: needs at least 1 range, got 0"]],
+    [
+      "a private Kibana behind an internet-facing ALB",
+      { ...DEV, gateway: ALB, logging: { kibana: { host: "kibana.acme.example.com" } } },
+      ["logging.kibana.allowedSourceRanges: cannot be enforced by an internet-facing ALB: set gateway.addressType to 'intranet', or admit '0.0.0.0/0' to make the UI public"],
+    ],
+    ["a receiver named discard", { ...DEV, monitoring: { alertmanager: { receivers: [{ name: "discard", type: "webhook", url: "https://hooks.example.com" }] } } }, ["monitoring.alertmanager.receivers[0].name: 'discard' is reserved for the alerts sent nowhere; choose another name"]],
+    ["a 0% alert threshold", { ...DEV, monitoring: { alerts: { gatewayErrorPercent: 0 } } }, ["monitoring.alerts.gatewayErrorPercent: 0 is not between 1 and 100"]],
+    [
+      "a TLS certificate secret that is not set",
+      { ...DEV, gateway: { tls: { mode: "secret", certificateSecret: "gatewayCert", keySecret: "gatewayKey" } } },
+      [
+        "gateway.tls.certificateSecret: names the secret 'gatewayCert', which is not set as a secret; run `pulumi config set --secret gatewayCert <value>`",
+        "gateway.tls.keySecret: names the secret 'gatewayKey', which is not set as a secret; run `pulumi config set --secret gatewayKey <value>`",
+      ],
+    ],
+  ];
+  for (const [what, values, expected] of cases) {
+    it(`refuses ${what}`, () => assert.deepEqual(problems(values), expected));
+  }
+
+  it("accepts what those rules allow", () => {
+    assert.deepEqual(problems({ ...DEV, gateway: { ...ALB, addressType: "intranet" }, logging: { kibana: { host: "kibana.acme.example.com" } } }), []);
+    assert.deepEqual(problems({ ...DEV, gateway: ALB, logging: { kibana: { host: "kibana.acme.example.com", allowedSourceRanges: ["0.0.0.0/0"] } } }), []);
+    assert.deepEqual(problems({ ...PROD, gateway: { ...ALB, tls: { mode: "alb-discovery" } } }), []);
+    assert.deepEqual(problems({ ...DEV, gateway: { tls: { mode: "secret", certificateSecret: "gatewayCert", keySecret: "gatewayKey" } } }, ["gatewayCert", "gatewayKey"]), []);
+    assert.deepEqual(problems({ ...DEV, gateway: { enabled: false }, logging: { enabled: false, kibana: { host: "kibana.acme.example.com" } } }), []);
+  });
+});
+
+describe("the gateway's certificate names every routed host", () => {
+  it("unites the listed hosts, Kibana, Grafana and the services' routes, once each", () => {
+    const env = parse({
+      ...PROD,
+      gateway: { tls: { email: "ops@acme.example.com", hosts: ["status.acme.example.com", "www.acme.example.com"] } },
+      logging: { kibana: { host: "kibana.acme.example.com" } },
+      monitoring: { grafana: { host: "grafana.acme.example.com" } },
+      services: [
+        { name: "web", version: "1.0.0", resources: { cpu: "250m", memory: "512Mi" }, route: { host: "www.acme.example.com" } },
+        { name: "api", version: "1.0.0", resources: { cpu: "250m", memory: "512Mi" }, route: { host: "api.acme.example.com", path: "/api" } },
+        { name: "worker", version: "1.0.0", resources: { cpu: "250m", memory: "512Mi" } },
+      ],
+    });
+    assert.deepEqual(certificateHosts(env), ["api.acme.example.com", "grafana.acme.example.com", "kibana.acme.example.com", "status.acme.example.com", "www.acme.example.com"]);
+  });
+
+  it("leaves out the UIs of add-ons turned off", () => {
+    const env = parse({ ...PROD, logging: { enabled: false, kibana: { host: "kibana.acme.example.com" } } });
+    assert.deepEqual(certificateHosts(env), []);
+  });
+});
