@@ -12,21 +12,16 @@ export const MICROSERVICE_TYPE = "ack-platform:workload:Microservice";
 
 type ObjectClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
-/** Typed classes for the built-in kinds; custom resources go through CustomResource. */
-const CLASSES: Readonly<Record<string, ObjectClass>> = {
-  "v1/ConfigMap": k8s.core.v1.ConfigMap,
-  "v1/Secret": k8s.core.v1.Secret,
-  "v1/Service": k8s.core.v1.Service,
-  "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
-  "apps/v1/Deployment": k8s.apps.v1.Deployment,
-  "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
-  "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
-  "discovery.k8s.io/v1/EndpointSlice": k8s.discovery.v1.EndpointSlice,
-  "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress,
-  "batch/v1/CronJob": k8s.batch.v1.CronJob,
-  "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
-  "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
-};
+/**
+ * The @pulumi/kubernetes class of a built-in kind ("apps/v1", "Deployment" → k8s.apps.v1.Deployment;
+ * "rbac.authorization.k8s.io/v1" → k8s.rbac.v1), or undefined for custom resources.
+ */
+export function kubernetesClass(apiVersion: string, kind: string): ObjectClass | undefined {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["core", apiVersion];
+  const module = (k8s as unknown as Record<string, Record<string, Record<string, unknown>> | undefined>)[group!.split(".")[0]!];
+  const Class = module?.[version!]?.[kind];
+  return typeof Class === "function" ? (Class as ObjectClass) : undefined;
+}
 
 /**
  * Declares one planned object with the class of its kind. It waits for `dependencies.all`, and a
@@ -38,12 +33,11 @@ export function declareObject(
   opts: Omit<pulumi.CustomResourceOptions, "dependsOn"> = {},
   dependencies: { readonly all?: readonly pulumi.Input<pulumi.Resource>[]; readonly crds?: readonly pulumi.Input<pulumi.Resource>[] } = {},
 ): pulumi.CustomResource {
-  const key = `${planned.object["apiVersion"]}/${planned.object["kind"]}`;
   const dependsOn = [...(dependencies.all ?? []), ...(planned.custom ? (dependencies.crds ?? []) : [])];
   const options: pulumi.CustomResourceOptions = { ...opts, ...(dependsOn.length ? { dependsOn } : {}) };
-  const Class = CLASSES[key];
+  const Class = planned.custom ? undefined : kubernetesClass(String(planned.object["apiVersion"]), String(planned.object["kind"]));
   if (Class) return new Class(resourceName, planned.object, options);
-  if (!planned.custom) throw new Error(`no resource class for ${key}`);
+  if (!planned.custom) throw new Error(`no resource class for ${planned.object["apiVersion"]} ${planned.object["kind"]}`);
   return new k8s.apiextensions.CustomResource(resourceName, planned.object as k8s.apiextensions.CustomResourceArgs, options);
 }
 

@@ -135,7 +135,8 @@ export function deployWorkloads(env: EnvironmentConfig, cloud: CloudLayer, platf
     const args = microserviceArgs(svc, env, cloud, platform, (key) => config.requireSecret(key));
     const service = new Microservice(svc.name, args, {
       provider,
-      childDependsOn: [namespaces.get(args.namespace)!],
+      // The Namespace object itself, not its component: depending on a component means expanding it to its children for every object.
+      childDependsOn: [namespaces.get(args.namespace)!.namespace],
       crdDependencies: platform.ready,
     });
     services[svc.name] = pulumi.output({ url: service.url, traffic: service.traffic, version: svc.version, canary: svc.canary?.version });

@@ -25,7 +25,7 @@ for (const size of sizes.length ? sizes : [25, 100, 500]) {
 }
 
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
-console.log("| services | resources | Kubernetes objects | plan (s) | program run (s) | direct registration (s) | ratio | ms per service | peak memory (MiB) |");
+console.log("| services | resources | of which Kubernetes objects | plan (s) | program run (s) | direct registration (s) | ratio | ms per service | peak memory (MiB) |");
 console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const m of rows) {
   console.log(
