@@ -13,6 +13,7 @@ export const ALB_CANARY_WEIGHT = "alb.ingress.kubernetes.io/canary-weight";
 export const ALB_CANARY_BY_HEADER = "alb.ingress.kubernetes.io/canary-by-header";
 export const ALB_CANARY_BY_HEADER_VALUE = "alb.ingress.kubernetes.io/canary-by-header-value";
 export const ALB_CANARY_BY_COOKIE = "alb.ingress.kubernetes.io/canary-by-cookie";
+export const ALB_ORDER = "alb.ingress.kubernetes.io/order";
 
 const HTTPROUTE_TYPES = ["kubernetes:gateway.networking.k8s.io/*:HTTPRoute"];
 const INGRESS_TYPES = ["kubernetes:networking.k8s.io/*:Ingress", "kubernetes:extensions/*:Ingress"];
@@ -76,6 +77,10 @@ function checkAlbCanaryForm(annotations: Record<string, string>, report: (messag
     report(`it is an ALB canary without ${ALB_CANARY_WEIGHT}, ${ALB_CANARY_BY_HEADER} or ${ALB_CANARY_BY_COOKIE}, so it receives no traffic; set one of them`);
   }
   const header = annotations[ALB_CANARY_BY_HEADER];
+  const matcher = [ALB_CANARY_BY_HEADER, ALB_CANARY_BY_COOKIE].find((k) => annotations[k] !== undefined);
+  if (matcher && annotations[ALB_CANARY_WEIGHT] !== undefined) {
+    report(`it combines ${ALB_CANARY_WEIGHT} with ${matcher} on one Ingress, which ALB refuses; put the ${matcher === ALB_CANARY_BY_HEADER ? "header" : "cookie"} rule on a second canary Ingress`);
+  }
   if (annotations[ALB_CANARY_BY_HEADER_VALUE] !== undefined && header === undefined) {
     report(`annotation ${ALB_CANARY_BY_HEADER_VALUE} is set without ${ALB_CANARY_BY_HEADER}; name the header it applies to`);
   }
@@ -128,8 +133,16 @@ export const canaryRouteForm: ResourceRule = {
   configSchema: configSchema(),
   appliesTo: ROUTE_TYPES,
   validateResource: forTypes(ROUTE_TYPES, (props, args, report) => {
-    if (isIngress(args.type)) checkAlbCanaryForm(annotationsOf(asObject(props["metadata"])), report);
-    else checkHeaderMatches(props, report);
+    if (isIngress(args.type)) {
+      const annotations = annotationsOf(asObject(props["metadata"]));
+      const order = annotations[ALB_ORDER];
+      if (order !== undefined && !(/^\d+$/.test(String(order)) && Number(order) >= 1 && Number(order) <= 1000)) {
+        report(`annotation ${ALB_ORDER} is '${order}'; use a whole number from 1 to 1000 (lower is evaluated first)`);
+      }
+      checkAlbCanaryForm(annotations, report);
+    } else {
+      checkHeaderMatches(props, report);
+    }
   }),
 };
 
@@ -174,8 +187,11 @@ interface AlbRoute {
   readonly resource: PolicyResource;
   readonly namespace: string;
   readonly canary: boolean;
+  readonly weighted: boolean;
   /** "shop.example.com/orders" for each host and path the Ingress serves. */
   readonly paths: readonly string[];
+  /** The Service each of those paths sends to. */
+  readonly backends: readonly string[];
   readonly label: string;
 }
 
@@ -184,14 +200,21 @@ function albRoutesOf(resources: readonly PolicyResource[]): AlbRoute[] {
     .filter((r) => isIngress(r.type))
     .map((r) => {
       const paths: string[] = [];
+      const backends: string[] = [];
       for (const rule of asArray(asObject(r.props["spec"])?.["rules"])) {
-        for (const p of asArray(asObject(rule?.["http"])?.["paths"])) paths.push(`${rule?.["host"] ?? "*"}${p?.["path"] ?? "/"}`);
+        for (const p of asArray(asObject(rule?.["http"])?.["paths"])) {
+          paths.push(`${rule?.["host"] ?? "*"}${p?.["path"] ?? "/"}`);
+          backends.push(String(asObject(asObject(p?.["backend"])?.["service"])?.["name"]));
+        }
       }
+      const annotations = annotationsOf(asObject(r.props["metadata"]));
       return {
         resource: r,
         namespace: objectRef(r.props, r.name).namespace,
-        canary: annotationsOf(asObject(r.props["metadata"]))[ALB_CANARY] === "true",
+        canary: annotations[ALB_CANARY] === "true",
+        weighted: annotations[ALB_CANARY_WEIGHT] !== undefined,
         paths,
+        backends,
         label: describeObject(r.type, r.props, r.name),
       };
     });
@@ -260,15 +283,23 @@ export const oneCanaryPerRoute: StackRule = {
         );
       }
     }
+    // ALB takes a header (or cookie) canary and a weighted one for the same route on two Ingresses;
+    // they must send to the same canary, and only one may carry a weight.
     const canaries = albRoutesOf(args.resources).filter((r) => r.canary);
     const reported = new Set<string>();
     for (const route of canaries) {
       for (const path of route.paths) {
         const key = `${route.namespace} ${path}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
         const same = canaries.filter((r) => r.namespace === route.namespace && r.paths.includes(path));
-        if (same.length > 1 && !reported.has(key)) {
-          reported.add(key);
-          report(`${same.length} ALB canary Ingresses serve ${path} (${same.map((r) => r.label).join(", ")}); ALB honours only one: keep one canary per route`, route.resource.urn);
+        const backends = [...new Set(same.map((r) => r.backends[r.paths.indexOf(path)]!))];
+        if (backends.length > 1) {
+          report(`ALB canary Ingresses send ${path} to ${backends.length} canaries (${backends.join(", ")}); keep one canary per route`, route.resource.urn);
+        }
+        const weighted = same.filter((r) => r.weighted);
+        if (weighted.length > 1) {
+          report(`${weighted.length} ALB canary Ingresses set a weight for ${path} (${weighted.map((r) => r.label).join(", ")}); ALB applies one: keep one weighted canary per route`, weighted[1]!.resource.urn);
         }
       }
     }

@@ -7,6 +7,7 @@ const CANARY = "alb.ingress.kubernetes.io/canary";
 const WEIGHT = "alb.ingress.kubernetes.io/canary-weight";
 const HEADER = "alb.ingress.kubernetes.io/canary-by-header";
 const HEADER_VALUE = "alb.ingress.kubernetes.io/canary-by-header-value";
+const ORDER = "alb.ingress.kubernetes.io/order";
 
 /** The weighted rule of the route fixture. */
 const weighted = (r: any) => r.spec.rules[1];
@@ -38,9 +39,20 @@ describe("route-weights-in-range", () => {
 });
 
 describe("canary-route-form", () => {
-  it("passes a header route and ALB canaries by weight and by header", () => {
-    const byHeader = ingress("orders-canary", { [CANARY]: "true", [HEADER]: "x-canary", [HEADER_VALUE]: "always" });
-    assert.deepEqual(check(canaryRouteForm, [httpRoute(), ingress("orders"), ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10" }), byHeader]), []);
+  it("passes a header route and ALB canaries by weight and by header, in order", () => {
+    const byHeader = ingress("orders-canary-header", { [CANARY]: "true", [HEADER]: "x-canary", [HEADER_VALUE]: "always", [ORDER]: "10" });
+    const byWeight = ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10", [ORDER]: "20" });
+    assert.deepEqual(check(canaryRouteForm, [httpRoute(), ingress("orders", { [ORDER]: "30" }), byWeight, byHeader]), []);
+  });
+  it("names a header rule and a weight on one Ingress", () => {
+    assert.deepEqual(check(canaryRouteForm, ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10", [HEADER]: "x-canary" })), [
+      "it combines alb.ingress.kubernetes.io/canary-weight with alb.ingress.kubernetes.io/canary-by-header on one Ingress, which ALB refuses; put the header rule on a second canary Ingress",
+    ]);
+  });
+  it("names an evaluation order out of ALB's range", () => {
+    assert.deepEqual(check(canaryRouteForm, ingress("orders", { [ORDER]: "0" })), [
+      "annotation alb.ingress.kubernetes.io/order is '0'; use a whole number from 1 to 1000 (lower is evaluated first)",
+    ]);
   });
   it("names canary annotations without the canary switch", () => {
     assert.deepEqual(check(canaryRouteForm, ingress("orders-canary", { [WEIGHT]: "10", [HEADER]: "x-canary" })), [
@@ -138,11 +150,23 @@ describe("one-canary-per-route", () => {
     const stack = [...canaryStack().filter((r) => !r.type.endsWith(":HTTPRoute")), second, route];
     assert.deepEqual(check(oneCanaryPerRoute, stack), ["HTTPRoute 'apps/orders' routes to 2 canaries (orders-canary, orders-canary-2); keep one canary per route"]);
   });
-  it("names two ALB canaries for one host and path", () => {
+  it("passes a header canary and a weighted canary of the same Service, on two Ingresses as ALB needs", () => {
+    const weighted = ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10" });
+    const header = ingress("orders-canary-header", { [CANARY]: "true", [HEADER]: "x-canary" }, (i) => (i.spec.rules[0].http.paths[0].backend.service.name = "orders-canary"));
+    assert.deepEqual(check(oneCanaryPerRoute, [ingress("orders"), weighted, header]), []);
+  });
+  it("names ALB canaries of two Services for one host and path", () => {
     const a = ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10" });
     const b = ingress("orders-canary-b", { [CANARY]: "true", [HEADER]: "x-canary" });
     assert.deepEqual(check(oneCanaryPerRoute, [ingress("orders"), a, b]), [
-      "2 ALB canary Ingresses serve shop.example.com/orders (Ingress 'apps/orders-canary', Ingress 'apps/orders-canary-b'); ALB honours only one: keep one canary per route",
+      "ALB canary Ingresses send shop.example.com/orders to 2 canaries (orders-canary, orders-canary-b); keep one canary per route",
+    ]);
+  });
+  it("names two weights for one host and path", () => {
+    const a = ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10" });
+    const b = ingress("orders-canary-again", { [CANARY]: "true", [WEIGHT]: "30" }, (i) => (i.spec.rules[0].http.paths[0].backend.service.name = "orders-canary"));
+    assert.deepEqual(check(oneCanaryPerRoute, [ingress("orders"), a, b]), [
+      "2 ALB canary Ingresses set a weight for shop.example.com/orders (Ingress 'apps/orders-canary', Ingress 'apps/orders-canary-again'); ALB applies one: keep one weighted canary per route",
     ]);
   });
   it("does not count a canary Ingress for another path", () => {
