@@ -91,6 +91,11 @@ export function typeMatcher(globs: readonly string[]): (type: string) => boolean
   return (type) => patterns.some((p) => p.test(type));
 }
 
+/** A validation that judges only some types, and says which: an evaluator may skip the others. */
+export type TypedValidation = ((args: ResourceValidationArgs, report: ReportViolation) => void) & {
+  readonly appliesTo: (type: string) => boolean;
+};
+
 /**
  * A resource validation that runs only on the given types, and reports the others as not
  * applicable the way @pulumi/policy's validateResourceOfType does.
@@ -98,12 +103,13 @@ export function typeMatcher(globs: readonly string[]): (type: string) => boolean
 export function forTypes(
   globs: readonly string[],
   validate: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void,
-): (args: ResourceValidationArgs, report: ReportViolation) => void {
+): TypedValidation {
   const matches = typeMatcher(globs);
-  return (args, report) => {
+  const validation = (args: ResourceValidationArgs, report: ReportViolation) => {
     if (!matches(args.type)) args.notApplicable(`applies to ${globs.join(", ")}`);
     validate(args.props, args, report);
   };
+  return Object.assign(validation, { appliesTo: matches });
 }
 
 /**
@@ -128,4 +134,13 @@ export function asObject(value: unknown): Record<string, any> | undefined {
 /** The value if it is an array, else an empty one. */
 export function asArray(value: unknown): any[] {
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * A plain copy of a value read from a rule's props. Props reach rules behind a proxy that checks
+ * every read for unknowns; matching hundreds of selectors against hundreds of workloads through it is
+ * slow, so indexes keep copies. Reading the whole value throws for an unknown inside it, as any read would.
+ */
+export function copyOf<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }

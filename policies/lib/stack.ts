@@ -12,7 +12,7 @@ import {
   TRACK_LABEL,
   WORKLOAD_TYPES,
 } from "./kubernetes";
-import { asObject, typeMatcher } from "./policy";
+import { asObject, copyOf, typeMatcher } from "./policy";
 
 const isWorkloadType = typeMatcher(WORKLOAD_TYPES);
 
@@ -38,7 +38,7 @@ export function workloadsOf(resources: readonly PolicyResource[]): Workload[] {
     .map((r) => {
       const template = podTemplateOf(r.type, r.props);
       const { namespace, name } = objectRef(r.props, r.name);
-      const podLabels = labelsOf(template.metadata);
+      const podLabels = copyOf(labelsOf(template.metadata));
       const replicas = asObject(r.props["spec"])?.["replicas"];
       return {
         resource: r,

@@ -14,7 +14,7 @@ import {
   REPLICATED_TYPES,
   TRACK_LABEL,
 } from "../lib/kubernetes";
-import { asArray, asObject, configSchema, environmentOf, forTypes, prodOnly, type ResourceRule, type StackRule, typeMatcher } from "../lib/policy";
+import { asArray, asObject, configSchema, copyOf, environmentOf, forTypes, prodOnly, type ResourceRule, type StackRule, typeMatcher } from "../lib/policy";
 import { autoscalerOf, autoscalersOf, opaqueNamespaces, type Workload, workloadsOf } from "../lib/stack";
 
 const isReplicated = typeMatcher(REPLICATED_TYPES);
@@ -66,7 +66,7 @@ function budgetsOf(resources: readonly PolicyResource[]): Budget[] {
     .filter((r) => isPdbType(r.type))
     .map((r) => {
       const spec = asObject(r.props["spec"]) ?? {};
-      const selector = asObject(spec["selector"]);
+      const selector = copyOf(asObject(spec["selector"]));
       return {
         resource: r,
         namespace: objectRef(r.props, r.name).namespace,
@@ -218,7 +218,7 @@ export const serviceSelectsPods: StackRule = {
       const { namespace, name } = objectRef(r.props, r.name);
       if (opaque.has(namespace)) continue;
       const label = describeObject(r.type, r.props, r.name);
-      const selector = (asObject(spec["selector"]) ?? {}) as Record<string, string>;
+      const selector = copyOf((asObject(spec["selector"]) ?? {}) as Record<string, string>);
       if (Object.keys(selector).length > 0) {
         if (!workloads.some((w) => w.namespace === namespace && mapSelectorMatches(selector, w.podLabels))) {
           report(

@@ -20,7 +20,7 @@ import type {
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { packConfigFor, type PolicyPackConfig, type StackPolicySettings } from "../../policies/config";
-import { isStackRule, type Rule } from "../../policies/lib/policy";
+import { isStackRule, type Rule, type TypedValidation } from "../../policies/lib/policy";
 import { PACK_NAME } from "../../policies/pack";
 import { RULES } from "../../policies/rules";
 import { ENVIRONMENT_KINDS, type EnvironmentKind } from "../../stacks/config/common";
@@ -238,7 +238,8 @@ function resourceArgs(view: PlanView, r: PlannedResource, settings: RuleSettings
   } as ResourceValidationArgs;
 }
 
-function stackArgs(view: PlanView, settings: RuleSettings): StackValidationArgs {
+/** The stack's resources as stack rules see them; built once per evaluation (rules only read them). */
+function policyResources(view: PlanView): PolicyResource[] {
   const resources = view.resources.map((r) => {
     const props = view.propsOf(r);
     const provider = view.providerOf(r);
@@ -264,6 +265,10 @@ function stackArgs(view: PlanView, settings: RuleSettings): StackValidationArgs 
     if (parent) resource.parent = parent;
     resource.dependencies = r.dependsOn.map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
   });
+  return resources;
+}
+
+function stackArgs(resources: PolicyResource[], settings: RuleSettings): StackValidationArgs {
   return {
     resources,
     stackTags: NO_TAGS,
@@ -284,22 +289,30 @@ export function evaluatePolicies(
   const view = new PlanView(resources);
   const violations: PolicyViolation[] = [];
   const resourceRules = rules.filter((r) => !isStackRule(r));
+  // A validation made by forTypes says which types it judges; on any other it would only report
+  // itself not applicable, so it is not called (thousands of resources times every rule add up).
+  const judges = (rule: Rule, type: string) => {
+    const appliesTo = (rule as { validateResource?: Partial<TypedValidation> }).validateResource?.appliesTo;
+    return appliesTo ? appliesTo(type) : true;
+  };
   for (const r of resources) {
     if (r.read) continue;
     for (const rule of resourceRules) {
       const settings = config.get(rule.name);
       const level = levelOf(settings);
-      if (!level || isStackRule(rule)) continue;
+      if (!level || isStackRule(rule) || !judges(rule, r.type)) continue;
       const report = violationCollector(rule, level, violations, r.urn);
       runValidation(rule, violations, r.urn, () => rule.validateResource(resourceArgs(view, r, settings!), report));
     }
   }
+  let stackResources: PolicyResource[] | undefined;
   for (const rule of rules) {
     const settings = config.get(rule.name);
     const level = levelOf(settings);
     if (!level || !isStackRule(rule)) continue;
     const report = violationCollector(rule, level, violations);
-    runValidation(rule, violations, undefined, () => rule.validateStack(stackArgs(view, settings!), report));
+    stackResources ??= policyResources(view);
+    runValidation(rule, violations, undefined, () => rule.validateStack(stackArgs(stackResources!, settings!), report));
   }
   return violations;
 }
