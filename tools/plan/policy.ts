@@ -88,7 +88,12 @@ function schemaErrors(schema: PolicyConfigJSONSchema, value: unknown, at: string
  * enforcement and its schema's defaults; an "all" entry sets every rule's enforcement; each rule's
  * entry is laid over that; the result is validated against each rule's schema.
  */
-export function reconcilePackConfig(given: PolicyPackConfig = {}, rules: readonly Rule[] = RULES): ReconciledConfig {
+export function reconcilePackConfig(
+  given: Readonly<Record<string, EnforcementLevel | PolicyPackConfig[string]>> = {},
+  rules: readonly Rule[] = RULES,
+): ReconciledConfig {
+  // An entry may be just an enforcement level ("all": "advisory"), as in the CLI's config files.
+  const entries = Object.entries(given).map(([name, entry]) => [name, typeof entry === "string" ? { enforcementLevel: entry } : entry] as const);
   const result = new Map<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>();
   for (const rule of rules) {
     const properties: Record<string, unknown> = {};
@@ -97,9 +102,9 @@ export function reconcilePackConfig(given: PolicyPackConfig = {}, rules: readonl
     }
     result.set(rule.name, { enforcementLevel: rule.enforcementLevel, properties });
   }
-  const all = given["all"]?.enforcementLevel;
+  const all = entries.find(([name]) => name === "all")?.[1].enforcementLevel;
   if (all) for (const settings of result.values()) settings.enforcementLevel = all;
-  for (const [name, entry] of Object.entries(given)) {
+  for (const [name, entry] of entries) {
     const settings = result.get(name);
     if (!settings) continue;
     const { enforcementLevel, ...properties } = entry;
