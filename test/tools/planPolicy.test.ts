@@ -89,6 +89,15 @@ describe("npm run plan evaluates the policy pack", () => {
     assert.match(res.stdout, new RegExp(`pulumi preview --policy-pack policies --policy-pack-config .*${path.basename(res.outDir)}/policy-config\\.json`));
   });
 
+  it("refuses a rule disabled without a reason", () => {
+    const unexplained = runPlan(["--project", PROJECT, "unexplained"]);
+    assert.equal(unexplained.status, 2, unexplained.stdout + unexplained.stderr);
+    assert.equal(
+      unexplained.stderr.trim(),
+      ["stack 'unexplained' has 1 config problem; nothing was declared:", "  policy.disabled[0].reason: is required: a sentence saying why the rule does not apply here"].join("\n"),
+    );
+  });
+
   it("refuses a disabled rule the pack does not have, before planning anything", () => {
     const typo = runPlan(["--project", PROJECT, "typo"]);
     assert.equal(typo.status, 2, typo.stdout + typo.stderr);
