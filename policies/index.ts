@@ -9,7 +9,7 @@ import { RULES } from "./rules";
 
 new PolicyPack(PACK_NAME, {
   description: "Workload, gray-release, capacity, cloud and data rules for a container platform on Alibaba Cloud.",
-  // Each rule carries its own default enforcement; this covers none.
+  // Every rule sets its own default enforcement, so the pack's default reaches none of them.
   enforcementLevel: "advisory",
   policies: [...RULES],
 });

@@ -138,7 +138,7 @@ export const claimNotShared: StackRule = {
         if (pods > 1) {
           const count = Number.isFinite(pods) ? `up to ${pods} pods` : "a pod on every node";
           report(
-            `${w.label} runs ${count} that all mount claim '${mount.claimName}' (${modes}); give each replica its own volume (a StatefulSet volumeClaimTemplate), or run a single replica`,
+            `${w.label} runs ${count}, all mounting claim '${mount.claimName}' (${modes}); give each replica its own volume (a StatefulSet volumeClaimTemplate), or run a single replica`,
             w.resource.urn,
           );
         }

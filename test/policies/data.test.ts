@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { claimNotShared, databaseClaimNotRwx, elasticsearchNodesInProd, statefulVolumesProtected } from "../../policies/rules";
-import { changed, check, deployment, hpa, resource, statefulSet } from "./helpers";
+import { changed, check, daemonSet, deployment, hpa, resource, statefulSet } from "./helpers";
 
 function claim(name: string, accessModes: string[], protect = true) {
   return resource(
@@ -63,6 +63,10 @@ describe("stateful-volumes-protected", () => {
   it("names a persistent volume that is deleted with its claim", () => {
     const pv = resource("kubernetes:core/v1:PersistentVolume", { spec: { persistentVolumeReclaimPolicy: "Delete" } }, { protect: true });
     assert.deepEqual(check(statefulVolumesProtected, pv), ["its reclaim policy is Delete, so releasing the claim deletes the disk; set spec.persistentVolumeReclaimPolicy: Retain"]);
+    const unprotected = resource("kubernetes:core/v1:PersistentVolume", { spec: { persistentVolumeReclaimPolicy: "Retain" } });
+    assert.deepEqual(check(statefulVolumesProtected, unprotected), [
+      "the volume holds data but is not protected in prod; declare it with the resource option { protect: true }, so a destroy or a replacement cannot delete it",
+    ]);
   });
 });
 
@@ -94,12 +98,21 @@ describe("claim-not-shared", () => {
   });
   it("names a ReadWriteOnce claim mounted by every replica", () => {
     assert.deepEqual(check(claimNotShared, [claim("data", ["ReadWriteOnce"]), mounting("data")]), [
-      "Deployment 'apps/orders' runs up to 3 pods that all mount claim 'data' (ReadWriteOnce); give each replica its own volume (a StatefulSet volumeClaimTemplate), or run a single replica",
+      "Deployment 'apps/orders' runs up to 3 pods, all mounting claim 'data' (ReadWriteOnce); give each replica its own volume (a StatefulSet volumeClaimTemplate), or run a single replica",
     ]);
   });
   it("counts the autoscaler's maximum, and a claim it does not see", () => {
     assert.deepEqual(check(claimNotShared, [mounting("data", (d) => (d.spec.replicas = 1)), hpa()]), [
-      "Deployment 'apps/orders' runs up to 6 pods that all mount claim 'data' (not declared in this stack); give each replica its own volume (a StatefulSet volumeClaimTemplate), or run a single replica",
+      "Deployment 'apps/orders' runs up to 6 pods, all mounting claim 'data' (not declared in this stack); give each replica its own volume (a StatefulSet volumeClaimTemplate), or run a single replica",
+    ]);
+  });
+  it("names a claim every pod of a DaemonSet mounts", () => {
+    const agents = daemonSet((d) => {
+      d.metadata.namespace = "apps";
+      d.spec.template.spec.volumes.push({ name: "data", persistentVolumeClaim: { claimName: "data" } });
+    });
+    assert.deepEqual(check(claimNotShared, [claim("data", ["ReadWriteOnce"]), agents]), [
+      "DaemonSet 'apps/agent' runs a pod on every node, all mounting claim 'data' (ReadWriteOnce); give each replica its own volume (a StatefulSet volumeClaimTemplate), or run a single replica",
     ]);
   });
   it("names a claim two workloads write", () => {

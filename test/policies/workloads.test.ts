@@ -367,6 +367,11 @@ describe("jvm-heap-sized", () => {
       "container 'web' sets -Xmx512m, 100% of its 512Mi memory limit; keep the heap at most 80% of the limit, e.g. -XX:MaxRAMPercentage=75.0",
     ]);
   });
+  it("names an -Xmx that is not a JVM size", () => {
+    assert.deepEqual(check(jvmHeapSized, jvm([{ name: "JAVA_TOOL_OPTIONS", value: "-Xmx1.5g" }])), [
+      "container 'web' sets -Xmx1.5g, which is not a JVM size such as '768m'; keep the heap at most 80% of the limit, e.g. -XX:MaxRAMPercentage=75.0",
+    ]);
+  });
   it("names a MaxRAMPercentage above 80", () => {
     assert.deepEqual(check(jvmHeapSized, jvm([{ name: "JAVA_TOOL_OPTIONS", value: "-XX:MaxRAMPercentage=90.0" }])), [
       "container 'web' sets -XX:MaxRAMPercentage=90.0; keep the heap at most 80% of the limit, e.g. -XX:MaxRAMPercentage=75.0",
