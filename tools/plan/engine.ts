@@ -225,7 +225,9 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
   } finally {
     active = undefined;
   }
-  if (programError) failures.unshift(programError);
+  // A resource the provider refused (a StackReference with no outputs, say) is the cause of what
+  // the program then fails on, so it is reported first, as the engine would.
+  if (programError) failures.push(programError);
   if (failures.length > 0) {
     for (const f of failures) reported.add(f.message);
     throw failures[0];

@@ -60,17 +60,27 @@ export interface PlanOptions {
   readonly stackReferences?: Readonly<Record<string, string>>;
 }
 
+function readPlan(dir: string): PlanDocument | undefined {
+  const file = path.join(dir, "plan.json");
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument) : undefined;
+}
+
+function readOutputs(dir: string): Record<string, unknown> | undefined {
+  return readPlan(dir)?.outputs;
+}
+
 /** Loads the outputs of another planned stack for a StackReference named "org/project/stack". */
 function stackOutputsResolver(projectDir: string, explicit: Readonly<Record<string, string>>, workingDir: string) {
   return (name: string): Record<string, unknown> | undefined => {
-    // An explicit --stack-reference, else the plan of a stack of that name here or where the command runs.
-    const stack = name.split("/").pop()!;
-    const candidates = [explicit[name], path.join(projectDir, "out", stack), path.join(workingDir, "out", stack)].filter(
-      (d): d is string => d !== undefined,
-    );
-    for (const dir of candidates) {
-      const file = path.join(dir, "plan.json");
-      if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument).outputs;
+    // An explicit --stack-reference, else the plan of a stack of that name here or where the command runs,
+    // if it is a plan of the project the name gives ("org/project/stack"; "stack" alone takes any).
+    const parts = name.split("/");
+    const stack = parts.at(-1)!;
+    const project = parts.length === 3 ? parts[1] : undefined;
+    if (explicit[name] !== undefined) return readOutputs(explicit[name]);
+    for (const dir of [path.join(projectDir, "out", stack), path.join(workingDir, "out", stack)]) {
+      const plan = readPlan(dir);
+      if (plan && (project === undefined || plan.project === project)) return plan.outputs;
     }
     return undefined;
   };
