@@ -43,6 +43,17 @@ describe("manifests", () => {
     const [secret] = collectManifests([k8s("Secret", "v1", "db", "apps", { data: { password: "aHVudGVyMg==" }, stringData: { user: "admin" } })]);
     assert.deepEqual(secret!.object["stringData"], { password: "[secret]", user: "[secret]" });
     assert.equal(secret!.object["data"], undefined);
+    assert.equal(secret!.object["metadata"].annotations, undefined);
+  });
+
+  it("keeps a wholly secret data map out of the file, as an empty map the API takes and a note", () => {
+    for (const extra of [{ data: "[secret]" }, { stringData: "[secret]" }]) {
+      const [secret] = collectManifests([k8s("Secret", "v1", "tls", "apps", extra)]);
+      assert.deepEqual(secret!.object["stringData"], {}, JSON.stringify(extra));
+      assert.equal(secret!.object["data"], undefined);
+      assert.equal(secret!.object["metadata"].annotations["plan.ack-platform/data"], "withheld: secret");
+      assert.equal(secret!.object["metadata"].name, "tls");
+    }
   });
 
   it("refuses two objects that would be the same object", () => {

@@ -62,14 +62,28 @@ export function isKubernetesObject(r: PlannedResource): boolean {
   );
 }
 
-/** Secret data is never written in clear; the keys stay so a reader sees what the Secret holds. */
+/** The keys of a Secret's data map; none when the whole map is withheld as "[secret]". */
+function keysOf(data: unknown): string[] {
+  return data !== null && typeof data === "object" ? Object.keys(data) : [];
+}
+
+/**
+ * Secret data is never written in clear; the keys stay so a reader sees what the Secret holds. When
+ * the whole map is secret (its keys unknown too), the map is left empty, which the API still takes,
+ * and an annotation says so.
+ */
 function withoutSecretData(object: Record<string, any>): Record<string, any> {
   if (object["kind"] !== "Secret") return object;
   const masked: Record<string, any> = { ...object };
-  const keys = new Set([...Object.keys(object["data"] ?? {}), ...Object.keys(object["stringData"] ?? {})]);
-  const data = object["data"] === "[secret]" || object["stringData"] === "[secret]";
+  const keys = new Set([...keysOf(object["data"]), ...keysOf(object["stringData"])]);
+  const withheld = object["data"] === "[secret]" || object["stringData"] === "[secret]";
   delete masked["data"];
-  masked["stringData"] = data && keys.size === 0 ? "[secret]" : Object.fromEntries([...keys].map((k) => [k, "[secret]"]));
+  masked["stringData"] = Object.fromEntries([...keys].map((k) => [k, "[secret]"]));
+  if (withheld && keys.size === 0) {
+    const metadata = { ...(object["metadata"] ?? {}) };
+    metadata.annotations = { ...(metadata.annotations ?? {}), "plan.ack-platform/data": "withheld: secret" };
+    masked["metadata"] = metadata;
+  }
   return masked;
 }
 
