@@ -1,0 +1,27 @@
+/**
+ * The platform layer's components, for other Pulumi programs:
+ *
+ *   import { Gateway, Logging, Monitoring, WorkloadNamespace } from "ack-platform/platform";
+ *
+ * Each takes the cluster's `kubernetes.Provider` in its resource options. The values builders are
+ * pure functions, exported so a program can inspect what a chart is installed with.
+ */
+export { Gateway, GATEWAY_TYPE, type GatewayArgs, type GatewayTls, validateGatewayArgs } from "./gateway";
+export {
+  envoyGatewayValues,
+  envoyProxySpec,
+  gatewaySpec,
+  loadBalancerAnnotations,
+  albConfigSpec,
+  albIngressClassSpec,
+  ENVOY_GATEWAY_CONTROLLER,
+  ALB_INGRESS_CONTROLLER,
+  HTTP_LISTENER,
+  HTTPS_LISTENER,
+} from "./gatewayValues";
+export { Logging, LOGGING_TYPE, type LoggingArgs, validateLoggingArgs } from "./logging";
+export { elasticsearchSpec, kibanaSpec, fluentBitValues, eckOperatorValues, logLifecyclePolicy } from "./loggingValues";
+export { Monitoring, MONITORING_TYPE, type MonitoringArgs, type AlertReceiver, validateMonitoringArgs } from "./monitoring";
+export { kubePrometheusStackValues } from "./monitoringValues";
+export { platformRuleGroups, DEFAULT_THRESHOLDS, type AlertThresholds, type RuleGroup } from "./alertRules";
+export { WorkloadNamespace, WORKLOAD_NAMESPACE_TYPE, type WorkloadNamespaceArgs, workloadNamespaceSpecs } from "./workloadNamespace";
