@@ -3,6 +3,7 @@
  * so that each kind gets its own defaults, plus the rules that span several keys.
  */
 import { z } from "zod";
+import { zoneBelongsToRegion } from "../../components/cloud/networkPlan";
 import { type CheckContext } from "./checks";
 import { ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
 import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text } from "./common";
@@ -48,7 +49,7 @@ function absent(why: string) {
 /** The schema of each top-level key of one kind of environment. */
 export function environmentShape(kind: EnvironmentKind) {
   const local = kind === "local";
-  const zone = matching(/^[a-z]{2}-[a-z0-9-]+-[a-z0-9]$/, "a zone id such as 'cn-hangzhou-h'");
+  const zone = matching(/^[a-z]{2}(-[a-z0-9]+)+$/, "a zone id such as 'cn-hangzhou-h' or 'ap-southeast-1a'");
   return {
     kind: oneOf([kind]),
     region: local
@@ -172,8 +173,9 @@ function checkZones(env: PartialEnvironment, { report }: CheckContext) {
   zones.forEach((zone, i) => {
     if (seen.has(zone)) report(["zones", i], `${show(zone)} is listed twice (also zones[${seen.get(zone)}])`);
     seen.set(zone, i);
-    if (env.region && !zone.startsWith(`${env.region}-`)) {
-      report(["zones", i], `${show(zone)} is not a zone of region ${show(env.region)} (its zones start with '${env.region}-')`);
+    if (env.region && !zoneBelongsToRegion(zone, env.region)) {
+      const form = /\d$/.test(env.region) ? `'${env.region}a'` : `'${env.region}-a'`;
+      report(["zones", i], `${show(zone)} is not a zone of region ${show(env.region)} (its zones are named like ${form})`);
     }
   });
 }

@@ -162,8 +162,14 @@ describe("environment config: problems name the key, the value and what is accep
       "zones: prod needs at least 2 zones so a zone outage leaves capacity; got 1 ('cn-hangzhou-h')",
     ]);
     assert.deepEqual(problems({ ...DEV, zones: ["cn-hangzhou-h", "cn-shanghai-b", "cn-hangzhou-h"] }), [
-      "zones[1]: 'cn-shanghai-b' is not a zone of region 'cn-hangzhou' (its zones start with 'cn-hangzhou-')",
+      "zones[1]: 'cn-shanghai-b' is not a zone of region 'cn-hangzhou' (its zones are named like 'cn-hangzhou-a')",
       "zones[2]: 'cn-hangzhou-h' is listed twice (also zones[0])",
+    ]);
+    // Regions that end in a digit name their zones without a dash: ap-southeast-1a.
+    assert.deepEqual(problems({ ...DEV, region: "ap-southeast-1", zones: ["ap-southeast-1a", "ap-southeast-1b"] }), []);
+    assert.deepEqual(problems({ ...DEV, region: "ap-southeast-1", zones: ["ap-southeast-1a", "ap-southeast-11a", "cn-hangzhou"] }), [
+      "zones[1]: 'ap-southeast-11a' is not a zone of region 'ap-southeast-1' (its zones are named like 'ap-southeast-1a')",
+      "zones[2]: 'cn-hangzhou' is not a zone of region 'ap-southeast-1' (its zones are named like 'ap-southeast-1a')",
     ]);
   });
 
