@@ -13,7 +13,7 @@ import type { Measurement } from "./measure";
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const rows: Measurement[] = [];
 for (const size of sizes.length ? sizes : [25, 100, 500]) {
-  const res = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "measure.ts"), String(size)], {
+  const res = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(__dirname, "measure.ts"), String(size)], {
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
   });
