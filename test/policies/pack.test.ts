@@ -235,11 +235,11 @@ describe("formatPolicyReport", () => {
   });
 });
 
-describe("docs/policies.md", () => {
+describe("the README's policy section", () => {
   it("lists every rule with its reason, severity and default enforcement", () => {
-    const doc = fs.readFileSync(path.join(REPO, "docs/policies.md"), "utf8");
+    const doc = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
     for (const r of RULES) {
-      assert.ok(doc.includes(`| \`${r.name}\` | ${r.description} | ${r.severity} | ${r.enforcementLevel} |`), `docs/policies.md has no row for ${r.name} as declared`);
+      assert.ok(doc.includes(`| \`${r.name}\` | ${r.description} | ${r.severity} | ${r.enforcementLevel} |`), `README.md has no row for ${r.name} as declared`);
     }
   });
 });
