@@ -1,40 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, type EnvironmentKind, parseEnvironment } from "../../stacks/config";
+import { configProblems, DEV, PROD as PROD_TWO_ZONES, parseConfig } from "./configFixtures";
 
-const DEV = {
-  kind: "dev",
-  region: "cn-hangzhou",
-  zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
-  registry: { mode: "existing", endpoint: "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com", namespace: "acme" },
-};
-const PROD = {
-  kind: "prod",
-  region: "cn-hangzhou",
-  zones: ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"],
-  registry: { mode: "managed", instanceName: "acme-prod", namespace: "acme" },
-  gateway: { tls: { email: "ops@acme.example.com" } },
-};
+const PROD = { ...PROD_TWO_ZONES, zones: ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"] };
 const HELLO = { name: "hello", version: "1.0.0", resources: { cpu: "50m", memory: "64Mi" }, build: { context: "services/hello" } };
 
-function parse(values: Record<string, unknown>, secrets: string[] = []) {
-  const result = parseEnvironment(values["kind"] as EnvironmentKind, values, {
-    secretKeys: new Set(secrets),
-    fileExists: (p) => p === "services/hello/Dockerfile",
-  });
-  if (!result.config) throw new ConfigError("test", result.problems);
-  return result.config;
-}
-
-function problems(values: Record<string, unknown>, secrets: string[] = []): string[] {
-  try {
-    parse(values, secrets);
-  } catch (err) {
-    assert.ok(ConfigError.isInstance(err), String(err));
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return [];
-}
+// The sample service's Dockerfile is the one build context that exists.
+const FILES = ["services/hello/Dockerfile"];
+const parse = (values: Record<string, unknown>, secrets: string[] = []) => parseConfig(values, { secrets, files: FILES });
+const problems = (values: Record<string, unknown>, secrets: string[] = []) => configProblems(values, { secrets, files: FILES });
 
 describe("cloud config: defaults per kind", () => {
   it("dev: a standard cluster, unprotected, one NAT of 50 Mbit/s, an existing registry", () => {

@@ -1,44 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, type EnvironmentKind, KIND_DEFAULTS, parseEnvironment, parseEnvironmentConfig } from "../../stacks/config";
+import { KIND_DEFAULTS } from "../../stacks/config";
+import { configProblems, DEV, PROD, parseConfig } from "./configFixtures";
 
-const DEV = {
-  kind: "dev",
-  region: "cn-hangzhou",
-  zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
-  registry: { mode: "existing", endpoint: "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com", namespace: "acme" },
-};
-const PROD = {
-  kind: "prod",
-  region: "cn-hangzhou",
-  zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
-  registry: { mode: "managed", instanceName: "acme-prod", namespace: "acme" },
-  gateway: { tls: { email: "ops@acme.example.com" } },
-};
 const SERVICE = { name: "orders", version: "1.4.2", resources: { cpu: "250m", memory: "512Mi" } };
 
-/** Parses a config; `files` answers which build contexts exist, so tests do not depend on the disk. */
-function parse(values: Record<string, unknown>, secrets: string[] = [], files: string[] = []) {
-  const kind = values["kind"] as EnvironmentKind;
-  const result = parseEnvironment(kind, values, { secretKeys: new Set(secrets), fileExists: (p) => files.includes(p) });
-  if (!result.config) throw new ConfigError("test", result.problems);
-  return result.config;
-}
-
-/** The "<path>: <message>" lines of the ConfigError the values produce. */
-function problems(values: Record<string, unknown>, secrets: string[] = [], files: string[] = []): string[] {
-  try {
-    if (typeof values["kind"] !== "string" || !(values["kind"] in KIND_DEFAULTS)) {
-      parseEnvironmentConfig({ stack: "test", values, secretKeys: new Set(secrets) });
-    } else {
-      parse(values, secrets, files);
-    }
-  } catch (err) {
-    assert.ok(ConfigError.isInstance(err), `expected a ConfigError, got ${String(err)}`);
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return [];
-}
+const parse = (values: Record<string, unknown>, secrets: string[] = [], files: string[] = []) => parseConfig(values, { secrets, files });
+const problems = (values: Record<string, unknown>, secrets: string[] = [], files: string[] = []) => configProblems(values, { secrets, files });
 
 function withService(base: Record<string, unknown>, ...services: Array<Record<string, unknown>>) {
   return { ...base, services };

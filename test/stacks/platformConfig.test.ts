@@ -1,34 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, type EnvironmentKind, parseEnvironment } from "../../stacks/config";
+import { configProblems, DEV, PROD, parseConfig } from "./configFixtures";
 import { certificateHosts } from "../../stacks/config/platform";
 
-const DEV = {
-  kind: "dev",
-  region: "cn-hangzhou",
-  zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
-  registry: { mode: "existing", endpoint: "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com", namespace: "acme" },
-};
-const PROD = {
-  kind: "prod",
-  region: "cn-hangzhou",
-  zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
-  registry: { mode: "managed", instanceName: "acme-prod", namespace: "acme" },
-  gateway: { tls: { email: "ops@acme.example.com" } },
-};
 const ALB = { controller: "alb", alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } };
 
-function parse(values: Record<string, unknown>, secrets: string[] = []) {
-  const result = parseEnvironment(values["kind"] as EnvironmentKind, values, { secretKeys: new Set(secrets), fileExists: () => true });
-  if (!result.config) throw new ConfigError("test", result.problems);
-  return result.config;
-}
-
+const parse = (values: Record<string, unknown>, secrets: string[] = []) => parseConfig(values, { secrets });
 /** The "<path>: <message>" lines the values produce. */
-function problems(values: Record<string, unknown>, secrets: string[] = []): string[] {
-  const result = parseEnvironment(values["kind"] as EnvironmentKind, values, { secretKeys: new Set(secrets), fileExists: () => true });
-  return result.problems.map((p) => `${p.path}: ${p.message}`);
-}
+const problems = (values: Record<string, unknown>, secrets: string[] = []) => configProblems(values, { secrets });
 
 describe("platform config: defaults per kind", () => {
   it("gives local and dev light add-ons: one replica, small disks, plain HTTP", () => {
