@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { MicroserviceArgs } from "./args";
-import { ANNOTATIONS, podTemplate } from "./podTemplate";
+import { ANNOTATIONS, podTemplate, restrictedContainerSecurity } from "./podTemplate";
 import { canaryReplicas, canaryScaling, type TrafficSplit, trafficSplit } from "./release";
 import { routerFor, type RouteSpec } from "./routing";
 
@@ -419,13 +419,7 @@ function addNightScaling(
                     image: args.kubectlImage ?? DEFAULT_KUBECTL_IMAGE,
                     args: ["patch", "hpa", name, "--namespace", ns, "--type=merge", "--patch", JSON.stringify({ spec: { minReplicas: min } })],
                     resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } },
-                    securityContext: {
-                      allowPrivilegeEscalation: false,
-                      privileged: false,
-                      readOnlyRootFilesystem: true,
-                      runAsNonRoot: true,
-                      capabilities: { drop: ["ALL"] },
-                    },
+                    securityContext: restrictedContainerSecurity(),
                   },
                 ],
               },

@@ -16,6 +16,17 @@ export const ANNOTATIONS = {
 /** User and group the containers run as when the image does not say (it must not be root). */
 export const DEFAULT_UID = 10001;
 
+/** A container's security context under Pod Security "restricted": no root, no privilege, nothing to write but volumes. */
+export function restrictedContainerSecurity() {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+  };
+}
+
 export interface PodTemplateInput {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -137,13 +148,7 @@ export function podTemplate(input: PodTemplateInput) {
           // The pod leaves the Service's endpoints when termination starts, but load balancers and
           // kube-proxy learn it a moment later: keep serving through that moment.
           ...(input.drainSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: input.drainSeconds } } } } : {}),
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ["ALL"] },
-          },
+          securityContext: restrictedContainerSecurity(),
           volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         },
       ],
