@@ -7,7 +7,16 @@
  * "ack-platform/cloud", "ack-platform/platform" and "ack-platform/workload".
  */
 export * from "./components/workload";
-export { Network, type NetworkArgs, Cluster, type ClusterArgs, Registry, type RegistryArgs, ServiceImage, type ServiceImageArgs } from "./components/cloud";
+export {
+  Network,
+  type NetworkArgs,
+  Cluster,
+  type ClusterArgs,
+  Registry,
+  type RegistryArgs,
+  ServiceImage,
+  type ServiceImageArgs,
+} from "./components/cloud";
 export {
   Gateway,
   type GatewayArgs,

@@ -50,20 +50,29 @@ export async function render(program: () => unknown, options: RenderOptions = {}
   );
   const resources = run.resources;
   const objects = (kind?: string) =>
-    resources.filter(isKubernetesObject).map((r) => r.inputs as Record<string, any>).filter((o) => !kind || o["kind"] === kind);
+    resources
+      .filter(isKubernetesObject)
+      .map((r) => r.inputs as Record<string, any>)
+      .filter((o) => !kind || o["kind"] === kind);
   return {
     resources,
     outputs: run.outputs,
     ofType: (type) => resources.filter((r) => r.type === type),
     named(name) {
       const found = resources.filter((r) => r.name === name);
-      if (found.length !== 1) throw new Error(`expected one resource named '${name}', found ${found.length}: ${resources.map((r) => r.name).join(", ")}`);
+      if (found.length !== 1)
+        throw new Error(`expected one resource named '${name}', found ${found.length}: ${resources.map((r) => r.name).join(", ")}`);
       return found[0]!;
     },
     objects,
     object(kind, name) {
       const found = objects(kind).find((o) => o["metadata"]?.name === name);
-      if (!found) throw new Error(`no ${kind} named '${name}'; there are: ${objects(kind).map((o) => o["metadata"]?.name).join(", ")}`);
+      if (!found)
+        throw new Error(
+          `no ${kind} named '${name}'; there are: ${objects(kind)
+            .map((o) => o["metadata"]?.name)
+            .join(", ")}`,
+        );
       return found;
     },
   };

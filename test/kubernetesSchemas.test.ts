@@ -8,7 +8,10 @@ describe("Kubernetes schema validation", () => {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "web" },
-      spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27" }] } } },
+      spec: {
+        selector: { matchLabels: { app: "web" } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27" }] } },
+      },
     };
     assert.deepEqual(await schemaErrors(deployment), []);
     const broken = { ...deployment, spec: { ...deployment.spec, replicas: "three" } };
@@ -26,7 +29,18 @@ describe("Kubernetes schema validation", () => {
       spec: { parentRefs: [{ name: "platform" }], rules: [{ backendRefs: [{ name: "web", port: 80, weight: 90 }] }] },
     };
     assert.deepEqual(await schemaErrors(route), []);
-    assert.deepEqual(await schemaErrors({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "m" }, spec: { selector: {}, endpoints: [{ port: "http" }] } }), []);
-    assert.match((await schemaErrors({ apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "t" } }))[0]!, /no schema is known for example.com\/v1\/Thing/);
+    assert.deepEqual(
+      await schemaErrors({
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: "m" },
+        spec: { selector: {}, endpoints: [{ port: "http" }] },
+      }),
+      [],
+    );
+    assert.match(
+      (await schemaErrors({ apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "t" } }))[0]!,
+      /no schema is known for example.com\/v1\/Thing/,
+    );
   });
 });

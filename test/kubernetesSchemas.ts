@@ -51,7 +51,10 @@ export async function schemaErrors(object: Record<string, any>): Promise<string[
   if (custom) {
     const problems = custom.structure(object);
     const embedded = problems.length === 0 ? await Promise.all(custom.embedded(object).map(schemaErrors)) : [];
-    return [...problems.map((p) => `${key} ${object["metadata"]?.name}: ${p}`), ...embedded.flat().map((p) => `${key} ${object["metadata"]?.name} embeds ${p}`)];
+    return [
+      ...problems.map((p) => `${key} ${object["metadata"]?.name}: ${p}`),
+      ...embedded.flat().map((p) => `${key} ${object["metadata"]?.name} embeds ${p}`),
+    ];
   }
   const Model = MODELS.get(key);
   if (!Model) return [`no schema is known for ${key}; register its kubernetes-models package in test/kubernetesSchemas.ts`];
@@ -85,8 +88,15 @@ interface CustomSchema {
 const str = z.string();
 const int = z.number().int();
 const stringMap = z.record(z.string(), z.string());
-const objectMeta = z.looseObject({ name: z.string().min(1), namespace: z.string().optional(), labels: stringMap.optional(), annotations: stringMap.optional() });
-const templateMeta = z.strictObject({ labels: stringMap, annotations: stringMap, name: str, namespace: str, finalizers: z.array(str) }).partial();
+const objectMeta = z.looseObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  labels: stringMap.optional(),
+  annotations: stringMap.optional(),
+});
+const templateMeta = z
+  .strictObject({ labels: stringMap, annotations: stringMap, name: str, namespace: str, finalizers: z.array(str) })
+  .partial();
 const secretRef = z.strictObject({ secretName: str });
 const objectSelector = z.strictObject({ name: str, namespace: str, serviceName: str, secretName: str }).partial();
 const secretSource = z.strictObject({ secretName: str, entries: z.array(z.strictObject({ key: str, path: str.optional() })).optional() });
@@ -96,14 +106,19 @@ const httpConfig = z
     service: serviceTemplate,
     tls: z
       .strictObject({
-        selfSignedCertificate: z.strictObject({ subjectAltNames: z.array(z.strictObject({ dns: str, ip: str }).partial()), disabled: z.boolean() }).partial(),
+        selfSignedCertificate: z
+          .strictObject({ subjectAltNames: z.array(z.strictObject({ dns: str, ip: str }).partial()), disabled: z.boolean() })
+          .partial(),
         certificate: z.strictObject({ secretName: str }).partial(),
       })
       .partial(),
   })
   .partial();
 const stackMonitoring = z
-  .strictObject({ metrics: z.strictObject({ elasticsearchRefs: z.array(objectSelector) }).partial(), logs: z.strictObject({ elasticsearchRefs: z.array(objectSelector) }).partial() })
+  .strictObject({
+    metrics: z.strictObject({ elasticsearchRefs: z.array(objectSelector) }).partial(),
+    logs: z.strictObject({ elasticsearchRefs: z.array(objectSelector) }).partial(),
+  })
   .partial();
 
 /** elasticsearch.k8s.elastic.co/v1 Elasticsearch (ECK 3.x, pkg/apis/elasticsearch/v1). */
@@ -115,7 +130,10 @@ const elasticsearch = z.strictObject({
     version: str,
     image: str.optional(),
     http: httpConfig.optional(),
-    transport: z.strictObject({ service: serviceTemplate, tls: z.record(z.string(), z.unknown()) }).partial().optional(),
+    transport: z
+      .strictObject({ service: serviceTemplate, tls: z.record(z.string(), z.unknown()) })
+      .partial()
+      .optional(),
     nodeSets: z
       .array(
         z.strictObject({
@@ -127,9 +145,18 @@ const elasticsearch = z.strictObject({
         }),
       )
       .min(1),
-    updateStrategy: z.strictObject({ changeBudget: z.strictObject({ maxUnavailable: int, maxSurge: int }).partial() }).partial().optional(),
-    podDisruptionBudget: z.strictObject({ metadata: templateMeta, spec: z.record(z.string(), z.unknown()) }).partial().optional(),
-    auth: z.strictObject({ roles: z.array(secretRef), fileRealm: z.array(secretRef), disableElasticUser: z.boolean() }).partial().optional(),
+    updateStrategy: z
+      .strictObject({ changeBudget: z.strictObject({ maxUnavailable: int, maxSurge: int }).partial() })
+      .partial()
+      .optional(),
+    podDisruptionBudget: z
+      .strictObject({ metadata: templateMeta, spec: z.record(z.string(), z.unknown()) })
+      .partial()
+      .optional(),
+    auth: z
+      .strictObject({ roles: z.array(secretRef), fileRealm: z.array(secretRef), disableElasticUser: z.boolean() })
+      .partial()
+      .optional(),
     secureSettings: z.array(secretSource).optional(),
     serviceAccountName: str.optional(),
     remoteClusters: z.array(z.strictObject({ name: str.min(1), elasticsearchRef: objectSelector.optional() })).optional(),
@@ -176,7 +203,9 @@ const albConfig = z.strictObject({
         addressIpVersion: z.enum(["IPv4", "DualStack"]),
         resourceGroupId: str,
         edition: z.enum(["Basic", "Standard", "StandardWithWaf"]),
-        zoneMappings: z.array(z.strictObject({ vSwitchId: str.regex(/^vsw-/), zoneId: str, allocationId: str, eipType: str }).partial()).min(2),
+        zoneMappings: z
+          .array(z.strictObject({ vSwitchId: str.regex(/^vsw-/), zoneId: str, allocationId: str, eipType: str }).partial())
+          .min(2),
         accessLogConfig: z.strictObject({ logStore: str, logProject: str }).partial(),
         deletionProtectionEnabled: z.boolean(),
         billingConfig: z.strictObject({ internetBandwidth: int, internetChargeType: str, payType: str, bandWidthPackageId: str }).partial(),
@@ -199,7 +228,9 @@ const albConfig = z.strictObject({
             securityPolicyId: str,
             caEnabled: z.boolean(),
             certificates: z.array(z.strictObject({ CertificateId: str, IsDefault: z.boolean() }).partial()),
-            aclConfig: z.strictObject({ aclName: str, aclType: z.enum(["White", "Black"]), aclEntries: z.array(str), aclIds: z.array(str) }).partial(),
+            aclConfig: z
+              .strictObject({ aclName: str, aclType: z.enum(["White", "Black"]), aclEntries: z.array(str), aclIds: z.array(str) })
+              .partial(),
           })
           .partial()
           .required({ port: true, protocol: true }),
@@ -224,10 +255,21 @@ const CUSTOM_SCHEMAS = new Map<string, CustomSchema>([
       embedded: (o) => [
         ...(o["spec"].nodeSets as Array<Record<string, any>>).flatMap((set) => [
           ...(set["podTemplate"] ? [podTemplate(set["podTemplate"])] : []),
-          ...((set["volumeClaimTemplates"] ?? []) as Array<Record<string, any>>).map((claim) => ({ apiVersion: "v1", kind: "PersistentVolumeClaim", ...claim })),
+          ...((set["volumeClaimTemplates"] ?? []) as Array<Record<string, any>>).map((claim) => ({
+            apiVersion: "v1",
+            kind: "PersistentVolumeClaim",
+            ...claim,
+          })),
         ]),
         ...(o["spec"].podDisruptionBudget?.spec
-          ? [{ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "embedded" }, spec: o["spec"].podDisruptionBudget.spec }]
+          ? [
+              {
+                apiVersion: "policy/v1",
+                kind: "PodDisruptionBudget",
+                metadata: { name: "embedded" },
+                spec: o["spec"].podDisruptionBudget.spec,
+              },
+            ]
           : []),
       ],
     },

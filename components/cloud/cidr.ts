@@ -19,14 +19,18 @@ export const ALLOW_LIST_PREFIXES = { min: 8, max: 32 } as const;
  * Parses "10.0.0.0/16"; refuses host bits set ("10.0.0.1/16") and prefixes outside `prefixes`
  * (8..29 unless told otherwise).
  */
-export function parseCidr(text: string, prefixes: { readonly min: number; readonly max: number } = NETWORK_PREFIXES): Cidr | { error: string } {
+export function parseCidr(
+  text: string,
+  prefixes: { readonly min: number; readonly max: number } = NETWORK_PREFIXES,
+): Cidr | { error: string } {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
   if (!match) return { error: "expected four dot-separated numbers and a /prefix" };
   const octets = match.slice(1, 5).map(Number);
   if (octets.some((o) => o > 255)) return { error: "each of the four numbers must be 0-255" };
   const prefix = Number(match[5]);
   if (prefix > 32) return { error: `the prefix /${prefix} is larger than /32` };
-  if (prefix < prefixes.min || prefix > prefixes.max) return { error: `the prefix /${prefix} is outside /${prefixes.min}../${prefixes.max}` };
+  if (prefix < prefixes.min || prefix > prefixes.max)
+    return { error: `the prefix /${prefix} is outside /${prefixes.min}../${prefixes.max}` };
   const base = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
   if ((base & ~maskOf(prefix)) >>> 0 !== 0) {
     return { error: `host bits are set; the block starts at ${formatCidr({ base: base & maskOf(prefix), prefix })}` };

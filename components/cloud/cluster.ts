@@ -98,10 +98,7 @@ export interface ClusterArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export type ResolvedClusterArgs = Omit<
-  Required<ClusterArgs>,
-  "podVswitchIds" | "podCidr" | "registryAccess"
-> &
+export type ResolvedClusterArgs = Omit<Required<ClusterArgs>, "podVswitchIds" | "podCidr" | "registryAccess"> &
   Pick<ClusterArgs, "podVswitchIds" | "podCidr" | "registryAccess">;
 
 /** Applies the documented defaults. */
@@ -135,22 +132,27 @@ export function validateClusterArgs(args: ResolvedClusterArgs): void {
   }
   if (args.vswitchIds.length === 0) fail("vswitchIds", "needs at least 1 vSwitch, got 0");
   if (args.cni === "terway") {
-    if (!args.podVswitchIds || args.podVswitchIds.length === 0) fail("podVswitchIds", "needs at least 1 pod vSwitch with cni 'terway', got 0");
-    if (args.podCidr !== undefined) fail("podCidr", `'${args.podCidr}' is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches`);
+    if (!args.podVswitchIds || args.podVswitchIds.length === 0)
+      fail("podVswitchIds", "needs at least 1 pod vSwitch with cni 'terway', got 0");
+    if (args.podCidr !== undefined)
+      fail("podCidr", `'${args.podCidr}' is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches`);
   } else if (args.cni === "flannel") {
-    if (args.podCidr === undefined) fail("podCidr", "is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'");
+    if (args.podCidr === undefined)
+      fail("podCidr", "is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'");
     if (args.podVswitchIds && args.podVswitchIds.length > 0) fail("podVswitchIds", "are only used with cni 'terway'");
   } else {
     fail("cni", `'${String(args.cni)}' is not one of: terway, flannel`);
   }
   for (const p of rangeProblems({ serviceCidr: args.serviceCidr, podCidr: args.podCidr })) fail(p.field, p.message);
-  for (const p of nodePoolSetProblems(args.nodePools)) fail(["nodePools", ...p.path].map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join(""), p.message);
+  for (const p of nodePoolSetProblems(args.nodePools))
+    fail(["nodePools", ...p.path].map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join(""), p.message);
   args.nodePools.forEach((pool, i) => {
     const problem = nodePoolProblems(pool)[0];
     if (problem) fail(`nodePools[${i}]${problem.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`, problem.message);
   });
   for (const p of addonProblems(args.cni, args.addons)) fail(`addons[${p.index}]`, p.message);
-  if (args.registryAccess && args.registryAccess.domains.length === 0) fail("registryAccess.domains", "needs at least 1 registry domain, got 0");
+  if (args.registryAccess && args.registryAccess.domains.length === 0)
+    fail("registryAccess.domains", "needs at least 1 registry domain, got 0");
 }
 
 export class Cluster extends pulumi.ComponentResource {
@@ -272,7 +274,9 @@ export class Cluster extends pulumi.ComponentResource {
     this.clusterId = clusterId;
     this.clusterName = this.cluster.name;
     this.apiServerEndpoint = this.cluster.connections.apiServerIntranet;
-    this.nodePoolIds = pulumi.all(Object.fromEntries(Object.entries(pools).map(([n, p]) => [n, p.id]))) as pulumi.Output<Record<string, string>>;
+    this.nodePoolIds = pulumi.all(Object.fromEntries(Object.entries(pools).map(([n, p]) => [n, p.id]))) as pulumi.Output<
+      Record<string, string>
+    >;
     this.registerOutputs({
       clusterId: this.clusterId,
       clusterName: this.clusterName,

@@ -4,7 +4,15 @@
  *   import { Network, Cluster, Registry, ServiceImage } from "ack-platform/cloud";
  */
 export { Network, NETWORK_TYPE, type NetworkArgs, networkDefaults, validateNetworkArgs } from "./network";
-export { Cluster, CLUSTER_TYPE, CLUSTER_SPEC, type ClusterArgs, type RegistryAccess, clusterDefaults, validateClusterArgs } from "./cluster";
+export {
+  Cluster,
+  CLUSTER_TYPE,
+  CLUSTER_SPEC,
+  type ClusterArgs,
+  type RegistryAccess,
+  clusterDefaults,
+  validateClusterArgs,
+} from "./cluster";
 export { Registry, REGISTRY_TYPE, type RegistryArgs, type RegistryEdition, registryDefaults, validateRegistryArgs } from "./registry";
 export { ServiceImage, SERVICE_IMAGE_TYPE, type ServiceImageArgs, serviceImageDefaults, validateServiceImageArgs } from "./serviceImage";
 export {

@@ -6,14 +6,7 @@
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  type NatMode,
-  planNatGateways,
-  planVswitches,
-  rangeProblems,
-  type VswitchPlan,
-  zoneProblems,
-} from "./networkPlan";
+import { type NatMode, planNatGateways, planVswitches, rangeProblems, type VswitchPlan, zoneProblems } from "./networkPlan";
 
 export const NETWORK_TYPE = "ack-platform:cloud:Network";
 
@@ -110,13 +103,20 @@ export function validateNetworkArgs(args: ResolvedNetworkArgs): VswitchPlan {
     throw new Error(`Network ${field}: ${message}`);
   };
   if (!/^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/.test(args.region)) fail("region", `'${args.region}' is not a region id such as 'cn-hangzhou'`);
-  for (const p of zoneProblems(args.region, args.zones, args.minZones)) fail(p.index === undefined ? "zones" : `zones[${p.index}]`, p.message);
+  for (const p of zoneProblems(args.region, args.zones, args.minZones))
+    fail(p.index === undefined ? "zones" : `zones[${p.index}]`, p.message);
   for (const p of rangeProblems({ vpcCidr: args.vpcCidr, serviceCidr: args.serviceCidr, podCidr: args.podCidr })) fail(p.field, p.message);
   if (args.podCidr !== undefined && args.podVswitchPrefix !== false) {
-    fail("podCidr", `'${args.podCidr}' is Flannel's pod network, but podVswitchPrefix /${args.podVswitchPrefix} asks for Terway pod vSwitches; set podVswitchPrefix to false with Flannel`);
+    fail(
+      "podCidr",
+      `'${args.podCidr}' is Flannel's pod network, but podVswitchPrefix /${args.podVswitchPrefix} asks for Terway pod vSwitches; set podVswitchPrefix to false with Flannel`,
+    );
   }
   if (args.podCidr !== undefined && args.natGateway === "per-zone") {
-    fail("natGateway", "'per-zone' is not accepted with Flannel: it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use Terway or 'per-environment'");
+    fail(
+      "natGateway",
+      "'per-zone' is not accepted with Flannel: it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use Terway or 'per-environment'",
+    );
   }
   if (!Number.isInteger(args.natBandwidthMbps) || args.natBandwidthMbps < 1 || args.natBandwidthMbps > 200) {
     fail("natBandwidthMbps", `${args.natBandwidthMbps} is not between 1 and 200 (Mbit/s of a pay-by-traffic EIP)`);
@@ -132,7 +132,9 @@ export function validateNetworkArgs(args: ResolvedNetworkArgs): VswitchPlan {
     ...(args.podVswitchPrefix === false ? {} : { podPrefix: args.podVswitchPrefix }),
   });
   if ("problem" in plan) {
-    const field = { vpcCidr: "vpcCidr", zones: "zones", nodePrefix: "nodeVswitchPrefix", podPrefix: "podVswitchPrefix" }[plan.problem.field];
+    const field = { vpcCidr: "vpcCidr", zones: "zones", nodePrefix: "nodeVswitchPrefix", podPrefix: "podVswitchPrefix" }[
+      plan.problem.field
+    ];
     return fail(field, plan.problem.message);
   }
   return plan;
@@ -183,13 +185,27 @@ export class Network extends pulumi.ComponentResource {
     for (const z of plan.zones) {
       nodeVswitches[z.zone] = new alicloud.vpc.Switch(
         `${name}-nodes-${z.zone}`,
-        { vswitchName: `${a.namePrefix}-nodes-${z.zone}`, vpcId: this.vpc.id, zoneId: z.zone, cidrBlock: z.nodeCidr, description: "ACK nodes and control plane endpoints", tags },
+        {
+          vswitchName: `${a.namePrefix}-nodes-${z.zone}`,
+          vpcId: this.vpc.id,
+          zoneId: z.zone,
+          cidrBlock: z.nodeCidr,
+          description: "ACK nodes and control plane endpoints",
+          tags,
+        },
         { parent: this },
       );
       if (z.podCidr) {
         podVswitches[z.zone] = new alicloud.vpc.Switch(
           `${name}-pods-${z.zone}`,
-          { vswitchName: `${a.namePrefix}-pods-${z.zone}`, vpcId: this.vpc.id, zoneId: z.zone, cidrBlock: z.podCidr, description: "Terway pod addresses", tags },
+          {
+            vswitchName: `${a.namePrefix}-pods-${z.zone}`,
+            vpcId: this.vpc.id,
+            zoneId: z.zone,
+            cidrBlock: z.podCidr,
+            description: "Terway pod addresses",
+            tags,
+          },
           { parent: this },
         );
       }
@@ -246,7 +262,12 @@ export class Network extends pulumi.ComponentResource {
           // Nothing else orders an SNAT entry after the EIP is bound to the gateway.
           const snat = new alicloud.vpc.SnatEntry(
             `${name}-snat-${zone}-${kind}`,
-            { snatTableId: nat.snatTableIds, sourceVswitchId: vswitch.id, snatIp: eip.ipAddress, snatEntryName: `${a.namePrefix}-${zone}-${kind}` },
+            {
+              snatTableId: nat.snatTableIds,
+              sourceVswitchId: vswitch.id,
+              snatIp: eip.ipAddress,
+              snatEntryName: `${a.namePrefix}-${zone}-${kind}`,
+            },
             { parent: this, dependsOn: [association] },
           );
           internetAccess.push(snat);
@@ -256,17 +277,35 @@ export class Network extends pulumi.ComponentResource {
         if (a.natGateway === "per-zone") {
           const table = new alicloud.vpc.RouteTable(
             `${name}-routes-${zone}`,
-            { vpcId: this.vpc.id, routeTableName: `${a.namePrefix}-${zone}`, associateType: "VSwitch", description: `${zone} leaves through ${a.namePrefix}-${role}`, tags },
+            {
+              vpcId: this.vpc.id,
+              routeTableName: `${a.namePrefix}-${zone}`,
+              associateType: "VSwitch",
+              description: `${zone} leaves through ${a.namePrefix}-${role}`,
+              tags,
+            },
             { parent: this },
           );
           const route = new alicloud.vpc.RouteEntry(
             `${name}-default-route-${zone}`,
-            { routeTableId: table.id, destinationCidrblock: "0.0.0.0/0", nexthopType: "NatGateway", nexthopId: nat.id, name: `${a.namePrefix}-${zone}-internet` },
+            {
+              routeTableId: table.id,
+              destinationCidrblock: "0.0.0.0/0",
+              nexthopType: "NatGateway",
+              nexthopId: nat.id,
+              name: `${a.namePrefix}-${zone}-internet`,
+            },
             { parent: this },
           );
           internetAccess.push(route);
           for (const [kind, vswitch] of sources) {
-            internetAccess.push(new alicloud.vpc.RouteTableAttachment(`${name}-routes-${zone}-${kind}`, { routeTableId: table.id, vswitchId: vswitch.id }, { parent: this }));
+            internetAccess.push(
+              new alicloud.vpc.RouteTableAttachment(
+                `${name}-routes-${zone}-${kind}`,
+                { routeTableId: table.id, vswitchId: vswitch.id },
+                { parent: this },
+              ),
+            );
           }
         }
       }
@@ -284,11 +323,24 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const ingress = [["vpc", plan.vpcCidr, "nodes, Terway pods and the control plane"] as const, ...(a.podCidr ? [["pods", a.podCidr, "Flannel pods"] as const] : [])];
+    const ingress = [
+      ["vpc", plan.vpcCidr, "nodes, Terway pods and the control plane"] as const,
+      ...(a.podCidr ? [["pods", a.podCidr, "Flannel pods"] as const] : []),
+    ];
     for (const [role, cidr, who] of ingress) {
       new alicloud.ecs.SecurityGroupRule(
         `${name}-nodes-sg-${role}-ingress`,
-        { securityGroupId: this.securityGroup.id, type: "ingress", ipProtocol: "all", portRange: "-1/-1", nicType: "intranet", policy: "accept", priority: 1, cidrIp: cidr, description: `from ${who}` },
+        {
+          securityGroupId: this.securityGroup.id,
+          type: "ingress",
+          ipProtocol: "all",
+          portRange: "-1/-1",
+          nicType: "intranet",
+          policy: "accept",
+          priority: 1,
+          cidrIp: cidr,
+          description: `from ${who}`,
+        },
         { parent: this },
       );
     }

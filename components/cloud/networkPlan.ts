@@ -78,18 +78,31 @@ export function planVswitches(input: VswitchPlanInput): VswitchPlan | { readonly
   if ("error" in vpc) {
     return { problem: { field: "vpcCidr", message: `'${input.vpcCidr}' is not an IPv4 CIDR block such as '10.0.0.0/16': ${vpc.error}` } };
   }
-  const prefixes = [["nodePrefix", input.nodePrefix] as const, ...(input.podPrefix === undefined ? [] : [["podPrefix", input.podPrefix] as const])];
+  const prefixes = [
+    ["nodePrefix", input.nodePrefix] as const,
+    ...(input.podPrefix === undefined ? [] : [["podPrefix", input.podPrefix] as const]),
+  ];
   for (const [field, prefix] of prefixes) {
     if (!Number.isInteger(prefix) || prefix < VSWITCH_PREFIX_RANGE.min || prefix > VSWITCH_PREFIX_RANGE.max) {
-      return { problem: { field, message: `/${prefix} is not a vSwitch size Alibaba Cloud accepts (/${VSWITCH_PREFIX_RANGE.min} to /${VSWITCH_PREFIX_RANGE.max})` } };
+      return {
+        problem: {
+          field,
+          message: `/${prefix} is not a vSwitch size Alibaba Cloud accepts (/${VSWITCH_PREFIX_RANGE.min} to /${VSWITCH_PREFIX_RANGE.max})`,
+        },
+      };
     }
     if (prefix <= vpc.prefix) {
-      return { problem: { field, message: `/${prefix} is not smaller than the VPC ${formatCidr(vpc)}; use a prefix longer than /${vpc.prefix}` } };
+      return {
+        problem: { field, message: `/${prefix} is not smaller than the VPC ${formatCidr(vpc)}; use a prefix longer than /${vpc.prefix}` },
+      };
     }
   }
   const capacity = zoneCapacity(vpc, input.nodePrefix, input.podPrefix);
   if (input.zones.length > capacity) {
-    const each = input.podPrefix === undefined ? `a /${input.nodePrefix} node vSwitch` : `a /${input.nodePrefix} node vSwitch and a /${input.podPrefix} pod vSwitch`;
+    const each =
+      input.podPrefix === undefined
+        ? `a /${input.nodePrefix} node vSwitch`
+        : `a /${input.nodePrefix} node vSwitch and a /${input.podPrefix} pod vSwitch`;
     return {
       problem: {
         field: "vpcCidr",
@@ -116,7 +129,9 @@ export function zoneBelongsToRegion(zone: string, region: string): boolean {
 export function zoneProblems(region: string, zones: readonly string[], minZones = 1): Array<{ index?: number; message: string }> {
   const problems: Array<{ index?: number; message: string }> = [];
   if (zones.length < minZones) {
-    problems.push({ message: `needs at least ${minZones} zone${minZones === 1 ? "" : "s"} so that a zone outage leaves capacity; got ${zones.length}` });
+    problems.push({
+      message: `needs at least ${minZones} zone${minZones === 1 ? "" : "s"} so that a zone outage leaves capacity; got ${zones.length}`,
+    });
   }
   const seen = new Map<string, number>();
   zones.forEach((zone, index) => {
@@ -154,7 +169,10 @@ export function rangeProblems(ranges: ClusterRanges): Array<{ field: keyof Clust
   const service = parsed.get("serviceCidr");
   const pod = parsed.get("podCidr");
   if (vpc && service && overlaps(vpc, service)) {
-    problems.push({ field: "serviceCidr", message: `'${ranges.serviceCidr}' overlaps the VPC '${ranges.vpcCidr}'; use a block outside it such as '172.21.0.0/20'` });
+    problems.push({
+      field: "serviceCidr",
+      message: `'${ranges.serviceCidr}' overlaps the VPC '${ranges.vpcCidr}'; use a block outside it such as '172.21.0.0/20'`,
+    });
   }
   if (vpc && pod && overlaps(vpc, pod)) {
     problems.push({ field: "podCidr", message: `'${ranges.podCidr}' overlaps the VPC '${ranges.vpcCidr}'` });

@@ -88,25 +88,42 @@ export function isLabelKey(key: string): boolean {
 /** Problems with one pool's settings; the checks that need no other pool. */
 export function nodePoolProblems(pool: NodePoolSettings): PoolProblem[] {
   const problems: PoolProblem[] = [];
-  if (!POOL_NAME.test(pool.name)) problems.push({ path: ["name"], message: `'${pool.name}' is not a name of 1 to 30 characters of a-z, 0-9 and '-', starting with a letter` });
+  if (!POOL_NAME.test(pool.name))
+    problems.push({
+      path: ["name"],
+      message: `'${pool.name}' is not a name of 1 to 30 characters of a-z, 0-9 and '-', starting with a letter`,
+    });
   if (pool.instanceTypes.length === 0) problems.push({ path: ["instanceTypes"], message: "needs at least 1 instance type, got 0" });
   pool.instanceTypes.forEach((t, i) => {
-    if (!INSTANCE_TYPE.test(t)) problems.push({ path: ["instanceTypes", i], message: `'${t}' is not an ECS instance type such as 'ecs.g7.xlarge'` });
+    if (!INSTANCE_TYPE.test(t))
+      problems.push({ path: ["instanceTypes", i], message: `'${t}' is not an ECS instance type such as 'ecs.g7.xlarge'` });
   });
   const disk = pool.systemDiskGb ?? 120;
-  if (!Number.isInteger(disk) || disk < 40 || disk > 2048) problems.push({ path: ["systemDiskGb"], message: `${disk} is not between 40 and 2048` });
-  if (!Number.isInteger(pool.min) || pool.min < 0 || pool.min > 1000) problems.push({ path: ["min"], message: `${pool.min} is not between 0 and 1000` });
-  if (!Number.isInteger(pool.max) || pool.max < 1 || pool.max > 1000) problems.push({ path: ["max"], message: `${pool.max} is not between 1 and 1000` });
+  if (!Number.isInteger(disk) || disk < 40 || disk > 2048)
+    problems.push({ path: ["systemDiskGb"], message: `${disk} is not between 40 and 2048` });
+  if (!Number.isInteger(pool.min) || pool.min < 0 || pool.min > 1000)
+    problems.push({ path: ["min"], message: `${pool.min} is not between 0 and 1000` });
+  if (!Number.isInteger(pool.max) || pool.max < 1 || pool.max > 1000)
+    problems.push({ path: ["max"], message: `${pool.max} is not between 1 and 1000` });
   if (pool.min > pool.max) problems.push({ path: ["min"], message: `${pool.min} is greater than max ${pool.max}` });
   for (const [key, value] of Object.entries(pool.labels ?? {})) {
-    if (!isLabelKey(key)) problems.push({ path: ["labels", key], message: `'${key}' is not a Kubernetes label key such as 'example.com/role'` });
+    if (!isLabelKey(key))
+      problems.push({ path: ["labels", key], message: `'${key}' is not a Kubernetes label key such as 'example.com/role'` });
     else if (key === CAPACITY_LABEL) problems.push({ path: ["labels", key], message: `is set by the platform from 'spot'; remove it` });
-    if (!LABEL_VALUE.test(value) || value.length > 63) problems.push({ path: ["labels", key], message: `'${value}' is not a label value (at most 63 of A-Z, a-z, 0-9, '-', '_' and '.')` });
+    if (!LABEL_VALUE.test(value) || value.length > 63)
+      problems.push({ path: ["labels", key], message: `'${value}' is not a label value (at most 63 of A-Z, a-z, 0-9, '-', '_' and '.')` });
   }
   (pool.taints ?? []).forEach((taint, i) => {
-    if (!isLabelKey(taint.key)) problems.push({ path: ["taints", i, "key"], message: `'${taint.key}' is not a Kubernetes taint key such as 'example.com/dedicated'` });
+    if (!isLabelKey(taint.key))
+      problems.push({
+        path: ["taints", i, "key"],
+        message: `'${taint.key}' is not a Kubernetes taint key such as 'example.com/dedicated'`,
+      });
     if (taint.value !== undefined && (!LABEL_VALUE.test(taint.value) || taint.value.length > 63)) {
-      problems.push({ path: ["taints", i, "value"], message: `'${taint.value}' is not a taint value (at most 63 of A-Z, a-z, 0-9, '-', '_' and '.')` });
+      problems.push({
+        path: ["taints", i, "value"],
+        message: `'${taint.value}' is not a taint value (at most 63 of A-Z, a-z, 0-9, '-', '_' and '.')`,
+      });
     }
   });
   return problems;
@@ -118,7 +135,8 @@ export function nodePoolSetProblems(pools: readonly NodePoolSettings[]): PoolPro
   if (pools.length === 0) return [{ path: [], message: "needs at least 1 node pool, got 0" }];
   const names = new Map<string, number>();
   pools.forEach((pool, i) => {
-    if (names.has(pool.name)) problems.push({ path: [i, "name"], message: `'${pool.name}' is already used by nodePools[${names.get(pool.name)}]` });
+    if (names.has(pool.name))
+      problems.push({ path: [i, "name"], message: `'${pool.name}' is already used by nodePools[${names.get(pool.name)}]` });
     else names.set(pool.name, i);
   });
   if (!pools.some((p) => !p.spot && p.max > 0)) {
@@ -147,9 +165,15 @@ export function nodePoolSpec(pool: NodePoolSettings): NodePoolSpec {
     instanceChargeType: "PostPaid",
     runtimeName: "containerd",
     labels,
-    taints: (pool.taints ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect ?? "NoSchedule" })),
+    taints: (pool.taints ?? []).map((t) => ({
+      key: t.key,
+      ...(t.value !== undefined ? { value: t.value } : {}),
+      effect: t.effect ?? "NoSchedule",
+    })),
     ...(pool.max > pool.min
-      ? { scalingConfig: { enable: true as const, minSize: pool.min, maxSize: pool.max, type: spot ? ("spot" as const) : ("cpu" as const) } }
+      ? {
+          scalingConfig: { enable: true as const, minSize: pool.min, maxSize: pool.max, type: spot ? ("spot" as const) : ("cpu" as const) },
+        }
       : { desiredSize: String(pool.min) }),
     management: { enable: true, autoRepair: true, autoRepairPolicy: { restartNode: true }, autoUpgrade: false, maxUnavailable: 1 },
     multiAzPolicy: spot ? "COST_OPTIMIZED" : "BALANCE",

@@ -88,7 +88,8 @@ export function validateRegistryArgs(args: ResolvedRegistryArgs): void {
   const nameProblem = instanceNameProblem(args.instanceName);
   if (nameProblem) fail("instanceName", nameProblem);
   if (!/^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/.test(args.region)) fail("region", `'${args.region}' is not a region id such as 'cn-hangzhou'`);
-  if (!["Basic", "Standard", "Advanced"].includes(args.edition)) fail("edition", `'${String(args.edition)}' is not one of: Basic, Standard, Advanced`);
+  if (!["Basic", "Standard", "Advanced"].includes(args.edition))
+    fail("edition", `'${String(args.edition)}' is not one of: Basic, Standard, Advanced`);
   const nsProblem = namespaceProblem(args.namespace);
   if (nsProblem) fail("namespace", nsProblem);
   const seen = new Set<string>();
@@ -101,8 +102,10 @@ export function validateRegistryArgs(args: ResolvedRegistryArgs): void {
   for (const p of allowedCidrProblems(args.allowedCidrs)) fail(`allowedCidrs[${p.index}]`, p.message);
   if (args.replication) {
     if (args.edition !== "Advanced") fail("replication", `needs edition 'Advanced'; '${args.edition}' cannot sync to another region`);
-    if (args.replication.region === args.region) fail("replication.region", `'${args.replication.region}' is the registry's own region; replicate to another one`);
-    if (!/^cri-[a-z0-9]+$/.test(args.replication.instanceId)) fail("replication.instanceId", `'${args.replication.instanceId}' is not an ACR instance id such as 'cri-abc123'`);
+    if (args.replication.region === args.region)
+      fail("replication.region", `'${args.replication.region}' is the registry's own region; replicate to another one`);
+    if (!/^cri-[a-z0-9]+$/.test(args.replication.instanceId))
+      fail("replication.instanceId", `'${args.replication.instanceId}' is not an ACR instance id such as 'cri-abc123'`);
     if (args.replication.namespace !== undefined) {
       const problem = namespaceProblem(args.replication.namespace);
       if (problem) fail("replication.namespace", problem);
@@ -191,7 +194,11 @@ export class Registry extends pulumi.ComponentResource {
     }
 
     if (a.replication) {
-      new alicloud.cs.RegistryEnterpriseSyncRule(`${name}-sync`, { instanceId, ...syncRuleSpec(a.namespace, a.replication), namespaceName: namespace.name }, { parent: this });
+      new alicloud.cs.RegistryEnterpriseSyncRule(
+        `${name}-sync`,
+        { instanceId, ...syncRuleSpec(a.namespace, a.replication), namespaceName: namespace.name },
+        { parent: this },
+      );
     }
 
     const details = alicloud.cs.getRegistryEnterpriseInstancesOutput({ ids: [instanceId], enableDetails: true }, { parent: this });

@@ -79,7 +79,8 @@ export function syncRuleSpec(namespace: string, replication: ReplicationSettings
 export function digestOf(repoDigest: string): string {
   const at = repoDigest.lastIndexOf("@");
   const digest = at < 0 ? "" : repoDigest.slice(at + 1);
-  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) throw new Error(`'${repoDigest}' is not a repository digest such as 'host/ns/name@sha256:<64 hex digits>'`);
+  if (!/^sha256:[a-f0-9]{64}$/.test(digest))
+    throw new Error(`'${repoDigest}' is not a repository digest such as 'host/ns/name@sha256:<64 hex digits>'`);
   return digest;
 }
 

@@ -136,7 +136,9 @@ export class ServiceImage extends pulumi.ComponentResource {
 
     this.imageName = this.image.imageName;
     this.imageRef = a.push
-      ? pulumi.all([pulumi.output(a.pullRepository ?? a.repository), this.image.repoDigest]).apply(([pullRepo, repoDigest]) => `${pullRepo}@${digestOf(repoDigest)}`)
+      ? pulumi
+          .all([pulumi.output(a.pullRepository ?? a.repository), this.image.repoDigest])
+          .apply(([pullRepo, repoDigest]) => `${pullRepo}@${digestOf(repoDigest)}`)
       : this.image.imageName;
     this.registerOutputs({ imageRef: this.imageRef, imageName: this.imageName });
   }

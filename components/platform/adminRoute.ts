@@ -44,7 +44,11 @@ export function routedUrl(host: string, https: boolean): string {
   return `${https ? "https" : "http"}://${host}`;
 }
 
-const labels = (name: string) => ({ "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "ack-platform", "ack-platform/route": name });
+const labels = (name: string) => ({
+  "app.kubernetes.io/managed-by": "pulumi",
+  "app.kubernetes.io/part-of": "ack-platform",
+  "ack-platform/route": name,
+});
 
 /** The objects that route `host` to the UI. */
 export function adminRouteSpecs(args: AdminRouteArgs) {

@@ -64,7 +64,8 @@ export function workloadRules(t: AlertThresholds): RuleGroup {
         labels: { severity: "warning" },
         annotations: {
           summary: "A container keeps crashing",
-          description: "{{ $labels.namespace }}/{{ $labels.pod }} container {{ $labels.container }} has been in CrashLoopBackOff for 15 minutes.",
+          description:
+            "{{ $labels.namespace }}/{{ $labels.pod }} container {{ $labels.container }} has been in CrashLoopBackOff for 15 minutes.",
         },
       },
       {
@@ -78,7 +79,8 @@ export function workloadRules(t: AlertThresholds): RuleGroup {
         labels: { severity: "warning" },
         annotations: {
           summary: "A pod has not been ready for 15 minutes",
-          description: "{{ $labels.namespace }}/{{ $labels.pod }} takes no traffic: its readiness probe fails, or it cannot be scheduled or started.",
+          description:
+            "{{ $labels.namespace }}/{{ $labels.pod }} takes no traffic: its readiness probe fails, or it cannot be scheduled or started.",
         },
       },
       {
@@ -91,7 +93,8 @@ export function workloadRules(t: AlertThresholds): RuleGroup {
         labels: { severity: "warning" },
         annotations: {
           summary: `A volume has less than ${t.volumeFreePercent}% free`,
-          description: "{{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has {{ $value | humanize }}% free. Expand it or reduce retention before writes fail.",
+          description:
+            "{{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has {{ $value | humanize }}% free. Expand it or reduce retention before writes fail.",
         },
       },
       {
@@ -123,7 +126,8 @@ export function nodeRules(t: AlertThresholds): RuleGroup {
         labels: { severity: "critical" },
         annotations: {
           summary: "A node is under memory pressure",
-          description: "{{ $labels.node }} reports MemoryPressure: the kubelet is evicting pods. Check for containers without memory limits.",
+          description:
+            "{{ $labels.node }} reports MemoryPressure: the kubelet is evicting pods. Check for containers without memory limits.",
         },
       },
       {
@@ -147,7 +151,8 @@ export function nodeRules(t: AlertThresholds): RuleGroup {
         labels: { severity: "warning" },
         annotations: {
           summary: `A node retransmits more than ${t.tcpRetransmitPercent}% of its TCP segments`,
-          description: "{{ $labels.instance }} retransmits {{ $value | humanize }}% of TCP segments: look for packet loss, a saturated NIC or cross-zone links.",
+          description:
+            "{{ $labels.instance }} retransmits {{ $value | humanize }}% of TCP segments: look for packet loss, a saturated NIC or cross-zone links.",
         },
       },
     ],
@@ -174,7 +179,8 @@ export function gatewayRules(t: AlertThresholds, job: string): RuleGroup {
         labels: { severity: "critical" },
         annotations: {
           summary: `A backend answers more than ${t.gatewayErrorPercent}% of its requests with 5xx`,
-          description: "{{ $labels.envoy_cluster_name }} answered {{ $value | humanize }}% of requests with 5xx over 5 minutes. If a canary took weight recently, roll its weight back.",
+          description:
+            "{{ $labels.envoy_cluster_name }} answered {{ $value | humanize }}% of requests with 5xx over 5 minutes. If a canary took weight recently, roll its weight back.",
         },
       },
       {
@@ -184,7 +190,8 @@ export function gatewayRules(t: AlertThresholds, job: string): RuleGroup {
         labels: { severity: "warning" },
         annotations: {
           summary: `A backend's 99th percentile latency is above ${t.gatewayP99Ms} ms`,
-          description: "{{ $labels.envoy_cluster_name }} p99 is {{ $value | humanize }} ms at the gateway: check warm-up, readiness and cross-zone calls.",
+          description:
+            "{{ $labels.envoy_cluster_name }} p99 is {{ $value | humanize }} ms at the gateway: check warm-up, readiness and cross-zone calls.",
         },
       },
       {

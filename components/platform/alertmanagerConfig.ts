@@ -49,7 +49,8 @@ export function alertmanagerConfig(receivers: readonly ResolvedReceiver[]) {
     if (names.has(r.name)) throw new Error(`receiver name '${r.name}' is used twice`);
     names.add(r.name);
     if (r.type !== "email" && !r.url) throw new Error(`receiver '${r.name}' of type ${r.type} has no url`);
-    if (r.type === "email" && (!r.to?.length || !r.smarthost || !r.from)) throw new Error(`email receiver '${r.name}' needs to, smarthost and from`);
+    if (r.type === "email" && (!r.to?.length || !r.smarthost || !r.from))
+      throw new Error(`email receiver '${r.name}' needs to, smarthost and from`);
   }
   return {
     global: { resolve_timeout: "5m" },

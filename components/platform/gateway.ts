@@ -146,14 +146,18 @@ export function validateGatewayArgs(args: GatewayArgs): void {
   if (!DNS_LABEL.test(a.namespace)) fail("namespace", a.namespace, "a DNS label");
   if (!["load-balancer", "node-port"].includes(a.exposure)) fail("exposure", a.exposure, "one of: load-balancer, node-port");
   if (!["internet", "intranet"].includes(a.addressType)) fail("addressType", a.addressType, "one of: internet, intranet");
-  if (!LB_SPEC.test(a.loadBalancerSpec)) fail("loadBalancerSpec", a.loadBalancerSpec, "a CLB specification such as 'slb.s2.small', or 'clcu'");
+  if (!LB_SPEC.test(a.loadBalancerSpec))
+    fail("loadBalancerSpec", a.loadBalancerSpec, "a CLB specification such as 'slb.s2.small', or 'clcu'");
   if (!Number.isInteger(a.replicas) || a.replicas < 1 || a.replicas > 20) fail("replicas", a.replicas, "an integer between 1 and 20");
   if (!CPU_QUANTITY.test(a.proxyResources.cpu)) fail("proxyResources.cpu", a.proxyResources.cpu, "a CPU quantity such as '250m' or '1'");
-  if (!MEMORY_QUANTITY.test(a.proxyResources.memory)) fail("proxyResources.memory", a.proxyResources.memory, "a memory quantity such as '256Mi'");
+  if (!MEMORY_QUANTITY.test(a.proxyResources.memory))
+    fail("proxyResources.memory", a.proxyResources.memory, "a memory quantity such as '256Mi'");
   const tls = a.tls;
   if (a.controller === "alb") {
-    if (tls.mode !== "none" && tls.mode !== "alb-discovery") fail("tls.mode", tls.mode, "one of: none, alb-discovery (with the ALB controller)");
-    if (a.albVswitchIds.length < 2) fail("albVswitchIds", a.albVswitchIds, "a list of at least 2 vSwitch ids in different zones (an ALB spans two zones)");
+    if (tls.mode !== "none" && tls.mode !== "alb-discovery")
+      fail("tls.mode", tls.mode, "one of: none, alb-discovery (with the ALB controller)");
+    if (a.albVswitchIds.length < 2)
+      fail("albVswitchIds", a.albVswitchIds, "a list of at least 2 vSwitch ids in different zones (an ALB spans two zones)");
     a.albVswitchIds.forEach((id, i) => {
       if (!/^vsw-[a-z0-9]+$/.test(id)) fail(`albVswitchIds[${i}]`, id, "a vSwitch id such as 'vsw-bp1abc'");
     });
@@ -166,9 +170,11 @@ export function validateGatewayArgs(args: GatewayArgs): void {
     if (tls.acmeServer !== undefined && !/^https:\/\/\S+$/.test(tls.acmeServer)) fail("tls.acmeServer", tls.acmeServer, "an https URL");
     tls.hosts.forEach((host, i) => {
       // HTTP-01, the challenge the gateway answers, cannot prove control of a wildcard.
-      if (!HOSTNAME.test(host) || host.startsWith("*.")) fail(`tls.hosts[${i}]`, host, "a host name without a wildcard, such as 'shop.example.com'");
+      if (!HOSTNAME.test(host) || host.startsWith("*."))
+        fail(`tls.hosts[${i}]`, host, "a host name without a wildcard, such as 'shop.example.com'");
     });
-    if (tls.hosts.length > 100) fail("tls.hosts", `${tls.hosts.length} hosts`, "at most 100 hosts (the ACME limit of names in one certificate)");
+    if (tls.hosts.length > 100)
+      fail("tls.hosts", `${tls.hosts.length} hosts`, "at most 100 hosts (the ACME limit of names in one certificate)");
   }
 }
 
@@ -229,7 +235,11 @@ export class Gateway extends pulumi.ComponentResource {
       parent: this,
     });
     const ns = namespace.metadata.name;
-    const crds = crdChart(`${name}-crds`, { chart: CHARTS.envoyGatewayCrds, values: envoyGatewayCrdValues(), namespace: ns }, { parent: this });
+    const crds = crdChart(
+      `${name}-crds`,
+      { chart: CHARTS.envoyGatewayCrds, values: envoyGatewayCrdValues(), namespace: ns },
+      { parent: this },
+    );
     const controller = helmRelease(
       `${name}-controller`,
       {
@@ -332,12 +342,21 @@ export class Gateway extends pulumi.ComponentResource {
     if (tls.mode !== "cert-manager") return { https: false };
 
     // cert-manager lives in its own namespace, where its webhook and controller run restricted.
-    const cmNamespace = new k8s.core.v1.Namespace(`${name}-cert-manager-namespace`, addonNamespaceSpec("cert-manager", "restricted", "gateway"), {
-      parent: this,
-    });
+    const cmNamespace = new k8s.core.v1.Namespace(
+      `${name}-cert-manager-namespace`,
+      addonNamespaceSpec("cert-manager", "restricted", "gateway"),
+      {
+        parent: this,
+      },
+    );
     const certManager = helmRelease(
       `${name}-cert-manager`,
-      { releaseName: "cert-manager", namespace: cmNamespace.metadata.name, chart: CHARTS.certManager, values: certManagerValues({ imageMirror: a.imageMirror }) },
+      {
+        releaseName: "cert-manager",
+        namespace: cmNamespace.metadata.name,
+        chart: CHARTS.certManager,
+        values: certManagerValues({ imageMirror: a.imageMirror }),
+      },
       // Its Gateway API support needs the Gateway API CRDs at start.
       { parent: this, dependsOn: crds },
     );

@@ -48,7 +48,12 @@ export function spreadPods(selector: Record<string, string>, zones: number) {
     ...(zones > 1
       ? {
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+            {
+              maxSkew: 1,
+              topologyKey: "topology.kubernetes.io/zone",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: selector },
+            },
           ],
         }
       : {}),
@@ -196,7 +201,9 @@ export function gatewaySpec(input: GatewayInput) {
 /** A catch-all route on the HTTP listener that redirects to HTTPS; more specific routes still win. */
 export function httpsRedirectRouteSpec(gatewayName: string, gatewayNamespace: string) {
   return {
-    parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gatewayName, namespace: gatewayNamespace, sectionName: HTTP_LISTENER }],
+    parentRefs: [
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: gatewayName, namespace: gatewayNamespace, sectionName: HTTP_LISTENER },
+    ],
     rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
   };
 }
@@ -223,7 +230,13 @@ export function certManagerValues(input: { readonly imageMirror?: string }) {
 export const LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
 /** Spec of the ACME ClusterIssuer that answers HTTP-01 challenges through the Gateway's HTTP listener. */
-export function clusterIssuerSpec(input: { readonly name: string; readonly email: string; readonly server?: string; readonly gatewayName: string; readonly gatewayNamespace: string }) {
+export function clusterIssuerSpec(input: {
+  readonly name: string;
+  readonly email: string;
+  readonly server?: string;
+  readonly gatewayName: string;
+  readonly gatewayNamespace: string;
+}) {
   return {
     acme: {
       email: input.email,

@@ -49,9 +49,5 @@ export function crdChart(
   input: { readonly chart: ChartRef; readonly values?: Record<string, unknown>; readonly namespace: pulumi.Input<string> },
   opts: pulumi.ComponentResourceOptions,
 ): k8s.helm.v4.Chart {
-  return new k8s.helm.v4.Chart(
-    name,
-    { ...chartSource(input.chart), namespace: input.namespace, values: input.values ?? {} },
-    opts,
-  );
+  return new k8s.helm.v4.Chart(name, { ...chartSource(input.chart), namespace: input.namespace, values: input.values ?? {} }, opts);
 }

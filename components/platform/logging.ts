@@ -139,14 +139,18 @@ export function validateLoggingArgs(args: LoggingArgs): void {
   if (!CPU_QUANTITY.test(es.cpu)) fail("elasticsearch.cpu", es.cpu, "a CPU quantity such as '500m' or '2'");
   if (es.storageClass.trim() === "") fail("elasticsearch.storageClass", es.storageClass, "a storage class name");
   const kb = a.kibana;
-  if (!Number.isInteger(kb.replicas) || kb.replicas < 1 || kb.replicas > 5) fail("kibana.replicas", kb.replicas, "an integer between 1 and 5");
+  if (!Number.isInteger(kb.replicas) || kb.replicas < 1 || kb.replicas > 5)
+    fail("kibana.replicas", kb.replicas, "an integer between 1 and 5");
   if (kb.host !== undefined && !HOSTNAME.test(kb.host)) fail("kibana.host", kb.host, "a host name such as 'kibana.example.com'");
   if (kb.host !== undefined && !a.gateway) required("Logging", "gateway", "when kibana.host is set: Kibana is routed through it");
   if (kb.allowedSourceRanges.length === 0) fail("kibana.allowedSourceRanges", kb.allowedSourceRanges, "a non-empty list of CIDR blocks");
   kb.allowedSourceRanges.forEach((range, i) => {
     if (!IPV4_CIDR.test(range)) fail(`kibana.allowedSourceRanges[${i}]`, range, "an IPv4 CIDR block such as '10.0.0.0/8'");
   });
-  for (const [field, r] of [["kibana.resources", kb.resources], ["fluentBit", a.fluentBit]] as const) {
+  for (const [field, r] of [
+    ["kibana.resources", kb.resources],
+    ["fluentBit", a.fluentBit],
+  ] as const) {
     if (!CPU_QUANTITY.test(r.cpu)) fail(`${field}.cpu`, r.cpu, "a CPU quantity such as '100m'");
     if (!MEMORY_QUANTITY.test(r.memory)) fail(`${field}.memory`, r.memory, "a memory quantity such as '256Mi'");
   }
@@ -176,7 +180,11 @@ export class Logging extends pulumi.ComponentResource {
       ...keep,
     });
     const ns = namespace.metadata.name;
-    const crds = crdChart(`${name}-crds`, { chart: { ...CHARTS.eckOperator, chart: "eck-operator-crds" }, namespace: ns }, { parent: this, ...keep });
+    const crds = crdChart(
+      `${name}-crds`,
+      { chart: { ...CHARTS.eckOperator, chart: "eck-operator-crds" }, namespace: ns },
+      { parent: this, ...keep },
+    );
     const operator = helmRelease(
       `${name}-operator`,
       {

@@ -194,7 +194,9 @@ export class Monitoring extends pulumi.ComponentResource {
     const ns = namespace.metadata.name;
     const crds = crdChart(`${name}-crds`, { chart: CHARTS.prometheusOperatorCrds, namespace: ns }, { parent: this, ...keep });
 
-    const adminPassword = a.grafana.adminPassword ?? new random.RandomPassword(`${name}-grafana-password`, { length: 24, special: false }, { parent: this }).result;
+    const adminPassword =
+      a.grafana.adminPassword ??
+      new random.RandomPassword(`${name}-grafana-password`, { length: 24, special: false }, { parent: this }).result;
     const grafanaAdmin = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
@@ -205,22 +207,18 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     const configSecretName = "alertmanager-platform";
-    const resolved = pulumi
-      .all(a.alertmanager.receivers.map((r) => pulumi.all([r.url, r.password])))
-      .apply((values) =>
-        a.alertmanager.receivers.map(
-          (r, i): ResolvedReceiver => ({
-            name: r.name,
-            type: r.type,
-            ...(values[i]![0] !== undefined ? { url: values[i]![0] } : {}),
-            ...(r.to ? { to: r.to } : {}),
-            ...(r.smarthost ? { smarthost: r.smarthost } : {}),
-            ...(r.from ? { from: r.from } : {}),
-            ...(values[i]![1] !== undefined ? { password: values[i]![1] } : {}),
-            ...(r.severities ? { severities: r.severities } : {}),
-          }),
-        ),
-      );
+    const resolved = pulumi.all(a.alertmanager.receivers.map((r) => pulumi.all([r.url, r.password]))).apply((values) =>
+      a.alertmanager.receivers.map((r, i): ResolvedReceiver => ({
+        name: r.name,
+        type: r.type,
+        ...(values[i]![0] !== undefined ? { url: values[i]![0] } : {}),
+        ...(r.to ? { to: r.to } : {}),
+        ...(r.smarthost ? { smarthost: r.smarthost } : {}),
+        ...(r.from ? { from: r.from } : {}),
+        ...(values[i]![1] !== undefined ? { password: values[i]![1] } : {}),
+        ...(r.severities ? { severities: r.severities } : {}),
+      })),
+    );
     const alertmanagerSecret = new k8s.core.v1.Secret(
       `${name}-alertmanager-config`,
       {

@@ -49,7 +49,14 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
       create: true,
       // A managed control plane (ACK) and kind hide etcd, the scheduler and the controller manager,
       // and kube-proxy's metrics listen on localhost: their rules would only ever fire as "down".
-      rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false, windows: false },
+      rules: {
+        etcd: false,
+        kubeControllerManager: false,
+        kubeSchedulerAlerting: false,
+        kubeSchedulerRecording: false,
+        kubeProxy: false,
+        windows: false,
+      },
     },
     kubeEtcd: { enabled: false },
     kubeControllerManager: { enabled: false },

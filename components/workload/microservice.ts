@@ -71,10 +71,15 @@ export class Microservice extends pulumi.ComponentResource {
     const resolved = resolveMicroservice(name, args);
     const resources: Record<string, pulumi.CustomResource> = {};
     for (const planned of planMicroservice(name, args)) {
-      resources[planned.role] = declareObject(`${name}-${planned.role}`, planned, { parent: this }, {
-        ...(childDependsOn ? { all: childDependsOn } : {}),
-        ...(crdDependencies ? { crds: crdDependencies } : {}),
-      });
+      resources[planned.role] = declareObject(
+        `${name}-${planned.role}`,
+        planned,
+        { parent: this },
+        {
+          ...(childDependsOn ? { all: childDependsOn } : {}),
+          ...(crdDependencies ? { crds: crdDependencies } : {}),
+        },
+      );
     }
     this.resources = resources;
     this.serviceName = pulumi.output(name);

@@ -107,7 +107,12 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
   const configMapName = Object.keys(env).length ? `${name}-env` : undefined;
   const secretName = Object.keys(secretEnv).length ? `${name}-env` : undefined;
   if (configMapName) {
-    add("config", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMapName, namespace: ns, labels: base }, data: { ...env } });
+    add("config", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: configMapName, namespace: ns, labels: base },
+      data: { ...env },
+    });
   }
   if (secretName) {
     add("secret", {
@@ -124,7 +129,13 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
   if (health.warmupSeconds > 0) annotations[ANNOTATIONS.warmupSeconds] = String(health.warmupSeconds);
   const templateAnnotations = { ...annotations, ...(configMapName ? { [ANNOTATIONS.configHash]: hashOf(env) } : {}) };
 
-  const track = (trackName: "stable" | "canary", version: string, image: pulumi.Input<string>, scaling: { min: number; max: number }, autoscaled: boolean) => {
+  const track = (
+    trackName: "stable" | "canary",
+    version: string,
+    image: pulumi.Input<string>,
+    scaling: { min: number; max: number },
+    autoscaled: boolean,
+  ) => {
     const objectName = trackName === "stable" ? name : `${name}-canary`;
     const selector = { "app.kubernetes.io/name": name, track: trackName };
     const labels = { ...base, "app.kubernetes.io/version": version, track: trackName };
@@ -177,7 +188,10 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
       const cpu = args.autoscaling?.cpuPercent ?? (args.autoscaling?.memoryPercent ? undefined : 70);
       if (cpu) metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: cpu } } });
       if (args.autoscaling?.memoryPercent) {
-        metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: args.autoscaling.memoryPercent } } });
+        metrics.push({
+          type: "Resource",
+          resource: { name: "memory", target: { type: "Utilization", averageUtilization: args.autoscaling.memoryPercent } },
+        });
       }
       add(`${prefix}hpa`, {
         apiVersion: "autoscaling/v2",
@@ -417,7 +431,16 @@ function addNightScaling(
                   {
                     name: "kubectl",
                     image: args.kubectlImage ?? DEFAULT_KUBECTL_IMAGE,
-                    args: ["patch", "hpa", name, "--namespace", ns, "--type=merge", "--patch", JSON.stringify({ spec: { minReplicas: min } })],
+                    args: [
+                      "patch",
+                      "hpa",
+                      name,
+                      "--namespace",
+                      ns,
+                      "--type=merge",
+                      "--patch",
+                      JSON.stringify({ spec: { minReplicas: min } }),
+                    ],
                     resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } },
                     securityContext: restrictedContainerSecurity(),
                   },

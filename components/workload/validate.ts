@@ -43,9 +43,15 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
   const check = (ok: boolean, problem: string) => {
     if (!ok) problems.push(problem);
   };
-  check(DNS_LABEL.test(name) && name.length <= 40, `name '${name}' is not a name of 1-40 characters of a-z, 0-9 and '-' starting with a letter`);
+  check(
+    DNS_LABEL.test(name) && name.length <= 40,
+    `name '${name}' is not a name of 1-40 characters of a-z, 0-9 and '-' starting with a letter`,
+  );
   check(DNS_LABEL.test(args.namespace) && args.namespace.length <= 63, `namespace '${args.namespace}' is not a DNS label`);
-  check(VERSION.test(args.version) && args.version !== "latest", `version '${args.version}' is not a version tag such as '1.4.2' or a digest (and not 'latest')`);
+  check(
+    VERSION.test(args.version) && args.version !== "latest",
+    `version '${args.version}' is not a version tag such as '1.4.2' or a digest (and not 'latest')`,
+  );
   problems.push(...imageProblems("image", args.image));
   if (args.port !== undefined) check(isInt(args.port, 1, 65535), `port ${args.port} is not between 1 and 65535`);
 
@@ -53,7 +59,10 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
   if ("error" in memory) problems.push(`resources.memory: ${memory.error}`);
   else {
     const min = args.runtime === "jvm" ? MIN_JVM_MEMORY_BYTES : MIN_MEMORY_BYTES;
-    check(memory.bytes >= min, `resources.memory '${args.resources.memory}' is below the ${formatMemory(min)} minimum${args.runtime === "jvm" ? " for a JVM" : ""}`);
+    check(
+      memory.bytes >= min,
+      `resources.memory '${args.resources.memory}' is below the ${formatMemory(min)} minimum${args.runtime === "jvm" ? " for a JVM" : ""}`,
+    );
   }
   const cpu = parseCpu(args.resources?.cpu ?? "");
   if ("error" in cpu) problems.push(`resources.cpu: ${cpu.error}`);
@@ -61,7 +70,11 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
   if (args.resources?.cpuLimit !== undefined) {
     const limit = parseCpu(args.resources.cpuLimit);
     if ("error" in limit) problems.push(`resources.cpuLimit: ${limit.error}`);
-    else if ("millicores" in cpu) check(limit.millicores >= cpu.millicores, `resources.cpuLimit '${args.resources.cpuLimit}' is below the request '${args.resources.cpu}'`);
+    else if ("millicores" in cpu)
+      check(
+        limit.millicores >= cpu.millicores,
+        `resources.cpuLimit '${args.resources.cpuLimit}' is below the request '${args.resources.cpu}'`,
+      );
   }
 
   const min = args.replicas?.min ?? 2;
@@ -84,7 +97,10 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
   const liveness = args.health?.livenessPath ?? "/healthz";
   check(readiness.startsWith("/"), `health.readinessPath '${readiness}' does not start with '/'`);
   check(liveness.startsWith("/"), `health.livenessPath '${liveness}' does not start with '/'`);
-  check(readiness !== liveness, `health.livenessPath '${liveness}' is also the readiness path; a liveness probe must not fail when the pod is only busy`);
+  check(
+    readiness !== liveness,
+    `health.livenessPath '${liveness}' is also the readiness path; a liveness probe must not fail when the pod is only busy`,
+  );
   const warmup = args.health?.warmupSeconds ?? 0;
   check(isInt(warmup, 0, 600), `health.warmupSeconds ${warmup} is not between 0 and 600`);
   const drain = args.shutdown?.drainSeconds ?? 5;
@@ -98,9 +114,15 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
   check(shared.length === 0, `environment variables ${shared.join(", ")} are both in env and secretEnv`);
 
   if (args.canary) {
-    check(VERSION.test(args.canary.version) && args.canary.version !== "latest", `canary.version '${args.canary.version}' is not a version tag or digest (and not 'latest')`);
+    check(
+      VERSION.test(args.canary.version) && args.canary.version !== "latest",
+      `canary.version '${args.canary.version}' is not a version tag or digest (and not 'latest')`,
+    );
     check(args.canary.version !== args.version, `canary.version '${args.canary.version}' is the stable version too`);
-    check(args.canary.weight === undefined || isInt(args.canary.weight, 0, 100), `canary.weight ${args.canary.weight} is not between 0 and 100`);
+    check(
+      args.canary.weight === undefined || isInt(args.canary.weight, 0, 100),
+      `canary.weight ${args.canary.weight} is not between 0 and 100`,
+    );
     problems.push(...imageProblems("canary.image", args.canary.image));
     check(
       args.canary.image !== undefined || typeof args.image === "string",
@@ -129,7 +151,10 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
   const legacyWeight = args.legacy?.weight ?? 0;
   check(canaryWeight + legacyWeight <= 100, `canary weight ${canaryWeight} plus legacy weight ${legacyWeight} is more than 100`);
   if (args.monitoring?.errorRatePercent !== undefined) {
-    check(isInt(args.monitoring.errorRatePercent, 1, 100), `monitoring.errorRatePercent ${args.monitoring.errorRatePercent} is not between 1 and 100`);
+    check(
+      isInt(args.monitoring.errorRatePercent, 1, 100),
+      `monitoring.errorRatePercent ${args.monitoring.errorRatePercent} is not between 1 and 100`,
+    );
   }
 
   // The router's own rules only make sense once the rest holds.

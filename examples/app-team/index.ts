@@ -11,7 +11,13 @@ interface ApplicationPlatform {
   readonly namespace: string;
   readonly zones: string[];
   readonly registry: { readonly server: string; readonly namespace: string; readonly pullSecret?: string };
-  readonly gateway?: { readonly name: string; readonly namespace: string; readonly httpListener: string; readonly httpsListener?: string; readonly tls: boolean };
+  readonly gateway?: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly httpListener: string;
+    readonly httpsListener?: string;
+    readonly tls: boolean;
+  };
   readonly monitoring?: { readonly selectorLabels: Record<string, string> };
 }
 

@@ -19,7 +19,10 @@ const MEMORY_PER_VCPU: Readonly<Record<string, number>> = { c: 2, g: 4, r: 8 };
 
 /** Thrown for a type whose capacity cannot be read from its name. */
 export class UnknownInstanceTypeError extends Error {
-  constructor(readonly instanceType: string, why: string) {
+  constructor(
+    readonly instanceType: string,
+    why: string,
+  ) {
     super(`ECS instance type '${instanceType}' ${why}`);
     this.name = "UnknownInstanceTypeError";
   }

@@ -46,7 +46,8 @@ export function podTemplateOf(type: string, props: Record<string, any>): { metad
   const kind = kindOf(type);
   if (kind === "Pod") return { metadata: asObject(props["metadata"]), spec: asObject(props["spec"]) };
   const spec = asObject(props["spec"]);
-  const template = kind === "CronJob" ? asObject(asObject(asObject(spec?.["jobTemplate"])?.["spec"])?.["template"]) : asObject(spec?.["template"]);
+  const template =
+    kind === "CronJob" ? asObject(asObject(asObject(spec?.["jobTemplate"])?.["spec"])?.["template"]) : asObject(spec?.["template"]);
   return { metadata: asObject(template?.["metadata"]), spec: asObject(template?.["spec"]) };
 }
 

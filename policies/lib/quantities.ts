@@ -31,7 +31,12 @@ export function memoryBytes(value: unknown): number | undefined {
 
 /** Bytes as a person writes them: "512Mi", "1.5Gi". */
 export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ["Ti", 2 ** 40],
+    ["Gi", 2 ** 30],
+    ["Mi", 2 ** 20],
+    ["Ki", 2 ** 10],
+  ] as const) {
     if (bytes >= size) return `${trim(bytes / size)}${unit}`;
   }
   return `${trim(bytes)}`;

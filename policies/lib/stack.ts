@@ -3,15 +3,7 @@
  * their pod labels, the autoscalers that size them, the namespaces whose pods the plan cannot see.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import {
-  APP_LABEL,
-  kindOf,
-  labelsOf,
-  objectRef,
-  podTemplateOf,
-  TRACK_LABEL,
-  WORKLOAD_TYPES,
-} from "./kubernetes";
+import { APP_LABEL, kindOf, labelsOf, objectRef, podTemplateOf, TRACK_LABEL, WORKLOAD_TYPES } from "./kubernetes";
 import { asObject, copyOf, typeMatcher } from "./policy";
 
 const isWorkloadType = typeMatcher(WORKLOAD_TYPES);

@@ -14,7 +14,18 @@ import {
   REPLICATED_TYPES,
   TRACK_LABEL,
 } from "../lib/kubernetes";
-import { asArray, asObject, configSchema, copyOf, environmentOf, forTypes, prodOnly, type ResourceRule, type StackRule, typeMatcher } from "../lib/policy";
+import {
+  asArray,
+  asObject,
+  configSchema,
+  copyOf,
+  environmentOf,
+  forTypes,
+  prodOnly,
+  type ResourceRule,
+  type StackRule,
+  typeMatcher,
+} from "../lib/policy";
 import { autoscalerOf, autoscalersOf, opaqueNamespaces, type Workload, workloadsOf } from "../lib/stack";
 
 const isReplicated = typeMatcher(REPLICATED_TYPES);
@@ -89,7 +100,8 @@ function blocksEviction(spec: Record<string, any>, replicas: number): string | u
 
 export const prodDisruptionBudget: StackRule = {
   name: "prod-disruption-budget",
-  description: "Without a disruption budget a node upgrade may evict every replica of a service at once; with one that allows nothing, upgrades stall.",
+  description:
+    "Without a disruption budget a node upgrade may evict every replica of a service at once; with one that allows nothing, upgrades stall.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -147,7 +159,8 @@ const HPA_TYPES = ["kubernetes:autoscaling/*:HorizontalPodAutoscaler"];
 
 export const hpaBounds: ResourceRule = {
   name: "hpa-bounds",
-  description: "An autoscaler whose bounds contradict each other never scales as meant, and one that may scale to a single pod in prod brings back single points of failure.",
+  description:
+    "An autoscaler whose bounds contradict each other never scales as meant, and one that may scale to a single pod in prod brings back single points of failure.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -255,7 +268,9 @@ export const pdbSelectsPods: StackRule = {
     for (const b of budgetsOf(args.resources)) {
       if (opaque.has(b.namespace)) continue;
       if (!workloads.some((w) => w.namespace === b.namespace && labelSelectorMatches(b.selector, w.podLabels))) {
-        const shown = b.selector ? formatLabels((asObject(b.selector["matchLabels"]) ?? {}) as Record<string, string>) : "nothing (no selector)";
+        const shown = b.selector
+          ? formatLabels((asObject(b.selector["matchLabels"]) ?? {}) as Record<string, string>)
+          : "nothing (no selector)";
         report(`${b.label} selects ${shown}, which no workload's pods in '${b.namespace}' carry; fix spec.selector`, b.resource.urn);
       }
     }

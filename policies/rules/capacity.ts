@@ -3,7 +3,16 @@
  * platform's add-ons fit the node pools at their maximum size, with headroom to spare?
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { addRequests, checkCapacity, declaredRequests, NO_REQUESTS, podRequests, type PoolCapacity, type Requests, scaleRequests } from "../lib/capacity";
+import {
+  addRequests,
+  checkCapacity,
+  declaredRequests,
+  NO_REQUESTS,
+  podRequests,
+  type PoolCapacity,
+  type Requests,
+  scaleRequests,
+} from "../lib/capacity";
 import { instanceCapacity, UnknownInstanceTypeError } from "../lib/instanceTypes";
 import { kindOf, objectRef } from "../lib/kubernetes";
 import { asArray, asObject, configSchema, type RuleConfig, type StackRule } from "../lib/policy";
@@ -30,8 +39,10 @@ interface Demand {
 
 /** Custom resources whose spec declares pods (ECK, Prometheus Operator), judged by declaredRequests. */
 function isPodRunningCustomResource(type: string): boolean {
-  return /^kubernetes:(elasticsearch|kibana|beat|agent|apm|enterprisesearch|logstash)\.k8s\.elastic\.co\//.test(type) ||
-    /^kubernetes:monitoring\.coreos\.com\/[^:]+:(Prometheus|PrometheusAgent|Alertmanager|ThanosRuler)$/.test(type);
+  return (
+    /^kubernetes:(elasticsearch|kibana|beat|agent|apm|enterprisesearch|logstash)\.k8s\.elastic\.co\//.test(type) ||
+    /^kubernetes:monitoring\.coreos\.com\/[^:]+:(Prometheus|PrometheusAgent|Alertmanager|ThanosRuler)$/.test(type)
+  );
 }
 
 function demandsOf(resources: readonly PolicyResource[], nodes: number): Demand[] {
@@ -79,7 +90,8 @@ function show(r: Requests): string {
 
 export const capacityFitsNodePools: StackRule = {
   name: "capacity-fits-node-pools",
-  description: "If the services at their autoscalers' maximum do not fit the node pools at theirs, pods stay Pending exactly at peak traffic.",
+  description:
+    "If the services at their autoscalers' maximum do not fit the node pools at theirs, pods stay Pending exactly at peak traffic.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema({
@@ -117,7 +129,10 @@ export const capacityFitsNodePools: StackRule = {
         });
       } catch (err) {
         if (!(err instanceof UnknownInstanceTypeError)) throw err;
-        report(`node pool '${name}': ${err.message}; the capacity check needs it, so use a type it knows or disable capacity-fits-node-pools for this stack with a reason`, r.urn);
+        report(
+          `node pool '${name}': ${err.message}; the capacity check needs it, so use a type it knows or disable capacity-fits-node-pools for this stack with a reason`,
+          r.urn,
+        );
       }
     }
     if (pools.length < poolResources.length) return;
@@ -128,14 +143,21 @@ export const capacityFitsNodePools: StackRule = {
     if (verdict.cpuFits && verdict.memoryFits) return;
     const short = verdict.cpuFits ? "memory does not fit" : verdict.memoryFits ? "CPU does not fit" : "neither CPU nor memory fits";
     const largest = [...demands]
-      .sort((a, b) => b.requests.memory / verdict.capacity.memory + b.requests.cpu / verdict.capacity.cpu - (a.requests.memory / verdict.capacity.memory + a.requests.cpu / verdict.capacity.cpu))
+      .sort(
+        (a, b) =>
+          b.requests.memory / verdict.capacity.memory +
+          b.requests.cpu / verdict.capacity.cpu -
+          (a.requests.memory / verdict.capacity.memory + a.requests.cpu / verdict.capacity.cpu),
+      )
       .slice(0, 3)
       .map((d) => `${d.source} ${formatCores(d.requests.cpu)} vCPU, ${formatBytes(d.requests.memory)}`)
       .join("; ");
     report(
       `at peak, with every autoscaler at maxReplicas, the stack requests ${show(required)}, but the node pools at their maximum (${pools
         .map((p) => `${p.name}: ${p.maxNodes} × ${p.instanceType}`)
-        .join(", ")}) hold ${show(verdict.capacity)}, of which ${100 - headroom}% may be requested (${headroom}% headroom): ${show(verdict.usable)}; ${short}. Largest demands: ${largest}. Raise a node pool's maximum size, use larger instance types, or lower maxReplicas`,
+        .join(
+          ", ",
+        )}) hold ${show(verdict.capacity)}, of which ${100 - headroom}% may be requested (${headroom}% headroom): ${show(verdict.usable)}; ${short}. Largest demands: ${largest}. Raise a node pool's maximum size, use larger instance types, or lower maxReplicas`,
     );
   },
 };

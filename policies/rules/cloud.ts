@@ -73,7 +73,9 @@ export const apiServerPrivateInProd: ResourceRule = {
     const enabled = props["slbInternetEnabled"];
     if (enabled === false) return;
     const why = enabled === undefined ? "slbInternetEnabled is not set, and the provider's default is true" : "slbInternetEnabled is true";
-    report(`the API server gets a public address in prod (${why}); set slbInternetEnabled: false and reach it from the VPC (a bastion or a VPN)`);
+    report(
+      `the API server gets a public address in prod (${why}); set slbInternetEnabled: false and reach it from the VPC (a bastion or a VPN)`,
+    );
   }),
 };
 
@@ -96,7 +98,8 @@ const REGISTRY_INSTANCE = "alicloud:cr/registryEnterpriseInstance:RegistryEnterp
 
 export const deletionProtectionInProd: ResourceRule = {
   name: "deletion-protection-in-prod",
-  description: "A production cluster, gateway address or registry deleted by a mistaken destroy or replacement takes hours to rebuild, and its addresses never come back.",
+  description:
+    "A production cluster, gateway address or registry deleted by a mistaken destroy or replacement takes hours to rebuild, and its addresses never come back.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -105,13 +108,16 @@ export const deletionProtectionInProd: ResourceRule = {
     prodOnly(args);
     if (args.type === REGISTRY_INSTANCE) {
       // ACR has no deletion protection of its own; Pulumi's protect option stands in for it.
-      if (!args.opts.protect) report("the registry instance is not protected in prod; declare it with the resource option { protect: true }");
+      if (!args.opts.protect)
+        report("the registry instance is not protected in prod; declare it with the resource option { protect: true }");
       return;
     }
     const { field, want } = PROTECTION[args.type]!;
     const value = props[field];
     if (value === want) return;
-    report(`${field} is ${value === undefined ? "not set" : JSON.stringify(value)} in prod; set ${field}: ${JSON.stringify(want)}, so a mistaken destroy or replacement cannot delete it`);
+    report(
+      `${field} is ${value === undefined ? "not set" : JSON.stringify(value)} in prod; set ${field}: ${JSON.stringify(want)}, so a mistaken destroy or replacement cannot delete it`,
+    );
   }),
 };
 
@@ -132,11 +138,14 @@ export const registryPrivate: ResourceRule = {
         report("the namespace makes the repositories it creates public (defaultVisibility: PUBLIC); set defaultVisibility: PRIVATE");
       }
     } else if (REGISTRY_REPOS.includes(args.type)) {
-      if (String(props["repoType"]).toUpperCase() === "PUBLIC") report("the repository is public (repoType: PUBLIC); set repoType: PRIVATE");
+      if (String(props["repoType"]).toUpperCase() === "PUBLIC")
+        report("the repository is public (repoType: PUBLIC); set repoType: PRIVATE");
     } else {
       const entries = asArray(props["entries"]).map((e) => String(e?.["entry"]));
       if (entries.length === 0) {
-        report("the registry's internet endpoint has no access list, so the whole internet can reach it; list in entries the CIDR blocks that need it (CI runners, offices), or pull through the VPC endpoint only");
+        report(
+          "the registry's internet endpoint has no access list, so the whole internet can reach it; list in entries the CIDR blocks that need it (CI runners, offices), or pull through the VPC endpoint only",
+        );
       }
       for (const open of entries.filter((e) => ANYWHERE.has(e))) {
         report(`the registry's internet endpoint admits ${open}; list only the CIDR blocks that need it (CI runners, offices)`);
@@ -181,17 +190,24 @@ export const multiZoneInProd: StackRule = {
     const vswitches = args.resources.filter((r) => r.type === VSWITCH);
     const zones = new Set(vswitches.map(zoneOf));
     if (vswitches.length > 0 && zones.size < 2) {
-      report(`every vSwitch of the stack is in one zone (${[...zones].join(", ")}); add vSwitches in a second zone and spread the node pools over them`);
+      report(
+        `every vSwitch of the stack is in one zone (${[...zones].join(", ")}); add vSwitches in a second zone and spread the node pools over them`,
+      );
     }
     for (const r of args.resources.filter((r) => r.type === NODE_POOL || CLUSTERS.includes(r.type))) {
       const own = r.dependencies.filter((d) => d.type === VSWITCH);
       const who = clusterOrPoolName(r);
       if (own.length > 0) {
         const ownZones = new Set(own.map(zoneOf));
-        if (ownZones.size < 2) report(`${who} runs in one zone (${[...ownZones].join(", ")}); give it vSwitches in at least 2 zones`, r.urn);
+        if (ownZones.size < 2)
+          report(`${who} runs in one zone (${[...ownZones].join(", ")}); give it vSwitches in at least 2 zones`, r.urn);
       } else {
         const ids = asArray(r.props["vswitchIds"]);
-        if (ids.length < 2) report(`${who} has ${ids.length} vSwitch${ids.length === 1 ? "" : "es"} (vswitchIds); give it vSwitches in at least 2 zones`, r.urn);
+        if (ids.length < 2)
+          report(
+            `${who} has ${ids.length} vSwitch${ids.length === 1 ? "" : "es"} (vswitchIds); give it vSwitches in at least 2 zones`,
+            r.urn,
+          );
       }
     }
   },
@@ -214,7 +230,9 @@ export const natForPrivateVswitches: StackRule = {
       seen.add(vswitch.urn);
       const cidr = String(vswitch.props["cidrBlock"] ?? "");
       const covered = snat.some(
-        (s) => s.dependencies.some((d) => d.urn === vswitch.urn) || (typeof s.props["sourceCidr"] === "string" && cidrContains(s.props["sourceCidr"], cidr)),
+        (s) =>
+          s.dependencies.some((d) => d.urn === vswitch.urn) ||
+          (typeof s.props["sourceCidr"] === "string" && cidrContains(s.props["sourceCidr"], cidr)),
       );
       if (!covered) {
         report(

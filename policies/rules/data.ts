@@ -29,26 +29,32 @@ export const statefulVolumesProtected: ResourceRule = {
     if (args.type === PVC) {
       if (!args.opts.protect) report(`the claim holds data but is not protected in prod; ${PROTECT}`);
     } else if (args.type === PV) {
-      if (spec["persistentVolumeReclaimPolicy"] === "Delete") report("its reclaim policy is Delete, so releasing the claim deletes the disk; set spec.persistentVolumeReclaimPolicy: Retain");
+      if (spec["persistentVolumeReclaimPolicy"] === "Delete")
+        report("its reclaim policy is Delete, so releasing the claim deletes the disk; set spec.persistentVolumeReclaimPolicy: Retain");
       if (!args.opts.protect) report(`the volume holds data but is not protected in prod; ${PROTECT}`);
     } else if (args.type.endsWith(":Elasticsearch")) {
       if (!args.opts.protect) report(`the Elasticsearch cluster holds the logs but is not protected in prod; ${PROTECT}`);
       const policy = spec["volumeClaimDeletePolicy"];
       if (policy !== "DeleteOnScaledownOnly") {
-        report(`spec.volumeClaimDeletePolicy is ${policy === undefined ? "not set (ECK then deletes the volumes with the cluster)" : `'${policy}'`}; set it to DeleteOnScaledownOnly`);
+        report(
+          `spec.volumeClaimDeletePolicy is ${policy === undefined ? "not set (ECK then deletes the volumes with the cluster)" : `'${policy}'`}; set it to DeleteOnScaledownOnly`,
+        );
       }
     } else {
       if (asArray(spec["volumeClaimTemplates"]).length === 0) return;
       if (!args.opts.protect) report(`the StatefulSet keeps data in volume claim templates but is not protected in prod; ${PROTECT}`);
       if (asObject(spec["persistentVolumeClaimRetentionPolicy"])?.["whenDeleted"] === "Delete") {
-        report("spec.persistentVolumeClaimRetentionPolicy.whenDeleted is Delete, so deleting the StatefulSet deletes its data; set it to Retain");
+        report(
+          "spec.persistentVolumeClaimRetentionPolicy.whenDeleted is Delete, so deleting the StatefulSet deletes its data; set it to Retain",
+        );
       }
     }
   }),
 };
 
 /** Images of databases and of other stores that must have one writer per volume. */
-const DATABASE_IMAGE = /^(mysql|mariadb|percona|postgres|postgresql|postgis|mongo|mongodb|redis|valkey|elasticsearch|opensearch|etcd|kafka|zookeeper|clickhouse|cassandra|scylla|rabbitmq|nacos|tidb|minio|neo4j|influxdb|memcached|couchdb|cockroach)(-server)?$/;
+const DATABASE_IMAGE =
+  /^(mysql|mariadb|percona|postgres|postgresql|postgis|mongo|mongodb|redis|valkey|elasticsearch|opensearch|etcd|kafka|zookeeper|clickhouse|cassandra|scylla|rabbitmq|nacos|tidb|minio|neo4j|influxdb|memcached|couchdb|cockroach)(-server)?$/;
 
 /** Why a workload counts as a database (its role label, or a database image), or undefined. */
 function databaseEvidence(w: Workload): string | undefined {
@@ -104,7 +110,10 @@ export const databaseClaimNotRwx: StackRule = {
       for (const template of asArray(asObject(w.resource.props["spec"])?.["volumeClaimTemplates"])) {
         if (accessModesOf(template?.["spec"]).includes("ReadWriteMany")) {
           const name = asObject(template?.["metadata"])?.["name"] ?? "(unnamed)";
-          report(`${w.label} runs a database (${evidence}) on volume claim template '${name}', which is ReadWriteMany; ${fix}`, w.resource.urn);
+          report(
+            `${w.label} runs a database (${evidence}) on volume claim template '${name}', which is ReadWriteMany; ${fix}`,
+            w.resource.urn,
+          );
         }
       }
       for (const mount of mountedClaims(w)) {
@@ -119,7 +128,8 @@ export const databaseClaimNotRwx: StackRule = {
 
 export const claimNotShared: StackRule = {
   name: "claim-not-shared",
-  description: "A ReadWriteOnce volume mounted by several pods either fails to attach on the second node or is written by two processes at once.",
+  description:
+    "A ReadWriteOnce volume mounted by several pods either fails to attach on the second node or is written by two processes at once.",
   severity: "critical",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -134,7 +144,8 @@ export const claimNotShared: StackRule = {
         // ReadWriteMany and ReadOnlyMany claims are made to be shared (databases on them are database-claim-not-rwx's).
         if (claim && (claim.accessModes.includes("ReadWriteMany") || claim.accessModes.includes("ReadOnlyMany"))) continue;
         const modes = claim ? claim.accessModes.join(", ") || "ReadWriteOnce" : "not declared in this stack";
-        const pods = w.kind === "DaemonSet" ? Number.POSITIVE_INFINITY : w.kind === "StatefulSet" ? (w.replicas ?? 1) : maxPodsOf(w, autoscalers);
+        const pods =
+          w.kind === "DaemonSet" ? Number.POSITIVE_INFINITY : w.kind === "StatefulSet" ? (w.replicas ?? 1) : maxPodsOf(w, autoscalers);
         if (pods > 1) {
           const count = Number.isFinite(pods) ? `up to ${pods} pods` : "a pod on every node";
           report(
@@ -148,7 +159,10 @@ export const claimNotShared: StackRule = {
     }
     for (const [key, users] of writers) {
       if (users.length > 1) {
-        report(`claim '${key}' is mounted for writing by ${users.map((w) => w.label).join(" and ")}; give each workload its own claim`, users[1]!.resource.urn);
+        report(
+          `claim '${key}' is mounted for writing by ${users.map((w) => w.label).join(" and ")}; give each workload its own claim`,
+          users[1]!.resource.urn,
+        );
       }
     }
   },
@@ -175,11 +189,16 @@ export const elasticsearchNodesInProd: ResourceRule = {
       where = "values.replicas";
     } else {
       prodOnly(args);
-      nodes = asArray(asObject(props["spec"])?.["nodeSets"]).reduce((n, set) => n + (typeof set?.["count"] === "number" ? set["count"] : 0), 0);
+      nodes = asArray(asObject(props["spec"])?.["nodeSets"]).reduce(
+        (n, set) => n + (typeof set?.["count"] === "number" ? set["count"] : 0),
+        0,
+      );
       where = "the counts of spec.nodeSets";
     }
     if (nodes < 3) {
-      report(`the Elasticsearch cluster has ${nodes} node${nodes === 1 ? "" : "s"} in prod (${where}); run at least 3, so losing one keeps a master quorum and a copy of every shard`);
+      report(
+        `the Elasticsearch cluster has ${nodes} node${nodes === 1 ? "" : "s"} in prod (${where}); run at least 3, so losing one keeps a master quorum and a copy of every shard`,
+      );
     }
   }),
 };

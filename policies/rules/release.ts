@@ -28,7 +28,8 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export const routeWeightsInRange: ResourceRule = {
   name: "route-weights-in-range",
-  description: "A weight the router cannot read is rejected or ignored, and a rule whose backends all weigh 0 fails every request it matches.",
+  description:
+    "A weight the router cannot read is rejected or ignored, and a rule whose backends all weigh 0 fails every request it matches.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -65,21 +66,29 @@ function checkAlbCanaryForm(annotations: Record<string, string>, report: (messag
     report(`annotation ${ALB_CANARY} is '${canary}'; write 'true' or 'false'`);
     return;
   }
-  const rules = [ALB_CANARY_WEIGHT, ALB_CANARY_BY_HEADER, ALB_CANARY_BY_HEADER_VALUE, ALB_CANARY_BY_COOKIE].filter((k) => annotations[k] !== undefined);
+  const rules = [ALB_CANARY_WEIGHT, ALB_CANARY_BY_HEADER, ALB_CANARY_BY_HEADER_VALUE, ALB_CANARY_BY_COOKIE].filter(
+    (k) => annotations[k] !== undefined,
+  );
   if (canary !== "true") {
     if (rules.length > 0) {
       const names = rules.map((k) => k.slice("alb.ingress.kubernetes.io/".length)).join(", ");
-      report(`it has canary annotations (${names}) without ${ALB_CANARY}: 'true', so ALB ignores them; add that annotation, or remove them`);
+      report(
+        `it has canary annotations (${names}) without ${ALB_CANARY}: 'true', so ALB ignores them; add that annotation, or remove them`,
+      );
     }
     return;
   }
   if (!rules.some((k) => k !== ALB_CANARY_BY_HEADER_VALUE)) {
-    report(`it is an ALB canary without ${ALB_CANARY_WEIGHT}, ${ALB_CANARY_BY_HEADER} or ${ALB_CANARY_BY_COOKIE}, so it receives no traffic; set one of them`);
+    report(
+      `it is an ALB canary without ${ALB_CANARY_WEIGHT}, ${ALB_CANARY_BY_HEADER} or ${ALB_CANARY_BY_COOKIE}, so it receives no traffic; set one of them`,
+    );
   }
   const header = annotations[ALB_CANARY_BY_HEADER];
   const matcher = [ALB_CANARY_BY_HEADER, ALB_CANARY_BY_COOKIE].find((k) => annotations[k] !== undefined);
   if (matcher && annotations[ALB_CANARY_WEIGHT] !== undefined) {
-    report(`it combines ${ALB_CANARY_WEIGHT} with ${matcher} on one Ingress, which ALB refuses; put the ${matcher === ALB_CANARY_BY_HEADER ? "header" : "cookie"} rule on a second canary Ingress`);
+    report(
+      `it combines ${ALB_CANARY_WEIGHT} with ${matcher} on one Ingress, which ALB refuses; put the ${matcher === ALB_CANARY_BY_HEADER ? "header" : "cookie"} rule on a second canary Ingress`,
+    );
   }
   if (annotations[ALB_CANARY_BY_HEADER_VALUE] !== undefined && header === undefined) {
     report(`annotation ${ALB_CANARY_BY_HEADER_VALUE} is set without ${ALB_CANARY_BY_HEADER}; name the header it applies to`);
@@ -102,7 +111,8 @@ function checkHeaderMatches(props: Record<string, any>, report: (message: string
           report(`${at} has name ${JSON.stringify(name)}; use an HTTP header name such as 'x-canary'`);
           return;
         }
-        if (seen.has(name.toLowerCase())) report(`${at} matches header '${name}' a second time in the same match, and only the first counts; keep one`);
+        if (seen.has(name.toLowerCase()))
+          report(`${at} matches header '${name}' a second time in the same match, and only the first counts; keep one`);
         seen.add(name.toLowerCase());
         if (type !== "Exact" && type !== "RegularExpression") {
           report(`${at} has type '${type}'; header matches are 'Exact' or 'RegularExpression'`);
@@ -158,7 +168,10 @@ function servicesOf(resources: readonly PolicyResource[]): ServiceInfo[] {
     .filter((r) => r.type === "kubernetes:core/v1:Service")
     .map((r) => {
       const { namespace, name } = objectRef(r.props, r.name);
-      const tags = { ...labelsOf(asObject(r.props["metadata"])), ...((asObject(asObject(r.props["spec"])?.["selector"]) ?? {}) as Record<string, string>) };
+      const tags = {
+        ...labelsOf(asObject(r.props["metadata"])),
+        ...((asObject(asObject(r.props["spec"])?.["selector"]) ?? {}) as Record<string, string>),
+      };
       return {
         namespace,
         name,
@@ -222,7 +235,8 @@ function albRoutesOf(resources: readonly PolicyResource[]): AlbRoute[] {
 
 export const canaryHasStable: StackRule = {
   name: "canary-has-stable",
-  description: "A canary is a small test of a new version beside the stable one; without the stable track all traffic goes to the untested version.",
+  description:
+    "A canary is a small test of a new version beside the stable one; without the stable track all traffic goes to the untested version.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -231,7 +245,10 @@ export const canaryHasStable: StackRule = {
     const workloads = workloadsOf(args.resources);
     for (const canary of workloads.filter((w) => w.track === "canary")) {
       if (canary.app === undefined) {
-        report(`${canary.label} is a canary (${TRACK_LABEL}: canary) without an ${APP_LABEL} label, so its stable track cannot be found; label its pods with the service's name`, canary.resource.urn);
+        report(
+          `${canary.label} is a canary (${TRACK_LABEL}: canary) without an ${APP_LABEL} label, so its stable track cannot be found; label its pods with the service's name`,
+          canary.resource.urn,
+        );
         continue;
       }
       const stable = workloads.some((w) => w.namespace === canary.namespace && w.app === canary.app && w.track === "stable");
@@ -258,7 +275,10 @@ export const canaryHasStable: StackRule = {
     for (const canary of albRoutes.filter((r) => r.canary)) {
       for (const path of canary.paths) {
         if (!albRoutes.some((r) => !r.canary && r.namespace === canary.namespace && r.paths.includes(path))) {
-          report(`${canary.label} is an ALB canary for ${path}, but no primary Ingress in '${canary.namespace}' serves that host and path; ALB splits traffic only from a primary Ingress`, canary.resource.urn);
+          report(
+            `${canary.label} is an ALB canary for ${path}, but no primary Ingress in '${canary.namespace}' serves that host and path; ALB splits traffic only from a primary Ingress`,
+            canary.resource.urn,
+          );
         }
       }
     }
@@ -267,7 +287,8 @@ export const canaryHasStable: StackRule = {
 
 export const oneCanaryPerRoute: StackRule = {
   name: "one-canary-per-route",
-  description: "With two canaries on one route the split between versions is no longer what the weights say, and a bad release hides behind the other.",
+  description:
+    "With two canaries on one route the split between versions is no longer what the weights say, and a bad release hides behind the other.",
   severity: "medium",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -295,11 +316,17 @@ export const oneCanaryPerRoute: StackRule = {
         const same = canaries.filter((r) => r.namespace === route.namespace && r.paths.includes(path));
         const backends = [...new Set(same.map((r) => r.backends[r.paths.indexOf(path)]!))];
         if (backends.length > 1) {
-          report(`ALB canary Ingresses send ${path} to ${backends.length} canaries (${backends.join(", ")}); keep one canary per route`, route.resource.urn);
+          report(
+            `ALB canary Ingresses send ${path} to ${backends.length} canaries (${backends.join(", ")}); keep one canary per route`,
+            route.resource.urn,
+          );
         }
         const weighted = same.filter((r) => r.weighted);
         if (weighted.length > 1) {
-          report(`${weighted.length} ALB canary Ingresses set a weight for ${path} (${weighted.map((r) => r.label).join(", ")}); ALB applies one: keep one weighted canary per route`, weighted[1]!.resource.urn);
+          report(
+            `${weighted.length} ALB canary Ingresses set a weight for ${path} (${weighted.map((r) => r.label).join(", ")}); ALB applies one: keep one weighted canary per route`,
+            weighted[1]!.resource.urn,
+          );
         }
       }
     }

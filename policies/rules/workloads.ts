@@ -46,7 +46,8 @@ export const containerRequests: ResourceRule = {
     for (const c of allContainers(args.type, props)) {
       const { requests } = resourcesOf(c);
       if (requests["cpu"] === undefined) report(`${describeContainer(c)} has no CPU request; set resources.requests.cpu, e.g. '250m'`);
-      if (requests["memory"] === undefined) report(`${describeContainer(c)} has no memory request; set resources.requests.memory, e.g. '512Mi'`);
+      if (requests["memory"] === undefined)
+        report(`${describeContainer(c)} has no memory request; set resources.requests.memory, e.g. '512Mi'`);
     }
   }),
 };
@@ -69,7 +70,8 @@ export const containerMemoryLimit: ResourceRule = {
 
 export const memoryRequestEqualsLimit: ResourceRule = {
   name: "memory-request-equals-limit",
-  description: "Memory above the request is not reserved: under pressure the node kills the pod that uses it, so request what the limit allows.",
+  description:
+    "Memory above the request is not reserved: under pressure the node kills the pod that uses it, so request what the limit allows.",
   severity: "medium",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -89,7 +91,8 @@ export const memoryRequestEqualsLimit: ResourceRule = {
 
 export const containerProbes: ResourceRule = {
   name: "container-probes",
-  description: "Without a readiness probe a pod takes traffic before it can serve; without a liveness probe a hung process is never restarted.",
+  description:
+    "Without a readiness probe a pod takes traffic before it can serve; without a liveness probe a hung process is never restarted.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -97,10 +100,14 @@ export const containerProbes: ResourceRule = {
   validateResource: forTypes(SERVING_WORKLOAD_TYPES, (props, args, report) => {
     for (const c of containersOf(podTemplateOf(args.type, props).spec)) {
       if (!asObject(c.spec["readinessProbe"])) {
-        report(`${describeContainer(c)} has no readiness probe; add readinessProbe (e.g. httpGet on '/ready'), so it takes traffic only when it can serve`);
+        report(
+          `${describeContainer(c)} has no readiness probe; add readinessProbe (e.g. httpGet on '/ready'), so it takes traffic only when it can serve`,
+        );
       }
       if (!asObject(c.spec["livenessProbe"])) {
-        report(`${describeContainer(c)} has no liveness probe; add livenessProbe (e.g. httpGet on '/healthz'), so a hung process is restarted`);
+        report(
+          `${describeContainer(c)} has no liveness probe; add livenessProbe (e.g. httpGet on '/healthz'), so a hung process is restarted`,
+        );
       }
     }
   }),
@@ -163,7 +170,9 @@ export const imagePinned: ResourceRule = {
       if (ref.tag === undefined) {
         report(`${describeContainer(c)} runs image '${image}', which has no tag; pin a version such as '${image}:1.4.2' or a digest`);
       } else if (ref.tag === "latest") {
-        report(`${describeContainer(c)} runs image '${image}'; pin a version tag such as '${image.slice(0, -":latest".length)}:1.4.2' or a digest instead of 'latest'`);
+        report(
+          `${describeContainer(c)} runs image '${image}'; pin a version tag such as '${image.slice(0, -":latest".length)}:1.4.2' or a digest instead of 'latest'`,
+        );
       }
     }
   }),
@@ -282,7 +291,9 @@ export const readOnlyRootFilesystem: ResourceRule = {
   validateResource: forTypes(WORKLOAD_TYPES, (props, args, report) => {
     for (const c of allContainers(args.type, props)) {
       if (securityContextOf(c)["readOnlyRootFilesystem"] !== true) {
-        report(`${describeContainer(c)} can write to its root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write (e.g. /tmp)`);
+        report(
+          `${describeContainer(c)} can write to its root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write (e.g. /tmp)`,
+        );
       }
     }
   }),
@@ -290,7 +301,8 @@ export const readOnlyRootFilesystem: ResourceRule = {
 
 export const capabilitiesDropped: ResourceRule = {
   name: "capabilities-dropped",
-  description: "The default Linux capabilities (raw sockets, chown, kill) are more than an application needs, and an intruder gets them all.",
+  description:
+    "The default Linux capabilities (raw sockets, chown, kill) are more than an application needs, and an intruder gets them all.",
   severity: "medium",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -303,7 +315,9 @@ export const capabilitiesDropped: ResourceRule = {
       }
       for (const added of asArray(caps["add"])) {
         if (String(added).toUpperCase() !== "NET_BIND_SERVICE") {
-          report(`${describeContainer(c)} adds capability '${added}'; remove it from securityContext.capabilities.add (only NET_BIND_SERVICE may be added)`);
+          report(
+            `${describeContainer(c)} adds capability '${added}'; remove it from securityContext.capabilities.add (only NET_BIND_SERVICE may be added)`,
+          );
         }
       }
     }
@@ -321,7 +335,8 @@ export const noHostNamespaces: ResourceRule = {
     const spec = podTemplateOf(args.type, props).spec ?? {};
     const collector = isLogCollector(args.type, props);
     const hint = "or, if this is the log collector, label it 'ack-platform/role: log-collector'";
-    if (spec["hostNetwork"] === true && !collector) report(`its pods use the node's network (hostNetwork: true); remove hostNetwork, ${hint}`);
+    if (spec["hostNetwork"] === true && !collector)
+      report(`its pods use the node's network (hostNetwork: true); remove hostNetwork, ${hint}`);
     if (spec["hostPID"] === true && !collector) report(`its pods see the node's processes (hostPID: true); remove hostPID, ${hint}`);
     if (spec["hostIPC"] === true) report("its pods share the node's IPC namespace (hostIPC: true); remove hostIPC");
   }),
@@ -358,7 +373,9 @@ export const noHostPort: ResourceRule = {
       for (const port of asArray(c.spec["ports"])) {
         const hostPort = port?.["hostPort"];
         if (hostPort !== undefined && hostPort !== 0) {
-          report(`${describeContainer(c)} binds port ${hostPort} on the node (hostPort); remove hostPort and reach the container through a Service`);
+          report(
+            `${describeContainer(c)} binds port ${hostPort} on the node (hostPort); remove hostPort and reach the container through a Service`,
+          );
         }
       }
     }
@@ -418,7 +435,12 @@ export const DEPRECATED_APIS: readonly Deprecation[] = [
   { apiVersion: "rbac.authorization.k8s.io/v1beta1", removedIn: "1.22", use: "rbac.authorization.k8s.io/v1" },
   { apiVersion: "rbac.authorization.k8s.io/v1alpha1", removedIn: "1.22", use: "rbac.authorization.k8s.io/v1" },
   { apiVersion: "storage.k8s.io/v1beta1", kinds: ["CSIStorageCapacity"], removedIn: "1.27", use: "storage.k8s.io/v1" },
-  { apiVersion: "storage.k8s.io/v1beta1", kinds: ["StorageClass", "VolumeAttachment", "CSIDriver", "CSINode"], removedIn: "1.22", use: "storage.k8s.io/v1" },
+  {
+    apiVersion: "storage.k8s.io/v1beta1",
+    kinds: ["StorageClass", "VolumeAttachment", "CSIDriver", "CSINode"],
+    removedIn: "1.22",
+    use: "storage.k8s.io/v1",
+  },
   { apiVersion: "scheduling.k8s.io/v1beta1", removedIn: "1.22", use: "scheduling.k8s.io/v1" },
   { apiVersion: "scheduling.k8s.io/v1alpha1", removedIn: "1.17", use: "scheduling.k8s.io/v1" },
   { apiVersion: "admissionregistration.k8s.io/v1beta1", removedIn: "1.22", use: "admissionregistration.k8s.io/v1" },
@@ -430,8 +452,18 @@ export const DEPRECATED_APIS: readonly Deprecation[] = [
   { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1", removedIn: "1.26", use: "flowcontrol.apiserver.k8s.io/v1" },
   { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", removedIn: "1.29", use: "flowcontrol.apiserver.k8s.io/v1" },
   { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", removedIn: "1.32", use: "flowcontrol.apiserver.k8s.io/v1" },
-  { apiVersion: "gateway.networking.k8s.io/v1alpha2", kinds: ["HTTPRoute", "Gateway", "GatewayClass"], removedIn: "Gateway API 1.0 (standard channel)", use: "gateway.networking.k8s.io/v1" },
-  { apiVersion: "gateway.networking.k8s.io/v1beta1", kinds: ["HTTPRoute", "Gateway", "GatewayClass"], removedIn: "Gateway API 1.0 (deprecated)", use: "gateway.networking.k8s.io/v1" },
+  {
+    apiVersion: "gateway.networking.k8s.io/v1alpha2",
+    kinds: ["HTTPRoute", "Gateway", "GatewayClass"],
+    removedIn: "Gateway API 1.0 (standard channel)",
+    use: "gateway.networking.k8s.io/v1",
+  },
+  {
+    apiVersion: "gateway.networking.k8s.io/v1beta1",
+    kinds: ["HTTPRoute", "Gateway", "GatewayClass"],
+    removedIn: "Gateway API 1.0 (deprecated)",
+    use: "gateway.networking.k8s.io/v1",
+  },
 ];
 
 /** "kubernetes:apps/v1beta1:Deployment" → { apiVersion: "apps/v1beta1", kind: "Deployment" }; core/v1 is "v1". */
@@ -472,7 +504,8 @@ function jvmBytes(size: string): number | undefined {
 
 export const jvmHeapSized: ResourceRule = {
   name: "jvm-heap-sized",
-  description: "A JVM that sizes its heap from defaults instead of the container's limit is either starved or killed for memory and restart-loops.",
+  description:
+    "A JVM that sizes its heap from defaults instead of the container's limit is either starved or killed for memory and restart-loops.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -484,7 +517,9 @@ export const jvmHeapSized: ResourceRule = {
     const limitText = resourcesOf(c).limits["memory"];
     const limit = memoryBytes(limitText);
     if (limit === undefined) {
-      report(`${describeContainer(c)} runs a JVM but has no memory limit to size its heap from; set resources.limits.memory and -XX:MaxRAMPercentage=75.0`);
+      report(
+        `${describeContainer(c)} runs a JVM but has no memory limit to size its heap from; set resources.limits.memory and -XX:MaxRAMPercentage=75.0`,
+      );
       return;
     }
     const options: string[] = [];
@@ -502,7 +537,9 @@ export const jvmHeapSized: ResourceRule = {
       const heap = jvmBytes(xmx);
       if (heap === undefined) report(`${describeContainer(c)} sets -Xmx${xmx}, which is not a JVM size such as '768m'; ${fix}`);
       else if (heap > limit * MAX_HEAP_SHARE) {
-        report(`${describeContainer(c)} sets -Xmx${xmx}, ${Math.round((heap / limit) * 100)}% of its ${formatBytes(limit)} memory limit; ${fix}`);
+        report(
+          `${describeContainer(c)} sets -Xmx${xmx}, ${Math.round((heap / limit) * 100)}% of its ${formatBytes(limit)} memory limit; ${fix}`,
+        );
       }
     } else if (percentage !== undefined) {
       if (Number(percentage) > MAX_HEAP_SHARE * 100) report(`${describeContainer(c)} sets -XX:MaxRAMPercentage=${percentage}; ${fix}`);
@@ -516,7 +553,8 @@ export const jvmHeapSized: ResourceRule = {
 
 export const warmupDeclared: ResourceRule = {
   name: "warmup-declared",
-  description: "A service that needs warm-up (connection pools, JIT, config) answers slowly, for seconds, if it takes traffic as soon as it starts.",
+  description:
+    "A service that needs warm-up (connection pools, JIT, config) answers slowly, for seconds, if it takes traffic as soon as it starts.",
   severity: "medium",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -538,7 +576,9 @@ export const warmupDeclared: ResourceRule = {
     if (typeof minReady === "number") {
       report(`it declares a warm-up of ${seconds} s (${WARMUP_ANNOTATION}) but spec.minReadySeconds is ${minReady}; ${fix}`);
     } else {
-      report(`it declares a warm-up of ${seconds} s (${WARMUP_ANNOTATION}) but has neither a startup probe nor spec.minReadySeconds; ${fix}`);
+      report(
+        `it declares a warm-up of ${seconds} s (${WARMUP_ANNOTATION}) but has neither a startup probe nor spec.minReadySeconds; ${fix}`,
+      );
     }
   }),
 };

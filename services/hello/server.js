@@ -27,10 +27,7 @@ function ready() {
 }
 
 function metrics() {
-  const lines = [
-    "# HELP http_requests_total Requests served, by path, method and status code.",
-    "# TYPE http_requests_total counter",
-  ];
+  const lines = ["# HELP http_requests_total Requests served, by path, method and status code.", "# TYPE http_requests_total counter"];
   for (const [key, count] of [...requests].sort(([a], [b]) => a.localeCompare(b))) {
     const [path, method, code] = key.split(" ");
     lines.push(`http_requests_total{path="${path}",method="${method}",code="${code}"} ${count}`);
@@ -63,7 +60,9 @@ function answer(req) {
       // Liveness only says the process still serves; it never fails because of a dependency.
       return { status: 200, type: "text/plain", body: "ok\n" };
     case "/ready":
-      return ready() ? { status: 200, type: "text/plain", body: "ready\n" } : { status: 503, type: "text/plain", body: draining ? "draining\n" : "warming up\n" };
+      return ready()
+        ? { status: 200, type: "text/plain", body: "ready\n" }
+        : { status: 503, type: "text/plain", body: draining ? "draining\n" : "warming up\n" };
     case "/metrics":
       return { status: 200, type: "text/plain; version=0.0.4", body: metrics() };
     case "/":

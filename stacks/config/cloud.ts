@@ -44,8 +44,7 @@ export function networkSchema(kind: EnvironmentKind) {
 
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 
-const instanceType = () =>
-  matching(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type such as 'ecs.g7.xlarge'");
+const instanceType = () => matching(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type such as 'ecs.g7.xlarge'");
 
 /** One ACK node pool. */
 export function nodePoolSchema() {
@@ -173,15 +172,13 @@ const localRegistry = section({
   namespace: repositoryNamespace().default("local"),
 });
 
-export type RegistryConfig =
-  | z.output<typeof existingRegistry>
-  | z.output<typeof managedRegistry>
-  | z.output<typeof localRegistry>;
+export type RegistryConfig = z.output<typeof existingRegistry> | z.output<typeof managedRegistry> | z.output<typeof localRegistry>;
 
 /** `registry`: where service images live. The accepted modes depend on the kind of environment. */
 export function registrySchema(kind: EnvironmentKind) {
-  const modes: Record<string, z.ZodType<RegistryConfig>> =
-    kind === "local" ? { local: localRegistry, existing: existingRegistry } : { existing: existingRegistry, managed: managedRegistry };
+  const modes: Record<string, z.ZodType<RegistryConfig>> = kind === "local"
+    ? { local: localRegistry, existing: existingRegistry }
+    : { existing: existingRegistry, managed: managedRegistry };
   const defaultMode = KIND_DEFAULTS[kind].registryMode;
   return z.unknown().transform((value, ctx): RegistryConfig => {
     const input = value ?? {};
@@ -240,7 +237,10 @@ function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
     for (const key of ["nodeVswitchPrefix", ...(flannel ? [] : ["podVswitchPrefix" as const])] as const) {
       if (network[key] <= vpc.prefix) {
         prefixesFit = false;
-        report(["network", key], `/${network[key]} is not smaller than the VPC ${formatCidr(vpc)}; use a prefix longer than /${vpc.prefix}`);
+        report(
+          ["network", key],
+          `/${network[key]} is not smaller than the VPC ${formatCidr(vpc)}; use a prefix longer than /${vpc.prefix}`,
+        );
       }
     }
     if (prefixesFit && env.zones) {
@@ -250,7 +250,14 @@ function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
         nodePrefix: network.nodeVswitchPrefix,
         ...(flannel ? {} : { podPrefix: network.podVswitchPrefix }),
       });
-      if ("problem" in plan) report(["network", plan.problem.field === "podPrefix" ? "podVswitchPrefix" : plan.problem.field === "nodePrefix" ? "nodeVswitchPrefix" : "vpcCidr"], plan.problem.message);
+      if ("problem" in plan)
+        report(
+          [
+            "network",
+            plan.problem.field === "podPrefix" ? "podVswitchPrefix" : plan.problem.field === "nodePrefix" ? "nodeVswitchPrefix" : "vpcCidr",
+          ],
+          plan.problem.message,
+        );
     }
     if (flannel && network.natGateway === "per-zone") {
       report(
@@ -261,7 +268,8 @@ function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
   }
   const pools = new Map<string, number>();
   cluster.nodePools.forEach((pool, i) => {
-    if (pools.has(pool.name)) report(["cluster", "nodePools", i, "name"], `${show(pool.name)} is already used by cluster.nodePools[${pools.get(pool.name)}]`);
+    if (pools.has(pool.name))
+      report(["cluster", "nodePools", i, "name"], `${show(pool.name)} is already used by cluster.nodePools[${pools.get(pool.name)}]`);
     pools.set(pool.name, i);
     if (pool.min > pool.max) report(["cluster", "nodePools", i, "min"], `${pool.min} is greater than max ${pool.max}`);
     // Names, types, sizes and counts are checked by the schema; labels and taints only here.
@@ -273,7 +281,10 @@ function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
     report(["cluster", "nodePools"], "needs at least one pool that is not spot: spot instances can all be reclaimed at once");
   }
   if (env.kind === "prod" && cluster.publicApiServer) {
-    report(["cluster", "publicApiServer"], "true is not accepted in prod: reach the API server through the VPC (VPN, bastion or ACK's intranet endpoint)");
+    report(
+      ["cluster", "publicApiServer"],
+      "true is not accepted in prod: reach the API server through the VPC (VPN, bastion or ACK's intranet endpoint)",
+    );
   }
 }
 
@@ -284,10 +295,14 @@ function checkRegistry(env: PartialEnvironment, ctx: CheckContext) {
     report(["registry", "replication"], `needs edition 'Advanced'; ${show(registry.edition)} cannot sync to another region`);
   }
   if (registry?.mode === "managed" && registry.replication && env.region && registry.replication.region === env.region) {
-    report(["registry", "replication", "region"], `${show(registry.replication.region)} is this environment's own region; replicate to another one`);
+    report(
+      ["registry", "replication", "region"],
+      `${show(registry.replication.region)} is this environment's own region; replicate to another one`,
+    );
   }
   if (registry?.mode === "managed") {
-    for (const p of allowedCidrProblems(registry.allowedCidrs)) if (p.message.includes("listed twice")) report(["registry", "allowedCidrs", p.index], p.message);
+    for (const p of allowedCidrProblems(registry.allowedCidrs))
+      if (p.message.includes("listed twice")) report(["registry", "allowedCidrs", p.index], p.message);
   }
   if (registry?.mode === "existing" && registry.passwordSecret && !registry.username) {
     report(["registry", "username"], "is required when registry.passwordSecret is set");
@@ -295,7 +310,10 @@ function checkRegistry(env: PartialEnvironment, ctx: CheckContext) {
   if (registry?.mode === "existing") checkSecretRef(ctx, ["registry", "passwordSecret"], registry.passwordSecret);
   env.services?.forEach((svc, i) => {
     if (svc?.build && svc.version.startsWith("sha256:")) {
-      report(["services", i, "version"], `${show(svc.version)} is a digest; a service built from source needs a version tag such as '1.4.2' to tag its image with`);
+      report(
+        ["services", i, "version"],
+        `${show(svc.version)} is a digest; a service built from source needs a version tag such as '1.4.2' to tag its image with`,
+      );
     }
   });
 }

@@ -50,9 +50,7 @@ function isFailure(result: unknown): result is { error: string } {
 /** An integer in [min, max]: "150 is not between 0 and 100". */
 export function intBetween(min: number, max: number) {
   const accepted = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `between ${min} and ${max}`;
-  return rule(accepted, (v) =>
-    typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined,
-  );
+  return rule(accepted, (v) => (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined));
 }
 
 /** An integer of at least `min`. */
@@ -62,9 +60,7 @@ export function intAtLeast(min: number) {
 
 /** One of a fixed set of strings: "'blue' is not one of: local, dev, staging, prod". */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return rule(`one of: ${values.join(", ")}`, (v) =>
-    typeof v === "string" && values.includes(v) ? (v as T[number]) : undefined,
-  );
+  return rule(`one of: ${values.join(", ")}`, (v) => (typeof v === "string" && values.includes(v) ? (v as T[number]) : undefined));
 }
 
 /** A string matching a pattern, with the pattern explained in words. */
@@ -82,9 +78,7 @@ export function cidr() {
   return rule("an IPv4 CIDR block such as '10.0.0.0/16'", (v) => {
     if (typeof v !== "string") return undefined;
     const parsed = parseCidr(v);
-    return "error" in parsed
-      ? { error: `${show(v)} is not an IPv4 CIDR block such as '10.0.0.0/16': ${parsed.error}` }
-      : v;
+    return "error" in parsed ? { error: `${show(v)} is not an IPv4 CIDR block such as '10.0.0.0/16': ${parsed.error}` } : v;
   });
 }
 
@@ -116,10 +110,7 @@ export function dnsLabel(max = 63) {
 
 /** A DNS host name such as "api.example.com" (a wildcard is allowed as the first label). */
 export function hostname() {
-  return matching(
-    /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    "a lower-case host name such as 'api.example.com'",
-  );
+  return matching(/^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case host name such as 'api.example.com'");
 }
 
 /** A non-empty string without surrounding spaces. */
@@ -165,7 +156,9 @@ export function section<T extends z.core.$ZodLooseShape>(shape: T) {
     error: (iss) => {
       if (iss.code === "unrecognized_keys") return `accepted keys here: ${keys}`;
       if (iss.code === "invalid_type") {
-        return iss.input === undefined ? "is required: a mapping with keys " + keys : `${show(iss.input)} is not a mapping with keys ${keys}`;
+        return iss.input === undefined
+          ? "is required: a mapping with keys " + keys
+          : `${show(iss.input)} is not a mapping with keys ${keys}`;
       }
       return undefined;
     },

@@ -36,13 +36,15 @@ export const LOAD_BALANCER_SPECS = [
   "clcu",
 ] as const;
 
-
 /** A client address range admitted to a routed UI; unlike a VPC block, any prefix is allowed. */
 const sourceRange = () => matching(IPV4_CIDR, "an IPv4 CIDR block such as '10.0.0.0/8' ('0.0.0.0/0' admits everyone)");
 
 /** Defaults of the platform's keys that vary by kind (the others are in defaults.ts). */
 const PLATFORM_DEFAULTS: Readonly<
-  Record<EnvironmentKind, { loadBalancerSpec: string; proxyCpu: string; proxyMemory: string; fluentBitMemory: string; prometheusCpu: string }>
+  Record<
+    EnvironmentKind,
+    { loadBalancerSpec: string; proxyCpu: string; proxyMemory: string; fluentBitMemory: string; prometheusCpu: string }
+  >
 > = {
   local: { loadBalancerSpec: "slb.s1.small", proxyCpu: "100m", proxyMemory: "128Mi", fluentBitMemory: "128Mi", prometheusCpu: "250m" },
   dev: { loadBalancerSpec: "slb.s1.small", proxyCpu: "200m", proxyMemory: "256Mi", fluentBitMemory: "256Mi", prometheusCpu: "500m" },
@@ -76,7 +78,9 @@ export function gatewaySchema(kind: EnvironmentKind) {
        * none: HTTP only; secret: a certificate from secret config; cert-manager: ACME certificates;
        * alb-discovery: the ALB finds certificates by host in Certificate Management Service.
        */
-      mode: oneOf(["none", "secret", "cert-manager", "alb-discovery"]).default(kind === "local" || kind === "dev" ? "none" : "cert-manager"),
+      mode: oneOf(["none", "secret", "cert-manager", "alb-discovery"]).default(
+        kind === "local" || kind === "dev" ? "none" : "cert-manager",
+      ),
       /** Secret config key holding the PEM certificate chain (mode: secret). */
       certificateSecret: secretKeyName().optional(),
       /** Secret config key holding the PEM private key (mode: secret). */
@@ -206,14 +210,22 @@ export const checkPlatformConfig: Check = (env, ctx) => {
   const gateway = env.gateway;
   if (gateway?.enabled) checkGateway(env, gateway, ctx);
   if (gateway && !gateway.enabled) {
-    if (env.logging?.enabled && env.logging.kibana.host) report(["logging", "kibana", "host"], "needs the gateway, but gateway.enabled is false");
-    if (env.monitoring?.enabled && env.monitoring.grafana.host) report(["monitoring", "grafana", "host"], "needs the gateway, but gateway.enabled is false");
+    if (env.logging?.enabled && env.logging.kibana.host)
+      report(["logging", "kibana", "host"], "needs the gateway, but gateway.enabled is false");
+    if (env.monitoring?.enabled && env.monitoring.grafana.host)
+      report(["monitoring", "grafana", "host"], "needs the gateway, but gateway.enabled is false");
   }
   const es = env.logging?.enabled ? env.logging.elasticsearch : undefined;
   if (es?.nodes === 2) {
-    report(["logging", "elasticsearch", "nodes"], "2 is not accepted: two nodes cannot keep a master quorum when one is lost; use 1, or 3 and more");
+    report(
+      ["logging", "elasticsearch", "nodes"],
+      "2 is not accepted: two nodes cannot keep a master quorum when one is lost; use 1, or 3 and more",
+    );
   } else if (es && env.kind === "prod" && es.nodes < 3) {
-    report(["logging", "elasticsearch", "nodes"], `${es.nodes} is not enough for prod: use at least 3, so that a node's loss keeps a quorum and every shard's replica`);
+    report(
+      ["logging", "elasticsearch", "nodes"],
+      `${es.nodes} is not enough for prod: use at least 3, so that a node's loss keeps a quorum and every shard's replica`,
+    );
   }
   const names = new Map<string, number>();
   env.monitoring?.alertmanager.receivers.forEach((r, i) => {
@@ -244,14 +256,26 @@ function checkGateway(env: PartialEnvironment, gateway: GatewayConfig, { report 
   const tls = gateway.tls;
   const alb = gateway.controller === "alb";
   if (alb) {
-    if (env.kind === "local") report(["gateway", "controller"], "'alb' is not available on a local cluster: it needs ACK's ALB Ingress controller; use 'envoy-gateway'");
-    else if (!gateway.alb) report(["gateway", "alb", "vswitchIds"], "is required with controller 'alb': the vSwitches (in two zones at least) the ALB is placed in");
+    if (env.kind === "local")
+      report(
+        ["gateway", "controller"],
+        "'alb' is not available on a local cluster: it needs ACK's ALB Ingress controller; use 'envoy-gateway'",
+      );
+    else if (!gateway.alb)
+      report(
+        ["gateway", "alb", "vswitchIds"],
+        "is required with controller 'alb': the vSwitches (in two zones at least) the ALB is placed in",
+      );
     if (tls.mode === "secret" || tls.mode === "cert-manager") {
-      report(["gateway", "tls", "mode"], `${show(tls.mode)} is not available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'`);
+      report(
+        ["gateway", "tls", "mode"],
+        `${show(tls.mode)} is not available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'`,
+      );
     }
   } else {
     if (gateway.alb) report(["gateway", "alb"], "is only used with controller 'alb'");
-    if (tls.mode === "alb-discovery") report(["gateway", "tls", "mode"], "'alb-discovery' needs controller 'alb'; with 'envoy-gateway' use 'secret' or 'cert-manager'");
+    if (tls.mode === "alb-discovery")
+      report(["gateway", "tls", "mode"], "'alb-discovery' needs controller 'alb'; with 'envoy-gateway' use 'secret' or 'cert-manager'");
   }
   if (tls.mode === "secret") {
     if (!tls.certificateSecret) report(["gateway", "tls", "certificateSecret"], "is required with tls mode 'secret'");
@@ -261,21 +285,36 @@ function checkGateway(env: PartialEnvironment, gateway: GatewayConfig, { report 
     if (!tls.email) report(["gateway", "tls", "email"], "is required with tls mode 'cert-manager': the ACME account's contact address");
     tls.hosts.forEach((host, i) => {
       if (host.startsWith("*.")) {
-        report(["gateway", "tls", "hosts", i], `${show(host)} is not accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard; list each host`);
+        report(
+          ["gateway", "tls", "hosts", i],
+          `${show(host)} is not accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard; list each host`,
+        );
       }
     });
     const hosts = certificateHosts(env);
-    if (hosts.length > 100) report(["gateway", "tls", "hosts"], `${hosts.length} hosts are more than the 100 one ACME certificate can name`);
+    if (hosts.length > 100)
+      report(["gateway", "tls", "hosts"], `${hosts.length} hosts are more than the 100 one ACME certificate can name`);
   }
   // Only Envoy Gateway enforces source ranges; an ALB on the internet would make the UI public.
   if (alb && gateway.addressType === "internet") {
     const uis: Array<[PropertyKey[], string | undefined, readonly string[] | undefined]> = [
-      [["logging", "kibana", "allowedSourceRanges"], env.logging?.enabled ? env.logging.kibana.host : undefined, env.logging?.kibana.allowedSourceRanges],
-      [["monitoring", "grafana", "allowedSourceRanges"], env.monitoring?.enabled ? env.monitoring.grafana.host : undefined, env.monitoring?.grafana.allowedSourceRanges],
+      [
+        ["logging", "kibana", "allowedSourceRanges"],
+        env.logging?.enabled ? env.logging.kibana.host : undefined,
+        env.logging?.kibana.allowedSourceRanges,
+      ],
+      [
+        ["monitoring", "grafana", "allowedSourceRanges"],
+        env.monitoring?.enabled ? env.monitoring.grafana.host : undefined,
+        env.monitoring?.grafana.allowedSourceRanges,
+      ],
     ];
     for (const [path, host, ranges] of uis) {
       if (host && ranges && !ranges.includes("0.0.0.0/0")) {
-        report(path, "cannot be enforced by an internet-facing ALB: set gateway.addressType to 'intranet', or admit '0.0.0.0/0' to make the UI public");
+        report(
+          path,
+          "cannot be enforced by an internet-facing ALB: set gateway.addressType to 'intranet', or admit '0.0.0.0/0' to make the UI public",
+        );
       }
     }
   }

@@ -52,9 +52,7 @@ export function environmentShape(kind: EnvironmentKind) {
   const zone = matching(/^[a-z]{2}(-[a-z0-9]+)+$/, "a zone id such as 'cn-hangzhou-h' or 'ap-southeast-1a'");
   return {
     kind: oneOf([kind]),
-    region: local
-      ? absent("by a local environment (it has no cloud layer)")
-      : matching(REGION, "a region id such as 'cn-hangzhou'"),
+    region: local ? absent("by a local environment (it has no cloud layer)") : matching(REGION, "a region id such as 'cn-hangzhou'"),
     zones: local ? listOf(zone).default([]) : listOf(zone, 1, "zone"),
     network: local ? absent("by a local environment (it has no cloud layer)") : networkSchema(kind),
     cluster: local ? localClusterSchema() : ackClusterSchema(kind),
@@ -179,4 +177,3 @@ function checkZones(env: PartialEnvironment, { report }: CheckContext) {
     }
   });
 }
-

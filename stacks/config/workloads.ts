@@ -186,7 +186,9 @@ export function serviceSchema(kind: EnvironmentKind) {
       /** Alert when more than this percent of requests fail for 5 minutes. */
       errorRatePercent: intBetween(1, 100).default(5),
       /** The service's request counter, labelled with the HTTP status (Prometheus client convention). */
-      requestsMetric: matching(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name such as 'http_requests_total'").default("http_requests_total"),
+      requestsMetric: matching(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name such as 'http_requests_total'").default(
+        "http_requests_total",
+      ),
       /** The label of that counter that holds the status code ('code'; 'status' for Spring Boot). */
       statusLabel: matching(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name such as 'code'").default("code"),
     }).prefault({}),
@@ -263,17 +265,24 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
       );
     }
     if (svc.shutdown.drainSeconds >= svc.shutdown.graceSeconds) {
-      report(at("shutdown", "graceSeconds"), `${svc.shutdown.graceSeconds} leaves no time after the ${svc.shutdown.drainSeconds}s drain; make it larger than drainSeconds`);
+      report(
+        at("shutdown", "graceSeconds"),
+        `${svc.shutdown.graceSeconds} leaves no time after the ${svc.shutdown.drainSeconds}s drain; make it larger than drainSeconds`,
+      );
     }
 
     if (svc.canary) {
       if (svc.canary.version === svc.version) {
-        report(at("canary", "version"), `${show(svc.canary.version)} is the stable version too; give the new version, or remove the canary`);
+        report(
+          at("canary", "version"),
+          `${show(svc.canary.version)} is the stable version too; give the new version, or remove the canary`,
+        );
       }
       if (svc.canary.header && !svc.route) report(at("canary", "header"), "needs services[].route: the header is matched at the gateway");
       if (svc.canary.weight > 0 && !svc.route) report(at("canary", "weight"), "needs services[].route: weights are applied at the gateway");
     }
-    if (svc.legacy && !svc.route) report(at("legacy"), "needs services[].route: the split between legacy and cluster happens at the gateway");
+    if (svc.legacy && !svc.route)
+      report(at("legacy"), "needs services[].route: the split between legacy and cluster happens at the gateway");
     const canaryWeight = svc.canary?.weight ?? 0;
     const legacyWeight = svc.legacy?.weight ?? 0;
     if (canaryWeight + legacyWeight > 100) {
@@ -301,10 +310,15 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
           host: svc.route.host,
           path: svc.route.path,
           port: 80,
-          backends: { stable: svc.name, ...(svc.canary ? { canary: `${svc.name}-canary` } : {}), ...(svc.legacy ? { legacy: `${svc.name}-legacy` } : {}) },
+          backends: {
+            stable: svc.name,
+            ...(svc.canary ? { canary: `${svc.name}-canary` } : {}),
+            ...(svc.legacy ? { legacy: `${svc.name}-legacy` } : {}),
+          },
           split: trafficSplit(weights),
           ...(svc.canary?.header ? { header: svc.canary.header } : {}),
-          attachment: router === "alb" ? { router, ingressClassName: "alb" } : { router, gatewayName: "gateway", gatewayNamespace: "gateway" },
+          attachment:
+            router === "alb" ? { router, ingressClassName: "alb" } : { router, gatewayName: "gateway", gatewayNamespace: "gateway" },
         };
         for (const problem of routerFor(spec.attachment).validate(spec)) report(at("route"), `${router} router: ${problem}`);
       }

@@ -25,9 +25,11 @@ export function registryRepositories(services: readonly ServiceConfig[]): string
 /** A .dockerconfigjson for one registry, as a secret. */
 export function dockerConfigJson(server: string, username: string, password: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.secret(
-    pulumi.output(password).apply((p) =>
-      JSON.stringify({ auths: { [server]: { username, password: p, auth: Buffer.from(`${username}:${p}`).toString("base64") } } }),
-    ),
+    pulumi
+      .output(password)
+      .apply((p) =>
+        JSON.stringify({ auths: { [server]: { username, password: p, auth: Buffer.from(`${username}:${p}`).toString("base64") } } }),
+      ),
   );
 }
 
@@ -62,12 +64,20 @@ function buildImages(services: readonly ServiceConfig[], target: ImageTarget): R
 }
 
 /** The target of an existing registry: the endpoint both pushes and pulls use, and its credentials if any. */
-function existingRegistryTarget(registry: Extract<RegistryConfig, { mode: "existing" }>): { target: ImageTarget; pullSecret?: ImageSource["pullSecret"] } {
+function existingRegistryTarget(registry: Extract<RegistryConfig, { mode: "existing" }>): {
+  target: ImageTarget;
+  pullSecret?: ImageSource["pullSecret"];
+} {
   const repository = (repo: string) => `${registry.endpoint}/${registry.namespace}/${repo}`;
   if (!registry.username || !registry.passwordSecret) return { target: { repository, pullRepository: repository, push: true } };
   const password = new pulumi.Config().requireSecret(registry.passwordSecret);
   return {
-    target: { repository, pullRepository: repository, push: true, credentials: pulumi.secret(password.apply((p) => ({ username: registry.username!, password: p }))) },
+    target: {
+      repository,
+      pullRepository: repository,
+      push: true,
+      credentials: pulumi.secret(password.apply((p) => ({ username: registry.username!, password: p }))),
+    },
     pullSecret: { name: PULL_SECRET_NAME, dockerConfigJson: dockerConfigJson(registry.endpoint, registry.username, password) },
   };
 }
@@ -78,7 +88,8 @@ export function deployCloud(env: EnvironmentConfig): CloudLayer {
 
 function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   const cluster = "nodePools" in env.cluster ? env.cluster : undefined;
-  if (!cluster || !env.network || !env.region) throw new Error(`a ${env.kind} environment needs region, network and an ACK cluster section`);
+  if (!cluster || !env.network || !env.region)
+    throw new Error(`a ${env.kind} environment needs region, network and an ACK cluster section`);
   const region = env.region;
   const zones = env.zones;
   const terway = cluster.cni === "terway";
@@ -165,7 +176,12 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
     images = { server: registry.endpoint, namespace: managed.namespace, builtImages };
   } else if (env.registry.mode === "existing") {
     const { target, pullSecret } = existingRegistryTarget(env.registry);
-    images = { server: env.registry.endpoint, namespace: env.registry.namespace, builtImages: buildImages(env.services, target), ...(pullSecret ? { pullSecret } : {}) };
+    images = {
+      server: env.registry.endpoint,
+      namespace: env.registry.namespace,
+      builtImages: buildImages(env.services, target),
+      ...(pullSecret ? { pullSecret } : {}),
+    };
   } else {
     throw new Error(`registry mode '${env.registry.mode}' is not available in a ${env.kind} environment`);
   }
@@ -174,7 +190,13 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
     kubernetes: ack.provider,
     images,
     zones,
-    alicloud: { region, clusterId: ack.clusterId, vpcId: network.vpcId, vswitchIds: network.vswitchIds, securityGroupId: network.securityGroupId },
+    alicloud: {
+      region,
+      clusterId: ack.clusterId,
+      vpcId: network.vpcId,
+      vswitchIds: network.vswitchIds,
+      securityGroupId: network.securityGroupId,
+    },
     outputs: {
       region,
       vpcId: network.vpcId,
@@ -207,11 +229,20 @@ function localCloud(env: EnvironmentConfig): CloudLayer {
     // Built into the local daemon, never pushed: Docker Desktop and minikube (`eval $(minikube
     // docker-env)`) run them as they are; kind needs `kind load docker-image <image>`.
     const local = (repo: string) => `${env.registry.namespace}/${repo}`;
-    images = { server: "", namespace: env.registry.namespace, builtImages: buildImages(env.services, { repository: local, pullRepository: local, push: false }) };
+    images = {
+      server: "",
+      namespace: env.registry.namespace,
+      builtImages: buildImages(env.services, { repository: local, pullRepository: local, push: false }),
+    };
   } else if (env.registry.mode === "existing") {
     // A registry next to the cluster, such as kind's local registry on localhost:5001.
     const { target, pullSecret } = existingRegistryTarget(env.registry);
-    images = { server: env.registry.endpoint, namespace: env.registry.namespace, builtImages: buildImages(env.services, target), ...(pullSecret ? { pullSecret } : {}) };
+    images = {
+      server: env.registry.endpoint,
+      namespace: env.registry.namespace,
+      builtImages: buildImages(env.services, target),
+      ...(pullSecret ? { pullSecret } : {}),
+    };
   } else {
     throw new Error(`registry mode '${env.registry.mode}' is not available in a local environment`);
   }

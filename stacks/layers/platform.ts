@@ -57,7 +57,11 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         namespace: l.namespace,
         retentionDays: l.retentionDays,
         elasticsearch: l.elasticsearch,
-        kibana: { replicas: l.kibana.replicas, allowedSourceRanges: l.kibana.allowedSourceRanges, ...(l.kibana.host ? { host: l.kibana.host } : {}) },
+        kibana: {
+          replicas: l.kibana.replicas,
+          allowedSourceRanges: l.kibana.allowedSourceRanges,
+          ...(l.kibana.host ? { host: l.kibana.host } : {}),
+        },
         fluentBit: l.fluentBit,
         ...(through ? { gateway: through } : {}),
         zones: cloud.zones,
@@ -124,9 +128,18 @@ function gatewayTls(env: EnvironmentConfig, config: pulumi.Config): GatewayTls {
   const tls = env.gateway.tls;
   switch (tls.mode) {
     case "secret":
-      return { mode: "secret", certificate: config.requireSecret(tls.certificateSecret!), privateKey: config.requireSecret(tls.keySecret!) };
+      return {
+        mode: "secret",
+        certificate: config.requireSecret(tls.certificateSecret!),
+        privateKey: config.requireSecret(tls.keySecret!),
+      };
     case "cert-manager":
-      return { mode: "cert-manager", email: tls.email!, ...(tls.acmeServer ? { acmeServer: tls.acmeServer } : {}), hosts: certificateHosts(env) };
+      return {
+        mode: "cert-manager",
+        email: tls.email!,
+        ...(tls.acmeServer ? { acmeServer: tls.acmeServer } : {}),
+        hosts: certificateHosts(env),
+      };
     case "alb-discovery":
       return { mode: "alb-discovery" };
     default:

@@ -55,7 +55,11 @@ export function microserviceArgs(
     version: svc.version,
     port: svc.port,
     runtime: svc.runtime,
-    resources: { cpu: svc.resources.cpu, memory: svc.resources.memory, ...(svc.resources.cpuLimit ? { cpuLimit: svc.resources.cpuLimit } : {}) },
+    resources: {
+      cpu: svc.resources.cpu,
+      memory: svc.resources.memory,
+      ...(svc.resources.cpuLimit ? { cpuLimit: svc.resources.cpuLimit } : {}),
+    },
     replicas: { min: svc.replicas.min, max: svc.replicas.max ?? svc.replicas.min },
     autoscaling: {
       ...(svc.autoscaling.cpuPercent ? { cpuPercent: svc.autoscaling.cpuPercent } : {}),

@@ -34,20 +34,27 @@ describe("an application team's program deploys into the platform through a Stac
       route.spec.parentRefs.map((p: any) => [p.name, p.namespace]),
       [[shared.gateway.name, shared.gateway.namespace]],
     );
-    assert.deepEqual(route.spec.rules.at(-1).backendRefs.map((b: any) => [b.name, b.weight]), [
-      ["checkout", 80],
-      ["checkout-canary", 20],
-    ]);
+    assert.deepEqual(
+      route.spec.rules.at(-1).backendRefs.map((b: any) => [b.name, b.weight]),
+      [
+        ["checkout", 80],
+        ["checkout-canary", 20],
+      ],
+    );
     // The platform's Prometheus watches every namespace, so the service's monitor and alert need no label of it.
     assert.deepEqual(shared.monitoring.selectorLabels, {});
     const monitor = resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")?.inputs as any;
     assert.equal(monitor?.metadata.namespace, shared.namespace);
-    assert.ok(resources.some((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule"), "an error-rate alert");
+    assert.ok(
+      resources.some((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule"),
+      "an error-rate alert",
+    );
 
     const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs as any;
     assert.equal(provider.kubeconfig, "[secret]", "the platform's kubeconfig stays secret");
     assert.equal(provider.clusterIdentifier, platform.plan().outputs["clusterId"]);
-    for (const r of resources.filter((r) => r.type.startsWith("kubernetes:"))) assert.equal(r.provider, resources.find((p) => p.type === "pulumi:providers:kubernetes")!.urn);
+    for (const r of resources.filter((r) => r.type.startsWith("kubernetes:")))
+      assert.equal(r.provider, resources.find((p) => p.type === "pulumi:providers:kubernetes")!.urn);
   });
 
   it("renders objects the Kubernetes API accepts", async () => {

@@ -34,17 +34,31 @@ describe("prod-min-replicas", () => {
         policy: "prod-min-replicas",
         level: "mandatory",
         urn: single.urn,
-        message: "Deployment 'apps/orders' runs 1 replica in prod; set spec.replicas (or an autoscaler's minReplicas) to at least 2, so a node drain or a crash leaves one serving",
+        message:
+          "Deployment 'apps/orders' runs 1 replica in prod; set spec.replicas (or an autoscaler's minReplicas) to at least 2, so a node drain or a crash leaves one serving",
       },
     ]);
   });
   it("counts a workload without replicas and without an autoscaler as 1", () => {
-    assert.deepEqual(check(prodMinReplicas, statefulSet((s) => delete s.spec.replicas)), [
-      "StatefulSet 'apps/db' runs 1 replica in prod; set spec.replicas (or an autoscaler's minReplicas) to at least 2, so a node drain or a crash leaves one serving",
-    ]);
+    assert.deepEqual(
+      check(
+        prodMinReplicas,
+        statefulSet((s) => delete s.spec.replicas),
+      ),
+      [
+        "StatefulSet 'apps/db' runs 1 replica in prod; set spec.replicas (or an autoscaler's minReplicas) to at least 2, so a node drain or a crash leaves one serving",
+      ],
+    );
   });
   it("applies to prod only", () => {
-    assert.deepEqual(check(prodMinReplicas, deployment((d) => (d.spec.replicas = 1)), { environment: "staging" }), []);
+    assert.deepEqual(
+      check(
+        prodMinReplicas,
+        deployment((d) => (d.spec.replicas = 1)),
+        { environment: "staging" },
+      ),
+      [],
+    );
   });
 });
 
@@ -89,33 +103,74 @@ describe("prod-zone-spread", () => {
     ]);
   });
   it("applies to prod only", () => {
-    assert.deepEqual(check(prodZoneSpread, deployment((d) => delete d.spec.template.spec.topologySpreadConstraints), { environment: "dev" }), []);
+    assert.deepEqual(
+      check(
+        prodZoneSpread,
+        deployment((d) => delete d.spec.template.spec.topologySpreadConstraints),
+        { environment: "dev" },
+      ),
+      [],
+    );
   });
 });
 
 describe("hpa-bounds", () => {
   it("passes min 2 ≤ max in prod, and min 1 elsewhere", () => {
     assert.deepEqual(check(hpaBounds, hpa()), []);
-    assert.deepEqual(check(hpaBounds, hpa((h) => delete h.spec.minReplicas), { environment: "dev" }), []);
+    assert.deepEqual(
+      check(
+        hpaBounds,
+        hpa((h) => delete h.spec.minReplicas),
+        { environment: "dev" },
+      ),
+      [],
+    );
   });
   it("names a minimum above the maximum", () => {
-    assert.deepEqual(check(hpaBounds, hpa((h) => (h.spec.minReplicas = 8))), ["minReplicas 8 is greater than maxReplicas 6; set minReplicas at most maxReplicas"]);
+    assert.deepEqual(
+      check(
+        hpaBounds,
+        hpa((h) => (h.spec.minReplicas = 8)),
+      ),
+      ["minReplicas 8 is greater than maxReplicas 6; set minReplicas at most maxReplicas"],
+    );
   });
   it("names a minimum of 1 in prod (unset counts as 1)", () => {
-    assert.deepEqual(check(hpaBounds, hpa((h) => delete h.spec.minReplicas)), [
-      "minReplicas is 1 in prod; set it to at least 2, so a node drain or a crash leaves one pod serving",
-    ]);
+    assert.deepEqual(
+      check(
+        hpaBounds,
+        hpa((h) => delete h.spec.minReplicas),
+      ),
+      ["minReplicas is 1 in prod; set it to at least 2, so a node drain or a crash leaves one pod serving"],
+    );
   });
   it("lets a canary's autoscaler go down to 1 in prod", () => {
-    assert.deepEqual(check(hpaBounds, hpa((h) => ((h.spec.minReplicas = 1), (h.metadata.labels = { track: "canary" })))), []);
+    assert.deepEqual(
+      check(
+        hpaBounds,
+        hpa((h) => ((h.spec.minReplicas = 1), (h.metadata.labels = { track: "canary" }))),
+      ),
+      [],
+    );
   });
   it("names a minimum of 0", () => {
-    assert.deepEqual(check(hpaBounds, hpa((h) => (h.spec.minReplicas = 0)), { environment: "dev" }), [
-      "minReplicas is 0; set it to at least 1 (scaling to zero needs a feature gate ACK does not enable)",
-    ]);
+    assert.deepEqual(
+      check(
+        hpaBounds,
+        hpa((h) => (h.spec.minReplicas = 0)),
+        { environment: "dev" },
+      ),
+      ["minReplicas is 0; set it to at least 1 (scaling to zero needs a feature gate ACK does not enable)"],
+    );
   });
   it("names a missing maximum", () => {
-    assert.deepEqual(check(hpaBounds, hpa((h) => delete h.spec.maxReplicas)), ["it has no maxReplicas; set spec.maxReplicas to the most pods the service may run"]);
+    assert.deepEqual(
+      check(
+        hpaBounds,
+        hpa((h) => delete h.spec.maxReplicas),
+      ),
+      ["it has no maxReplicas; set spec.maxReplicas to the most pods the service may run"],
+    );
   });
 });
 
@@ -164,7 +219,13 @@ describe("service-selects-pods", () => {
     ]);
   });
   it("leaves ExternalName Services alone", () => {
-    assert.deepEqual(check(serviceSelectsPods, service((s) => (s.spec = { type: "ExternalName", externalName: "db.example.com" }), "db", null)), []);
+    assert.deepEqual(
+      check(
+        serviceSelectsPods,
+        service((s) => (s.spec = { type: "ExternalName", externalName: "db.example.com" }), "db", null),
+      ),
+      [],
+    );
   });
 });
 
@@ -188,11 +249,22 @@ describe("pdb-selects-pods", () => {
 describe("no-node-port-in-prod", () => {
   it("passes ClusterIP and LoadBalancer Services, and NodePort outside prod", () => {
     assert.deepEqual(check(noNodePortInProd, [service(), service((s) => (s.spec.type = "LoadBalancer"))]), []);
-    assert.deepEqual(check(noNodePortInProd, service((s) => (s.spec.type = "NodePort")), { environment: "dev" }), []);
+    assert.deepEqual(
+      check(
+        noNodePortInProd,
+        service((s) => (s.spec.type = "NodePort")),
+        { environment: "dev" },
+      ),
+      [],
+    );
   });
   it("names a NodePort Service in prod", () => {
-    assert.deepEqual(check(noNodePortInProd, service((s) => (s.spec.type = "NodePort"))), [
-      "it is of type NodePort in prod; use ClusterIP and route to it through the gateway (or a LoadBalancer Service)",
-    ]);
+    assert.deepEqual(
+      check(
+        noNodePortInProd,
+        service((s) => (s.spec.type = "NodePort")),
+      ),
+      ["it is of type NodePort in prod; use ClusterIP and route to it through the gateway (or a LoadBalancer Service)"],
+    );
   });
 });

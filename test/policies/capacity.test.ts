@@ -31,10 +31,14 @@ describe("instanceCapacity", () => {
     });
   });
   it("refuses a size it does not know", () => {
-    assert.throws(() => instanceCapacity("ecs.t5-lc2m1.nano"), { message: "ECS instance type 'ecs.t5-lc2m1.nano' has size 'nano', which is not small, large, xlarge or <k>xlarge" });
+    assert.throws(() => instanceCapacity("ecs.t5-lc2m1.nano"), {
+      message: "ECS instance type 'ecs.t5-lc2m1.nano' has size 'nano', which is not small, large, xlarge or <k>xlarge",
+    });
   });
   it("refuses a name that is not an instance type", () => {
-    assert.throws(() => instanceCapacity("g7.xlarge"), { message: "ECS instance type 'g7.xlarge' is not of the form 'ecs.<family>.<size>', such as 'ecs.g7.xlarge'" });
+    assert.throws(() => instanceCapacity("g7.xlarge"), {
+      message: "ECS instance type 'g7.xlarge' is not of the form 'ecs.<family>.<size>', such as 'ecs.g7.xlarge'",
+    });
   });
 });
 
@@ -54,7 +58,10 @@ describe("quantities", () => {
 describe("podRequests and declaredRequests", () => {
   it("takes the larger of the containers together and the largest init container", () => {
     const spec = {
-      containers: [{ resources: { requests: { cpu: "250m", memory: "256Mi" } } }, { resources: { requests: { cpu: "250m", memory: "256Mi" } } }],
+      containers: [
+        { resources: { requests: { cpu: "250m", memory: "256Mi" } } },
+        { resources: { requests: { cpu: "250m", memory: "256Mi" } } },
+      ],
       initContainers: [{ resources: { requests: { cpu: "2", memory: "128Mi" } } }],
     };
     assert.deepEqual(podRequests(spec), { cpu: 2, memory: 512 * 2 ** 20 });
@@ -92,20 +99,34 @@ describe("capacity-fits-node-pools", () => {
   // the agent DaemonSet: 250m, 512Mi on each of the pool's nodes.
   const services = () => [deployment(), hpa(), daemonSet()];
   it("passes services and add-ons that fit the pools at their maximum with headroom", () => {
-    const release = resource("kubernetes:helm.sh/v3:Release", { chart: "kube-prometheus-stack", namespace: "monitoring", values: { prometheus: { prometheusSpec: { replicas: 2, resources: { requests: { cpu: "1", memory: "4Gi" } } } } } });
+    const release = resource("kubernetes:helm.sh/v3:Release", {
+      chart: "kube-prometheus-stack",
+      namespace: "monitoring",
+      values: { prometheus: { prometheusSpec: { replicas: 2, resources: { requests: { cpu: "1", memory: "4Gi" } } } } },
+    });
     assert.deepEqual(check(capacityFitsNodePools, [...services(), release, nodePool(2)]), []);
   });
   it("does not apply to a stack without node pools", () => {
     assert.deepEqual(check(capacityFitsNodePools, services()), []);
   });
   it("names what does not fit, the pools, the headroom and the largest demands", () => {
-    const big = resource("kubernetes:helm.sh/v3:Release", { chart: "elasticsearch", name: "logs", namespace: "logging", values: { replicas: 3, resources: { requests: { cpu: "2", memory: "4Gi" } } } });
+    const big = resource("kubernetes:helm.sh/v3:Release", {
+      chart: "elasticsearch",
+      name: "logs",
+      namespace: "logging",
+      values: { replicas: 3, resources: { requests: { cpu: "2", memory: "4Gi" } } },
+    });
     assert.deepEqual(check(capacityFitsNodePools, [...services(), big, nodePool(2)]), [
       "at peak, with every autoscaler at maxReplicas, the stack requests 8 vCPU and 16Gi of memory, but the node pools at their maximum (general: 2 × ecs.g7.xlarge) hold 8 vCPU and 32Gi of memory, of which 80% may be requested (20% headroom): 6.4 vCPU and 25.6Gi of memory; CPU does not fit. Largest demands: Helm release 'logging/logs' 6 vCPU, 12Gi; Deployment 'apps/orders' 1.5 vCPU, 3Gi; DaemonSet 'kube-system/agent' 0.5 vCPU, 1Gi. Raise a node pool's maximum size, use larger instance types, or lower maxReplicas",
     ]);
   });
   it("takes the headroom from the config", () => {
-    const big = resource("kubernetes:helm.sh/v3:Release", { chart: "elasticsearch", name: "logs", namespace: "logging", values: { replicas: 3, resources: { requests: { cpu: "2", memory: "4Gi" } } } });
+    const big = resource("kubernetes:helm.sh/v3:Release", {
+      chart: "elasticsearch",
+      name: "logs",
+      namespace: "logging",
+      values: { replicas: 3, resources: { requests: { cpu: "2", memory: "4Gi" } } },
+    });
     assert.deepEqual(check(capacityFitsNodePools, [...services(), big, nodePool(2)], { config: { headroomPercent: 0 } }), []);
   });
   it("counts the smallest of a pool's instance types", () => {

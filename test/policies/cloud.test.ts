@@ -19,7 +19,10 @@ function group(name: string, tags: Record<string, string> = {}) {
 }
 
 function rule(name: string, on: ReturnType<typeof group>, change?: (r: any) => void) {
-  const inputs = changed({ type: "ingress", ipProtocol: "tcp", portRange: "443/443", cidrIp: "0.0.0.0/0", policy: "accept", securityGroupId: "sg-1" }, change);
+  const inputs = changed(
+    { type: "ingress", ipProtocol: "tcp", portRange: "443/443", cidrIp: "0.0.0.0/0", policy: "accept", securityGroupId: "sg-1" },
+    change,
+  );
   return resource(SG_RULE, inputs, { name, dependsOn: [on] });
 }
 
@@ -27,7 +30,15 @@ describe("security-group-public-ingress", () => {
   it("passes 443 from anywhere to a load balancer's group, and VPC-only rules elsewhere", () => {
     const lb = group("gateway", { "ack-platform/role": "load-balancer" });
     const nodes = group("nodes");
-    assert.deepEqual(check(securityGroupPublicIngress, [lb, nodes, rule("https", lb), rule("vpc", nodes, (r) => Object.assign(r, { cidrIp: "10.0.0.0/16", ipProtocol: "all", portRange: "-1/-1" }))]), []);
+    assert.deepEqual(
+      check(securityGroupPublicIngress, [
+        lb,
+        nodes,
+        rule("https", lb),
+        rule("vpc", nodes, (r) => Object.assign(r, { cidrIp: "10.0.0.0/16", ipProtocol: "all", portRange: "-1/-1" })),
+      ]),
+      [],
+    );
   });
   it("passes a group a load balancer uses, without the tag", () => {
     const lbGroup = group("alb");
@@ -58,7 +69,14 @@ describe("security-group-public-ingress", () => {
   });
   it("leaves egress and drop rules alone", () => {
     const nodes = group("nodes");
-    assert.deepEqual(check(securityGroupPublicIngress, [nodes, rule("out", nodes, (r) => (r.type = "egress")), rule("deny", nodes, (r) => (r.policy = "drop"))]), []);
+    assert.deepEqual(
+      check(securityGroupPublicIngress, [
+        nodes,
+        rule("out", nodes, (r) => (r.type = "egress")),
+        rule("deny", nodes, (r) => (r.policy = "drop")),
+      ]),
+      [],
+    );
   });
 });
 
@@ -66,7 +84,14 @@ const CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes";
 
 function cluster(change?: (c: any) => void, options: ResourceOptions = {}) {
   const inputs = changed(
-    { name: "acme-prod", clusterSpec: "ack.pro.small", slbInternetEnabled: false, newNatGateway: false, deletionProtection: true, vswitchIds: ["vsw-1", "vsw-2"] },
+    {
+      name: "acme-prod",
+      clusterSpec: "ack.pro.small",
+      slbInternetEnabled: false,
+      newNatGateway: false,
+      deletionProtection: true,
+      vswitchIds: ["vsw-1", "vsw-2"],
+    },
     change,
   );
   return resource(CLUSTER, inputs, { name: "cluster", ...options });
@@ -75,17 +100,36 @@ function cluster(change?: (c: any) => void, options: ResourceOptions = {}) {
 describe("api-server-private-in-prod", () => {
   it("passes a private API server, and a public one outside prod", () => {
     assert.deepEqual(check(apiServerPrivateInProd, cluster()), []);
-    assert.deepEqual(check(apiServerPrivateInProd, cluster((c) => (c.slbInternetEnabled = true)), { environment: "dev" }), []);
+    assert.deepEqual(
+      check(
+        apiServerPrivateInProd,
+        cluster((c) => (c.slbInternetEnabled = true)),
+        { environment: "dev" },
+      ),
+      [],
+    );
   });
   it("names a public API server in prod", () => {
-    assert.deepEqual(check(apiServerPrivateInProd, cluster((c) => (c.slbInternetEnabled = true))), [
-      "the API server gets a public address in prod (slbInternetEnabled is true); set slbInternetEnabled: false and reach it from the VPC (a bastion or a VPN)",
-    ]);
+    assert.deepEqual(
+      check(
+        apiServerPrivateInProd,
+        cluster((c) => (c.slbInternetEnabled = true)),
+      ),
+      [
+        "the API server gets a public address in prod (slbInternetEnabled is true); set slbInternetEnabled: false and reach it from the VPC (a bastion or a VPN)",
+      ],
+    );
   });
   it("names the provider's public default when the setting is left out", () => {
-    assert.deepEqual(check(apiServerPrivateInProd, cluster((c) => delete c.slbInternetEnabled)), [
-      "the API server gets a public address in prod (slbInternetEnabled is not set, and the provider's default is true); set slbInternetEnabled: false and reach it from the VPC (a bastion or a VPN)",
-    ]);
+    assert.deepEqual(
+      check(
+        apiServerPrivateInProd,
+        cluster((c) => delete c.slbInternetEnabled),
+      ),
+      [
+        "the API server gets a public address in prod (slbInternetEnabled is not set, and the provider's default is true); set slbInternetEnabled: false and reach it from the VPC (a bastion or a VPN)",
+      ],
+    );
   });
 });
 
@@ -93,14 +137,29 @@ describe("deletion-protection-in-prod", () => {
   it("passes protected resources, and unprotected ones outside prod", () => {
     const nat = resource("alicloud:vpc/natGateway:NatGateway", { natType: "Enhanced", deletionProtection: true });
     const slb = resource("alicloud:slb/loadBalancer:LoadBalancer", { deleteProtection: "on" });
-    const registry = resource("alicloud:cr/registryEnterpriseInstance:RegistryEnterpriseInstance", { instanceName: "acme" }, { protect: true });
+    const registry = resource(
+      "alicloud:cr/registryEnterpriseInstance:RegistryEnterpriseInstance",
+      { instanceName: "acme" },
+      { protect: true },
+    );
     assert.deepEqual(check(deletionProtectionInProd, [cluster(), nat, slb, registry]), []);
-    assert.deepEqual(check(deletionProtectionInProd, cluster((c) => delete c.deletionProtection), { environment: "staging" }), []);
+    assert.deepEqual(
+      check(
+        deletionProtectionInProd,
+        cluster((c) => delete c.deletionProtection),
+        { environment: "staging" },
+      ),
+      [],
+    );
   });
   it("names a cluster without deletion protection", () => {
-    assert.deepEqual(check(deletionProtectionInProd, cluster((c) => delete c.deletionProtection)), [
-      "deletionProtection is not set in prod; set deletionProtection: true, so a mistaken destroy or replacement cannot delete it",
-    ]);
+    assert.deepEqual(
+      check(
+        deletionProtectionInProd,
+        cluster((c) => delete c.deletionProtection),
+      ),
+      ["deletionProtection is not set in prod; set deletionProtection: true, so a mistaken destroy or replacement cannot delete it"],
+    );
   });
   it("names an EIP and an ALB with protection off", () => {
     const eip = resource("alicloud:ecs/eipAddress:EipAddress", { bandwidth: "200", deletionProtection: false });
@@ -116,18 +175,38 @@ describe("deletion-protection-in-prod", () => {
     ]);
   });
   it("names an unprotected registry instance", () => {
-    assert.deepEqual(check(deletionProtectionInProd, resource("alicloud:cr/registryEnterpriseInstance:RegistryEnterpriseInstance", { instanceName: "acme" })), [
-      "the registry instance is not protected in prod; declare it with the resource option { protect: true }",
-    ]);
+    assert.deepEqual(
+      check(
+        deletionProtectionInProd,
+        resource("alicloud:cr/registryEnterpriseInstance:RegistryEnterpriseInstance", { instanceName: "acme" }),
+      ),
+      ["the registry instance is not protected in prod; declare it with the resource option { protect: true }"],
+    );
   });
 });
 
 describe("registry-private", () => {
-  const namespace = (visibility: string) => resource("alicloud:cs/registryEnterpriseNamespace:RegistryEnterpriseNamespace", { name: "acme", instanceId: "cri-1", defaultVisibility: visibility, autoCreate: false });
-  const repo = (type: string) => resource("alicloud:cs/registryEnterpriseRepo:RegistryEnterpriseRepo", { name: "orders", namespace: "acme", instanceId: "cri-1", repoType: type, summary: "orders" });
+  const namespace = (visibility: string) =>
+    resource("alicloud:cs/registryEnterpriseNamespace:RegistryEnterpriseNamespace", {
+      name: "acme",
+      instanceId: "cri-1",
+      defaultVisibility: visibility,
+      autoCreate: false,
+    });
+  const repo = (type: string) =>
+    resource("alicloud:cs/registryEnterpriseRepo:RegistryEnterpriseRepo", {
+      name: "orders",
+      namespace: "acme",
+      instanceId: "cri-1",
+      repoType: type,
+      summary: "orders",
+    });
   const endpoint = (entries: unknown[]) => resource("alicloud:cr/internetEndpoint:InternetEndpoint", { instanceId: "cri-1", entries });
   it("passes private namespaces and repositories, and an internet endpoint with an access list", () => {
-    assert.deepEqual(check(registryPrivate, [namespace("PRIVATE"), repo("PRIVATE"), endpoint([{ entry: "203.0.113.0/24", comment: "CI" }])]), []);
+    assert.deepEqual(
+      check(registryPrivate, [namespace("PRIVATE"), repo("PRIVATE"), endpoint([{ entry: "203.0.113.0/24", comment: "CI" }])]),
+      [],
+    );
   });
   it("names a namespace that creates public repositories", () => {
     assert.deepEqual(check(registryPrivate, namespace("PUBLIC")), [
@@ -156,7 +235,15 @@ function vswitch(name: string, zoneId: string, cidrBlock: string) {
 }
 
 function nodePool(switches: ReturnType<typeof vswitch>[], change?: (p: any) => void) {
-  const inputs = changed({ nodePoolName: "general", instanceTypes: ["ecs.g7.xlarge"], vswitchIds: switches.map((_, i) => `vsw-${i}`), scalingConfig: { enable: true, minSize: 2, maxSize: 4 } }, change);
+  const inputs = changed(
+    {
+      nodePoolName: "general",
+      instanceTypes: ["ecs.g7.xlarge"],
+      vswitchIds: switches.map((_, i) => `vsw-${i}`),
+      scalingConfig: { enable: true, minSize: 2, maxSize: 4 },
+    },
+    change,
+  );
   return resource("alicloud:cs/nodePool:NodePool", inputs, { name: "general", dependsOn: switches });
 }
 
@@ -175,7 +262,9 @@ describe("multi-zone-in-prod", () => {
   });
   it("counts the vSwitch ids of a node pool whose vSwitches it does not declare", () => {
     const pool = resource("alicloud:cs/nodePool:NodePool", { nodePoolName: "general", vswitchIds: ["vsw-existing"] }, { name: "general" });
-    assert.deepEqual(check(multiZoneInProd, pool), ["node pool 'general' has 1 vSwitch (vswitchIds); give it vSwitches in at least 2 zones"]);
+    assert.deepEqual(check(multiZoneInProd, pool), [
+      "node pool 'general' has 1 vSwitch (vswitchIds); give it vSwitches in at least 2 zones",
+    ]);
   });
   it("applies to prod only", () => {
     assert.deepEqual(check(multiZoneInProd, [h, nodePool([h])], { environment: "dev" }), []);
@@ -186,9 +275,23 @@ describe("nat-for-private-vswitches", () => {
   const h = vswitch("nodes-h", "cn-hangzhou-h", "10.0.0.0/22");
   const i = vswitch("nodes-i", "cn-hangzhou-i", "10.0.4.0/22");
   const snat = (name: string, options: ResourceOptions, sourceCidr?: string) =>
-    resource("alicloud:vpc/snatEntry:SnatEntry", { snatTableId: "stb-1", snatIp: "47.0.0.1", ...(sourceCidr ? { sourceCidr } : { sourceVswitchId: "vsw-1" }) }, { name, ...options });
+    resource(
+      "alicloud:vpc/snatEntry:SnatEntry",
+      { snatTableId: "stb-1", snatIp: "47.0.0.1", ...(sourceCidr ? { sourceCidr } : { sourceVswitchId: "vsw-1" }) },
+      { name, ...options },
+    );
   it("passes node vSwitches covered by SNAT, by vSwitch or by CIDR", () => {
-    assert.deepEqual(check(natForPrivateVswitches, [h, i, nodePool([h, i]), cluster(), snat("snat-h", { dependsOn: [h] }), snat("snat-vpc", {}, "10.0.0.0/16")]), []);
+    assert.deepEqual(
+      check(natForPrivateVswitches, [
+        h,
+        i,
+        nodePool([h, i]),
+        cluster(),
+        snat("snat-h", { dependsOn: [h] }),
+        snat("snat-vpc", {}, "10.0.0.0/16"),
+      ]),
+      [],
+    );
   });
   it("passes a cluster that lets ACK create its NAT gateway", () => {
     assert.deepEqual(check(natForPrivateVswitches, [h, nodePool([h]), cluster((c) => delete c.newNatGateway)]), []);

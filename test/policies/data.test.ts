@@ -6,7 +6,12 @@ import { changed, check, daemonSet, deployment, hpa, resource, statefulSet } fro
 function claim(name: string, accessModes: string[], protect = true) {
   return resource(
     "kubernetes:core/v1:PersistentVolumeClaim",
-    { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "apps" }, spec: { accessModes, resources: { requests: { storage: "10Gi" } } } },
+    {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name, namespace: "apps" },
+      spec: { accessModes, resources: { requests: { storage: "10Gi" } } },
+    },
     { name, protect },
   );
 }
@@ -41,7 +46,13 @@ describe("stateful-volumes-protected", () => {
   });
   it("passes unprotected ones outside prod, and StatefulSets without volumes", () => {
     assert.deepEqual(check(statefulVolumesProtected, claim("data", ["ReadWriteOnce"], false), { environment: "staging" }), []);
-    assert.deepEqual(check(statefulVolumesProtected, statefulSet((s) => delete s.spec.volumeClaimTemplates, { protect: false })), []);
+    assert.deepEqual(
+      check(
+        statefulVolumesProtected,
+        statefulSet((s) => delete s.spec.volumeClaimTemplates, { protect: false }),
+      ),
+      [],
+    );
   });
   it("names an unprotected claim", () => {
     assert.deepEqual(check(statefulVolumesProtected, claim("data", ["ReadWriteOnce"], false)), [
@@ -49,20 +60,34 @@ describe("stateful-volumes-protected", () => {
     ]);
   });
   it("names an unprotected StatefulSet whose claims go with it", () => {
-    assert.deepEqual(check(statefulVolumesProtected, statefulSet((s) => (s.spec.persistentVolumeClaimRetentionPolicy.whenDeleted = "Delete"), { protect: false })), [
-      "the StatefulSet keeps data in volume claim templates but is not protected in prod; declare it with the resource option { protect: true }, so a destroy or a replacement cannot delete it",
-      "spec.persistentVolumeClaimRetentionPolicy.whenDeleted is Delete, so deleting the StatefulSet deletes its data; set it to Retain",
-    ]);
+    assert.deepEqual(
+      check(
+        statefulVolumesProtected,
+        statefulSet((s) => (s.spec.persistentVolumeClaimRetentionPolicy.whenDeleted = "Delete"), { protect: false }),
+      ),
+      [
+        "the StatefulSet keeps data in volume claim templates but is not protected in prod; declare it with the resource option { protect: true }, so a destroy or a replacement cannot delete it",
+        "spec.persistentVolumeClaimRetentionPolicy.whenDeleted is Delete, so deleting the StatefulSet deletes its data; set it to Retain",
+      ],
+    );
   });
   it("names an unprotected Elasticsearch whose volumes ECK deletes with it", () => {
-    assert.deepEqual(check(statefulVolumesProtected, elasticsearch((e) => delete e.spec.volumeClaimDeletePolicy, false)), [
-      "the Elasticsearch cluster holds the logs but is not protected in prod; declare it with the resource option { protect: true }, so a destroy or a replacement cannot delete it",
-      "spec.volumeClaimDeletePolicy is not set (ECK then deletes the volumes with the cluster); set it to DeleteOnScaledownOnly",
-    ]);
+    assert.deepEqual(
+      check(
+        statefulVolumesProtected,
+        elasticsearch((e) => delete e.spec.volumeClaimDeletePolicy, false),
+      ),
+      [
+        "the Elasticsearch cluster holds the logs but is not protected in prod; declare it with the resource option { protect: true }, so a destroy or a replacement cannot delete it",
+        "spec.volumeClaimDeletePolicy is not set (ECK then deletes the volumes with the cluster); set it to DeleteOnScaledownOnly",
+      ],
+    );
   });
   it("names a persistent volume that is deleted with its claim", () => {
     const pv = resource("kubernetes:core/v1:PersistentVolume", { spec: { persistentVolumeReclaimPolicy: "Delete" } }, { protect: true });
-    assert.deepEqual(check(statefulVolumesProtected, pv), ["its reclaim policy is Delete, so releasing the claim deletes the disk; set spec.persistentVolumeReclaimPolicy: Retain"]);
+    assert.deepEqual(check(statefulVolumesProtected, pv), [
+      "its reclaim policy is Delete, so releasing the claim deletes the disk; set spec.persistentVolumeReclaimPolicy: Retain",
+    ]);
     const unprotected = resource("kubernetes:core/v1:PersistentVolume", { spec: { persistentVolumeReclaimPolicy: "Retain" } });
     assert.deepEqual(check(statefulVolumesProtected, unprotected), [
       "the volume holds data but is not protected in prod; declare it with the resource option { protect: true }, so a destroy or a replacement cannot delete it",
@@ -75,9 +100,15 @@ describe("database-claim-not-rwx", () => {
     assert.deepEqual(check(databaseClaimNotRwx, [database(), claim("uploads", ["ReadWriteMany"]), mounting("uploads")]), []);
   });
   it("names a database whose claim template is ReadWriteMany", () => {
-    assert.deepEqual(check(databaseClaimNotRwx, database((s) => (s.spec.volumeClaimTemplates[0].spec.accessModes = ["ReadWriteMany"]))), [
-      "StatefulSet 'apps/db' runs a database (image 'registry.cn-hangzhou.aliyuncs.com/mirror/mysql:8.4.3') on volume claim template 'data', which is ReadWriteMany; use ReadWriteOnce (or ReadWriteOncePod), so no two pods ever write the same files",
-    ]);
+    assert.deepEqual(
+      check(
+        databaseClaimNotRwx,
+        database((s) => (s.spec.volumeClaimTemplates[0].spec.accessModes = ["ReadWriteMany"])),
+      ),
+      [
+        "StatefulSet 'apps/db' runs a database (image 'registry.cn-hangzhou.aliyuncs.com/mirror/mysql:8.4.3') on volume claim template 'data', which is ReadWriteMany; use ReadWriteOnce (or ReadWriteOncePod), so no two pods ever write the same files",
+      ],
+    );
   });
   it("names a workload labelled a database that mounts a ReadWriteMany claim", () => {
     const db = mounting("shared", (d) => (d.spec.template.metadata.labels["ack-platform/role"] = "database"));
@@ -94,7 +125,16 @@ describe("claim-not-shared", () => {
       d.metadata.name = "reader";
       d.spec.template.spec.volumes[1].persistentVolumeClaim.readOnly = true;
     });
-    assert.deepEqual(check(claimNotShared, [claim("data", ["ReadWriteOnce"]), single, claim("config", ["ReadWriteOnce"]), readOnly, claim("uploads", ["ReadWriteMany"])]), []);
+    assert.deepEqual(
+      check(claimNotShared, [
+        claim("data", ["ReadWriteOnce"]),
+        single,
+        claim("config", ["ReadWriteOnce"]),
+        readOnly,
+        claim("uploads", ["ReadWriteMany"]),
+      ]),
+      [],
+    );
   });
   it("names a ReadWriteOnce claim mounted by every replica", () => {
     assert.deepEqual(check(claimNotShared, [claim("data", ["ReadWriteOnce"]), mounting("data")]), [
@@ -117,7 +157,11 @@ describe("claim-not-shared", () => {
   });
   it("names a claim two workloads write", () => {
     const a = mounting("data", (d) => (d.spec.replicas = 1));
-    const b = resource("kubernetes:apps/v1:Deployment", changed(a.inputs, (d) => (d.metadata.name = "reports")), { name: "reports" });
+    const b = resource(
+      "kubernetes:apps/v1:Deployment",
+      changed(a.inputs, (d) => (d.metadata.name = "reports")),
+      { name: "reports" },
+    );
     assert.deepEqual(check(claimNotShared, [claim("data", ["ReadWriteOnce"]), a, b]), [
       "claim 'apps/data' is mounted for writing by Deployment 'apps/orders' and Deployment 'apps/reports'; give each workload its own claim",
     ]);
@@ -126,15 +170,34 @@ describe("claim-not-shared", () => {
 
 describe("elasticsearch-nodes-in-prod", () => {
   it("passes 3 nodes over node sets, the chart's default, and 1 node outside prod", () => {
-    const split = elasticsearch((e) => (e.spec.nodeSets = [{ name: "masters", count: 1 }, { name: "data", count: 2 }]));
+    const split = elasticsearch(
+      (e) =>
+        (e.spec.nodeSets = [
+          { name: "masters", count: 1 },
+          { name: "data", count: 2 },
+        ]),
+    );
     const chart = resource("kubernetes:helm.sh/v3:Release", { chart: "elasticsearch", values: {} });
     assert.deepEqual(check(elasticsearchNodesInProd, [split, chart]), []);
-    assert.deepEqual(check(elasticsearchNodesInProd, elasticsearch((e) => (e.spec.nodeSets[0].count = 1)), { environment: "dev" }), []);
+    assert.deepEqual(
+      check(
+        elasticsearchNodesInProd,
+        elasticsearch((e) => (e.spec.nodeSets[0].count = 1)),
+        { environment: "dev" },
+      ),
+      [],
+    );
   });
   it("names a single-node cluster in prod", () => {
-    assert.deepEqual(check(elasticsearchNodesInProd, elasticsearch((e) => (e.spec.nodeSets[0].count = 1))), [
-      "the Elasticsearch cluster has 1 node in prod (the counts of spec.nodeSets); run at least 3, so losing one keeps a master quorum and a copy of every shard",
-    ]);
+    assert.deepEqual(
+      check(
+        elasticsearchNodesInProd,
+        elasticsearch((e) => (e.spec.nodeSets[0].count = 1)),
+      ),
+      [
+        "the Elasticsearch cluster has 1 node in prod (the counts of spec.nodeSets); run at least 3, so losing one keeps a master quorum and a copy of every shard",
+      ],
+    );
   });
   it("names the elastic chart with 2 replicas, and leaves other charts alone", () => {
     const chart = resource("kubernetes:helm.sh/v3:Release", { chart: "elastic/elasticsearch", values: { replicas: 2 } });

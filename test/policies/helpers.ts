@@ -46,9 +46,16 @@ export interface CheckOptions {
 }
 
 /** The violations of one rule on these resources (prod unless said otherwise). */
-export function violations(rule: Rule, resources: PlannedResource | readonly PlannedResource[], options: CheckOptions = {}): PolicyViolation[] {
+export function violations(
+  rule: Rule,
+  resources: PlannedResource | readonly PlannedResource[],
+  options: CheckOptions = {},
+): PolicyViolation[] {
   const list = Array.isArray(resources) ? resources : [resources as PlannedResource];
-  const config = reconcilePackConfig({ [rule.name]: { enforcementLevel: rule.enforcementLevel, environment: options.environment ?? "prod", ...options.config } }, [rule]);
+  const config = reconcilePackConfig(
+    { [rule.name]: { enforcementLevel: rule.enforcementLevel, environment: options.environment ?? "prod", ...options.config } },
+    [rule],
+  );
   return evaluatePolicies(list, config, [rule]);
 }
 
@@ -89,7 +96,14 @@ export function podTemplate(labels = podLabels()): Record<string, any> {
     spec: {
       securityContext: { runAsNonRoot: true, runAsUser: 10001 },
       containers: [container()],
-      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }],
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "topology.kubernetes.io/zone",
+          whenUnsatisfiable: "DoNotSchedule",
+          labelSelector: { matchLabels: labels },
+        },
+      ],
       volumes: [{ name: "tmp", emptyDir: {} }],
     },
   };
@@ -119,7 +133,9 @@ export function statefulSet(change?: (s: any) => void, options: ResourceOptions 
       serviceName: "db",
       selector: { matchLabels: labels },
       template: podTemplate(labels),
-      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } } }],
+      volumeClaimTemplates: [
+        { metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } } },
+      ],
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     },
   };
@@ -148,7 +164,11 @@ export function cronJob(change?: (c: any) => void): PlannedResource {
 }
 
 /** A Service of the pods with these labels; `null` for a selector-less one (a legacy backend's). */
-export function service(change?: (s: any) => void, name = "orders", selector: Record<string, string> | null = podLabels()): PlannedResource {
+export function service(
+  change?: (s: any) => void,
+  name = "orders",
+  selector: Record<string, string> | null = podLabels(),
+): PlannedResource {
   const object = {
     apiVersion: "v1",
     kind: "Service",
@@ -233,7 +253,11 @@ export function canaryStack(): PlannedResource[] {
   const canaryLabels = podLabels("orders", "canary");
   return [
     deployment(),
-    resource("kubernetes:apps/v1:Deployment", changed(deploymentObject("orders-canary", canaryLabels), (d) => (d.spec.replicas = 1)), { name: "orders-canary" }),
+    resource(
+      "kubernetes:apps/v1:Deployment",
+      changed(deploymentObject("orders-canary", canaryLabels), (d) => (d.spec.replicas = 1)),
+      { name: "orders-canary" },
+    ),
     service(),
     service(undefined, "orders-canary", canaryLabels),
     httpRoute(),

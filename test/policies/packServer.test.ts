@@ -131,7 +131,12 @@ describe("the policy pack under the Pulumi CLI's policy runner", { timeout: 180_
     }));
     assert.deepEqual(
       policies,
-      RULES.map((r) => ({ name: r.name, description: r.description, enforcementLevel: r.enforcementLevel, properties: Object.keys(r.configSchema.properties).sort() })),
+      RULES.map((r) => ({
+        name: r.name,
+        description: r.description,
+        enforcementLevel: r.enforcementLevel,
+        properties: Object.keys(r.configSchema.properties).sort(),
+      })),
     );
   });
 
@@ -170,7 +175,9 @@ describe("the policy pack under the Pulumi CLI's policy runner", { timeout: 180_
     assert.deepEqual(served, offline);
     // The comparison covers every kind of outcome: both levels, an unknown value, a stack violation.
     assert.ok(offline.some((v) => v.level === "mandatory") && offline.some((v) => v.level === "advisory"));
-    assert.ok(offline.some((v) => v.message.startsWith("can't run policy 'image-pinned' from policy pack 'ack-platform@v0.1.0' during preview")));
+    assert.ok(
+      offline.some((v) => v.message.startsWith("can't run policy 'image-pinned' from policy pack 'ack-platform@v0.1.0' during preview")),
+    );
     assert.ok(offline.some((v) => v.policy === "prod-min-replicas" && v.urn === bad.urn));
     assert.ok(offline.some((v) => v.policy === "hpa-target-exists"));
     assert.ok(!offline.some((v) => v.policy === "no-host-port"), "a disabled rule reports nothing");

@@ -14,22 +14,41 @@ const weighted = (r: any) => r.spec.rules[1];
 
 describe("route-weights-in-range", () => {
   it("passes whole weights and an ALB canary weight of 0 to 100", () => {
-    assert.deepEqual(check(routeWeightsInRange, [httpRoute(), ingress("orders"), ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "100" })]), []);
+    assert.deepEqual(
+      check(routeWeightsInRange, [httpRoute(), ingress("orders"), ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "100" })]),
+      [],
+    );
   });
   it("names a weight that is not a whole number", () => {
-    assert.deepEqual(check(routeWeightsInRange, httpRoute((r) => (weighted(r).backendRefs[1].weight = 12.5))), [
-      "spec.rules[1].backendRefs[1] ('orders-canary') has weight 12.5; use a whole number from 0 to 1000000 (weights are shares of the rule's traffic)",
-    ]);
+    assert.deepEqual(
+      check(
+        routeWeightsInRange,
+        httpRoute((r) => (weighted(r).backendRefs[1].weight = 12.5)),
+      ),
+      [
+        "spec.rules[1].backendRefs[1] ('orders-canary') has weight 12.5; use a whole number from 0 to 1000000 (weights are shares of the rule's traffic)",
+      ],
+    );
   });
   it("names a negative weight", () => {
-    assert.deepEqual(check(routeWeightsInRange, httpRoute((r) => (weighted(r).backendRefs[0].weight = -1))), [
-      "spec.rules[1].backendRefs[0] ('orders') has weight -1; use a whole number from 0 to 1000000 (weights are shares of the rule's traffic)",
-    ]);
+    assert.deepEqual(
+      check(
+        routeWeightsInRange,
+        httpRoute((r) => (weighted(r).backendRefs[0].weight = -1)),
+      ),
+      [
+        "spec.rules[1].backendRefs[0] ('orders') has weight -1; use a whole number from 0 to 1000000 (weights are shares of the rule's traffic)",
+      ],
+    );
   });
   it("names a rule whose backends all weigh 0", () => {
-    assert.deepEqual(check(routeWeightsInRange, httpRoute((r) => weighted(r).backendRefs.forEach((b: any) => (b.weight = 0)))), [
-      "spec.rules[1] gives every backend weight 0, so the requests it matches fail; give the stable backend a positive weight",
-    ]);
+    assert.deepEqual(
+      check(
+        routeWeightsInRange,
+        httpRoute((r) => weighted(r).backendRefs.forEach((b: any) => (b.weight = 0))),
+      ),
+      ["spec.rules[1] gives every backend weight 0, so the requests it matches fail; give the stable backend a positive weight"],
+    );
   });
   it("names an ALB canary weight out of range", () => {
     assert.deepEqual(check(routeWeightsInRange, ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "150" })), [
@@ -81,29 +100,51 @@ describe("canary-route-form", () => {
   });
   const header = (r: any) => r.spec.rules[0].matches[0].headers;
   it("names a header match of a type Gateway API does not have", () => {
-    assert.deepEqual(check(canaryRouteForm, httpRoute((r) => (header(r)[0].type = "Prefix"))), [
-      "spec.rules[0].matches[0].headers[0] has type 'Prefix'; header matches are 'Exact' or 'RegularExpression'",
-    ]);
+    assert.deepEqual(
+      check(
+        canaryRouteForm,
+        httpRoute((r) => (header(r)[0].type = "Prefix")),
+      ),
+      ["spec.rules[0].matches[0].headers[0] has type 'Prefix'; header matches are 'Exact' or 'RegularExpression'"],
+    );
   });
   it("names a header match without a value", () => {
-    assert.deepEqual(check(canaryRouteForm, httpRoute((r) => delete header(r)[0].value)), [
-      "spec.rules[0].matches[0].headers[0] matches header 'x-canary' against no value; give the value testers send, e.g. 'always'",
-    ]);
+    assert.deepEqual(
+      check(
+        canaryRouteForm,
+        httpRoute((r) => delete header(r)[0].value),
+      ),
+      ["spec.rules[0].matches[0].headers[0] matches header 'x-canary' against no value; give the value testers send, e.g. 'always'"],
+    );
   });
   it("names a header name that is not one", () => {
-    assert.deepEqual(check(canaryRouteForm, httpRoute((r) => (header(r)[0].name = "x canary"))), [
-      `spec.rules[0].matches[0].headers[0] has name "x canary"; use an HTTP header name such as 'x-canary'`,
-    ]);
+    assert.deepEqual(
+      check(
+        canaryRouteForm,
+        httpRoute((r) => (header(r)[0].name = "x canary")),
+      ),
+      [`spec.rules[0].matches[0].headers[0] has name "x canary"; use an HTTP header name such as 'x-canary'`],
+    );
   });
   it("names the same header matched twice in one match", () => {
-    assert.deepEqual(check(canaryRouteForm, httpRoute((r) => header(r).push({ name: "X-Canary", value: "never" }))), [
-      "spec.rules[0].matches[0].headers[1] matches header 'X-Canary' a second time in the same match, and only the first counts; keep one",
-    ]);
+    assert.deepEqual(
+      check(
+        canaryRouteForm,
+        httpRoute((r) => header(r).push({ name: "X-Canary", value: "never" })),
+      ),
+      [
+        "spec.rules[0].matches[0].headers[1] matches header 'X-Canary' a second time in the same match, and only the first counts; keep one",
+      ],
+    );
   });
   it("names a regular expression that does not compile", () => {
-    assert.deepEqual(check(canaryRouteForm, httpRoute((r) => Object.assign(header(r)[0], { type: "RegularExpression", value: "(always" }))), [
-      "spec.rules[0].matches[0].headers[0] matches header 'x-canary' against '(always', which is not a regular expression",
-    ]);
+    assert.deepEqual(
+      check(
+        canaryRouteForm,
+        httpRoute((r) => Object.assign(header(r)[0], { type: "RegularExpression", value: "(always" })),
+      ),
+      ["spec.rules[0].matches[0].headers[0] matches header 'x-canary' against '(always', which is not a regular expression"],
+    );
   });
 });
 
@@ -148,11 +189,17 @@ describe("one-canary-per-route", () => {
     const second = service((s) => (s.metadata.labels = secondLabels), "orders-canary-2", secondLabels);
     const route = httpRoute((r) => r.spec.rules[1].backendRefs.push({ name: "orders-canary-2", port: 80, weight: 5 }));
     const stack = [...canaryStack().filter((r) => !r.type.endsWith(":HTTPRoute")), second, route];
-    assert.deepEqual(check(oneCanaryPerRoute, stack), ["HTTPRoute 'apps/orders' routes to 2 canaries (orders-canary, orders-canary-2); keep one canary per route"]);
+    assert.deepEqual(check(oneCanaryPerRoute, stack), [
+      "HTTPRoute 'apps/orders' routes to 2 canaries (orders-canary, orders-canary-2); keep one canary per route",
+    ]);
   });
   it("passes a header canary and a weighted canary of the same Service, on two Ingresses as ALB needs", () => {
     const weighted = ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10" });
-    const header = ingress("orders-canary-header", { [CANARY]: "true", [HEADER]: "x-canary" }, (i) => (i.spec.rules[0].http.paths[0].backend.service.name = "orders-canary"));
+    const header = ingress(
+      "orders-canary-header",
+      { [CANARY]: "true", [HEADER]: "x-canary" },
+      (i) => (i.spec.rules[0].http.paths[0].backend.service.name = "orders-canary"),
+    );
     assert.deepEqual(check(oneCanaryPerRoute, [ingress("orders"), weighted, header]), []);
   });
   it("names ALB canaries of two Services for one host and path", () => {
@@ -164,7 +211,11 @@ describe("one-canary-per-route", () => {
   });
   it("names two weights for one host and path", () => {
     const a = ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10" });
-    const b = ingress("orders-canary-again", { [CANARY]: "true", [WEIGHT]: "30" }, (i) => (i.spec.rules[0].http.paths[0].backend.service.name = "orders-canary"));
+    const b = ingress(
+      "orders-canary-again",
+      { [CANARY]: "true", [WEIGHT]: "30" },
+      (i) => (i.spec.rules[0].http.paths[0].backend.service.name = "orders-canary"),
+    );
     assert.deepEqual(check(oneCanaryPerRoute, [ingress("orders"), a, b]), [
       "2 ALB canary Ingresses set a weight for shop.example.com/orders (Ingress 'apps/orders-canary', Ingress 'apps/orders-canary-again'); ALB applies one: keep one weighted canary per route",
     ]);

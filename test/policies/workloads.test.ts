@@ -32,21 +32,35 @@ describe("container-requests", () => {
     assert.deepEqual(check(containerRequests, [deployment(), statefulSet(), daemonSet(), cronJob()]), []);
   });
   it("names a container without a CPU request", () => {
-    assert.deepEqual(check(containerRequests, deployment((d) => delete web(d).resources.requests.cpu)), [
-      "container 'web' has no CPU request; set resources.requests.cpu, e.g. '250m'",
-    ]);
+    assert.deepEqual(
+      check(
+        containerRequests,
+        deployment((d) => delete web(d).resources.requests.cpu),
+      ),
+      ["container 'web' has no CPU request; set resources.requests.cpu, e.g. '250m'"],
+    );
   });
   it("names a container without a memory request", () => {
-    assert.deepEqual(check(containerRequests, deployment((d) => delete web(d).resources.requests.memory)), [
-      "container 'web' has no memory request; set resources.requests.memory, e.g. '512Mi'",
-    ]);
+    assert.deepEqual(
+      check(
+        containerRequests,
+        deployment((d) => delete web(d).resources.requests.memory),
+      ),
+      ["container 'web' has no memory request; set resources.requests.memory, e.g. '512Mi'"],
+    );
   });
   it("judges init containers too, and the pod template of a CronJob", () => {
     const bare = { ...container("migrate"), resources: {} };
-    assert.deepEqual(check(containerRequests, cronJob((c) => (c.spec.jobTemplate.spec.template.spec.initContainers = [bare]))), [
-      "init container 'migrate' has no CPU request; set resources.requests.cpu, e.g. '250m'",
-      "init container 'migrate' has no memory request; set resources.requests.memory, e.g. '512Mi'",
-    ]);
+    assert.deepEqual(
+      check(
+        containerRequests,
+        cronJob((c) => (c.spec.jobTemplate.spec.template.spec.initContainers = [bare])),
+      ),
+      [
+        "init container 'migrate' has no CPU request; set resources.requests.cpu, e.g. '250m'",
+        "init container 'migrate' has no memory request; set resources.requests.memory, e.g. '512Mi'",
+      ],
+    );
   });
   it("does not judge other kinds of resources", () => {
     assert.deepEqual(check(containerRequests, resource("kubernetes:core/v1:ConfigMap", { data: { containers: "[]" } })), []);
@@ -58,23 +72,43 @@ describe("container-memory-limit", () => {
     assert.deepEqual(check(containerMemoryLimit, deployment()), []);
   });
   it("names a container without a memory limit", () => {
-    assert.deepEqual(check(containerMemoryLimit, deployment((d) => delete web(d).resources.limits)), [
-      "container 'web' has no memory limit; set resources.limits.memory, e.g. '512Mi'",
-    ]);
+    assert.deepEqual(
+      check(
+        containerMemoryLimit,
+        deployment((d) => delete web(d).resources.limits),
+      ),
+      ["container 'web' has no memory limit; set resources.limits.memory, e.g. '512Mi'"],
+    );
   });
 });
 
 describe("memory-request-equals-limit", () => {
   it("passes equal quantities written differently", () => {
-    assert.deepEqual(check(memoryRequestEqualsLimit, deployment((d) => (web(d).resources.limits.memory = "0.5Gi"))), []);
+    assert.deepEqual(
+      check(
+        memoryRequestEqualsLimit,
+        deployment((d) => (web(d).resources.limits.memory = "0.5Gi")),
+      ),
+      [],
+    );
   });
   it("names a request below the limit and the value to use", () => {
-    assert.deepEqual(check(memoryRequestEqualsLimit, deployment((d) => (web(d).resources.requests.memory = "256Mi"))), [
-      "container 'web' requests memory '256Mi' but its limit is '512Mi'; set resources.requests.memory to '512Mi', equal to the limit",
-    ]);
+    assert.deepEqual(
+      check(
+        memoryRequestEqualsLimit,
+        deployment((d) => (web(d).resources.requests.memory = "256Mi")),
+      ),
+      ["container 'web' requests memory '256Mi' but its limit is '512Mi'; set resources.requests.memory to '512Mi', equal to the limit"],
+    );
   });
   it("leaves a missing request or limit to the other rules", () => {
-    assert.deepEqual(check(memoryRequestEqualsLimit, deployment((d) => delete web(d).resources.limits)), []);
+    assert.deepEqual(
+      check(
+        memoryRequestEqualsLimit,
+        deployment((d) => delete web(d).resources.limits),
+      ),
+      [],
+    );
   });
 });
 
@@ -88,14 +122,22 @@ describe("container-probes", () => {
     assert.deepEqual(check(containerProbes, [deployment(), job]), []);
   });
   it("names a container without a readiness probe", () => {
-    assert.deepEqual(check(containerProbes, deployment((d) => delete web(d).readinessProbe)), [
-      "container 'web' has no readiness probe; add readinessProbe (e.g. httpGet on '/ready'), so it takes traffic only when it can serve",
-    ]);
+    assert.deepEqual(
+      check(
+        containerProbes,
+        deployment((d) => delete web(d).readinessProbe),
+      ),
+      ["container 'web' has no readiness probe; add readinessProbe (e.g. httpGet on '/ready'), so it takes traffic only when it can serve"],
+    );
   });
   it("names a container without a liveness probe", () => {
-    assert.deepEqual(check(containerProbes, deployment((d) => delete web(d).livenessProbe)), [
-      "container 'web' has no liveness probe; add livenessProbe (e.g. httpGet on '/healthz'), so a hung process is restarted",
-    ]);
+    assert.deepEqual(
+      check(
+        containerProbes,
+        deployment((d) => delete web(d).livenessProbe),
+      ),
+      ["container 'web' has no liveness probe; add livenessProbe (e.g. httpGet on '/healthz'), so a hung process is restarted"],
+    );
   });
 });
 
@@ -104,15 +146,27 @@ describe("probes-differ", () => {
     assert.deepEqual(check(probesDiffer, deployment()), []);
   });
   it("names a container whose probes make the same HTTP check", () => {
-    assert.deepEqual(check(probesDiffer, deployment((d) => (web(d).readinessProbe = { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 5 }))), [
-      "container 'web' uses the same check for readiness and liveness (httpGet '/healthz' on port http); let liveness check the process alone (e.g. '/healthz') and readiness its ability to serve (e.g. '/ready')",
-    ]);
+    assert.deepEqual(
+      check(
+        probesDiffer,
+        deployment((d) => (web(d).readinessProbe = { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 5 })),
+      ),
+      [
+        "container 'web' uses the same check for readiness and liveness (httpGet '/healthz' on port http); let liveness check the process alone (e.g. '/healthz') and readiness its ability to serve (e.g. '/ready')",
+      ],
+    );
   });
   it("names a container whose probes run the same command", () => {
     const exec = { exec: { command: ["pg_isready", "-q"] } };
-    assert.deepEqual(check(probesDiffer, deployment((d) => Object.assign(web(d), { readinessProbe: exec, livenessProbe: exec }))), [
-      "container 'web' uses the same check for readiness and liveness (exec 'pg_isready -q'); let liveness check the process alone (e.g. '/healthz') and readiness its ability to serve (e.g. '/ready')",
-    ]);
+    assert.deepEqual(
+      check(
+        probesDiffer,
+        deployment((d) => Object.assign(web(d), { readinessProbe: exec, livenessProbe: exec })),
+      ),
+      [
+        "container 'web' uses the same check for readiness and liveness (exec 'pg_isready -q'); let liveness check the process alone (e.g. '/healthz') and readiness its ability to serve (e.g. '/ready')",
+      ],
+    );
   });
 });
 
@@ -122,14 +176,24 @@ describe("image-pinned", () => {
     assert.deepEqual(check(imagePinned, [deployment(), deployment((d) => (web(d).image = digest))]), []);
   });
   it("names an image without a tag", () => {
-    assert.deepEqual(check(imagePinned, deployment((d) => (web(d).image = "localhost:5000/orders"))), [
-      "container 'web' runs image 'localhost:5000/orders', which has no tag; pin a version such as 'localhost:5000/orders:1.4.2' or a digest",
-    ]);
+    assert.deepEqual(
+      check(
+        imagePinned,
+        deployment((d) => (web(d).image = "localhost:5000/orders")),
+      ),
+      [
+        "container 'web' runs image 'localhost:5000/orders', which has no tag; pin a version such as 'localhost:5000/orders:1.4.2' or a digest",
+      ],
+    );
   });
   it("names an image tagged latest", () => {
-    assert.deepEqual(check(imagePinned, deployment((d) => (web(d).image = "nginx:latest"))), [
-      "container 'web' runs image 'nginx:latest'; pin a version tag such as 'nginx:1.4.2' or a digest instead of 'latest'",
-    ]);
+    assert.deepEqual(
+      check(
+        imagePinned,
+        deployment((d) => (web(d).image = "nginx:latest")),
+      ),
+      ["container 'web' runs image 'nginx:latest'; pin a version tag such as 'nginx:1.4.2' or a digest instead of 'latest'"],
+    );
   });
 });
 
@@ -139,18 +203,32 @@ describe("image-registry-allowed", () => {
     assert.deepEqual(check(imageRegistryAllowed, [deployment(), deployment((d) => (web(d).image = personal))]), []);
   });
   it("names an image from Docker Hub, written with or without its registry", () => {
-    const allowed = "*.cr.aliyuncs.com, registry.*.aliyuncs.com, registry-vpc.*.aliyuncs.com, registry-intl.*.aliyuncs.com, registry-intl-vpc.*.aliyuncs.com";
-    assert.deepEqual(check(imageRegistryAllowed, deployment((d) => (web(d).image = "nginx:1.27.3"))), [
-      `container 'web' pulls 'nginx:1.27.3' from docker.io, which is not an allowed registry (${allowed}); push it to the environment's registry or mirror and use that reference, or allow the registry in the stack's policy.allowedRegistries`,
-    ]);
+    const allowed =
+      "*.cr.aliyuncs.com, registry.*.aliyuncs.com, registry-vpc.*.aliyuncs.com, registry-intl.*.aliyuncs.com, registry-intl-vpc.*.aliyuncs.com";
+    assert.deepEqual(
+      check(
+        imageRegistryAllowed,
+        deployment((d) => (web(d).image = "nginx:1.27.3")),
+      ),
+      [
+        `container 'web' pulls 'nginx:1.27.3' from docker.io, which is not an allowed registry (${allowed}); push it to the environment's registry or mirror and use that reference, or allow the registry in the stack's policy.allowedRegistries`,
+      ],
+    );
   });
   it("accepts registries the stack allows", () => {
     const config = { allowedRegistries: ["*.cr.aliyuncs.com", "harbor.example.com"] };
     const harbor = deployment((d) => (web(d).image = "harbor.example.com/acme/orders:1.4.2"));
     assert.deepEqual(check(imageRegistryAllowed, harbor, { config }), []);
-    assert.deepEqual(check(imageRegistryAllowed, deployment((d) => (web(d).image = "quay.io/acme/orders:1.4.2")), { config }), [
-      "container 'web' pulls 'quay.io/acme/orders:1.4.2' from quay.io, which is not an allowed registry (*.cr.aliyuncs.com, harbor.example.com); push it to the environment's registry or mirror and use that reference, or allow the registry in the stack's policy.allowedRegistries",
-    ]);
+    assert.deepEqual(
+      check(
+        imageRegistryAllowed,
+        deployment((d) => (web(d).image = "quay.io/acme/orders:1.4.2")),
+        { config },
+      ),
+      [
+        "container 'web' pulls 'quay.io/acme/orders:1.4.2' from quay.io, which is not an allowed registry (*.cr.aliyuncs.com, harbor.example.com); push it to the environment's registry or mirror and use that reference, or allow the registry in the stack's policy.allowedRegistries",
+      ],
+    );
   });
   it("accepts images from the local Docker daemon on a local cluster only", () => {
     const local = deployment((d) => (web(d).image = "local/orders:1.4.2"));
@@ -177,12 +255,18 @@ describe("run-as-non-root", () => {
       delete d.spec.template.spec.securityContext;
       delete web(d).securityContext.runAsNonRoot;
     });
-    assert.deepEqual(check(runAsNonRoot, maybeRoot), ["container 'web' may run as root; set securityContext.runAsNonRoot: true (on the pod or the container)"]);
+    assert.deepEqual(check(runAsNonRoot, maybeRoot), [
+      "container 'web' may run as root; set securityContext.runAsNonRoot: true (on the pod or the container)",
+    ]);
   });
   it("names a container that runs as root, the container's setting over the pod's", () => {
-    assert.deepEqual(check(runAsNonRoot, deployment((d) => (web(d).securityContext.runAsUser = 0))), [
-      "container 'web' runs as root (runAsUser: 0); set a non-zero runAsUser and runAsNonRoot: true",
-    ]);
+    assert.deepEqual(
+      check(
+        runAsNonRoot,
+        deployment((d) => (web(d).securityContext.runAsUser = 0)),
+      ),
+      ["container 'web' runs as root (runAsUser: 0); set a non-zero runAsUser and runAsNonRoot: true"],
+    );
   });
   it("lets the log collector run as root to read the node's logs", () => {
     const collector = daemonSet((d) => {
@@ -198,9 +282,13 @@ describe("no-privileged", () => {
     assert.deepEqual(check(noPrivileged, deployment()), []);
   });
   it("names a privileged container", () => {
-    assert.deepEqual(check(noPrivileged, deployment((d) => (web(d).securityContext.privileged = true))), [
-      "container 'web' is privileged; remove securityContext.privileged",
-    ]);
+    assert.deepEqual(
+      check(
+        noPrivileged,
+        deployment((d) => (web(d).securityContext.privileged = true)),
+      ),
+      ["container 'web' is privileged; remove securityContext.privileged"],
+    );
   });
 });
 
@@ -209,9 +297,13 @@ describe("no-privilege-escalation", () => {
     assert.deepEqual(check(noPrivilegeEscalation, deployment()), []);
   });
   it("names a container that leaves escalation at its default", () => {
-    assert.deepEqual(check(noPrivilegeEscalation, deployment((d) => delete web(d).securityContext.allowPrivilegeEscalation)), [
-      "container 'web' does not forbid privilege escalation; set securityContext.allowPrivilegeEscalation: false",
-    ]);
+    assert.deepEqual(
+      check(
+        noPrivilegeEscalation,
+        deployment((d) => delete web(d).securityContext.allowPrivilegeEscalation),
+      ),
+      ["container 'web' does not forbid privilege escalation; set securityContext.allowPrivilegeEscalation: false"],
+    );
   });
 });
 
@@ -220,25 +312,45 @@ describe("read-only-root-filesystem", () => {
     assert.deepEqual(check(readOnlyRootFilesystem, deployment()), []);
   });
   it("names a container with a writable root filesystem", () => {
-    assert.deepEqual(check(readOnlyRootFilesystem, deployment((d) => (web(d).securityContext.readOnlyRootFilesystem = false))), [
-      "container 'web' can write to its root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write (e.g. /tmp)",
-    ]);
+    assert.deepEqual(
+      check(
+        readOnlyRootFilesystem,
+        deployment((d) => (web(d).securityContext.readOnlyRootFilesystem = false)),
+      ),
+      [
+        "container 'web' can write to its root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write (e.g. /tmp)",
+      ],
+    );
   });
 });
 
 describe("capabilities-dropped", () => {
   it("passes drop ALL, with NET_BIND_SERVICE added back", () => {
-    assert.deepEqual(check(capabilitiesDropped, deployment((d) => (web(d).securityContext.capabilities.add = ["NET_BIND_SERVICE"]))), []);
+    assert.deepEqual(
+      check(
+        capabilitiesDropped,
+        deployment((d) => (web(d).securityContext.capabilities.add = ["NET_BIND_SERVICE"])),
+      ),
+      [],
+    );
   });
   it("names a container that keeps the default capabilities", () => {
-    assert.deepEqual(check(capabilitiesDropped, deployment((d) => delete web(d).securityContext.capabilities)), [
-      "container 'web' keeps the default Linux capabilities; set securityContext.capabilities.drop: ['ALL']",
-    ]);
+    assert.deepEqual(
+      check(
+        capabilitiesDropped,
+        deployment((d) => delete web(d).securityContext.capabilities),
+      ),
+      ["container 'web' keeps the default Linux capabilities; set securityContext.capabilities.drop: ['ALL']"],
+    );
   });
   it("names a capability added back", () => {
-    assert.deepEqual(check(capabilitiesDropped, deployment((d) => (web(d).securityContext.capabilities.add = ["SYS_ADMIN"]))), [
-      "container 'web' adds capability 'SYS_ADMIN'; remove it from securityContext.capabilities.add (only NET_BIND_SERVICE may be added)",
-    ]);
+    assert.deepEqual(
+      check(
+        capabilitiesDropped,
+        deployment((d) => (web(d).securityContext.capabilities.add = ["SYS_ADMIN"])),
+      ),
+      ["container 'web' adds capability 'SYS_ADMIN'; remove it from securityContext.capabilities.add (only NET_BIND_SERVICE may be added)"],
+    );
   });
 });
 
@@ -248,14 +360,22 @@ describe("no-host-namespaces", () => {
     assert.deepEqual(check(noHostNamespaces, daemonSet()), []);
   });
   it("names hostNetwork", () => {
-    assert.deepEqual(check(noHostNamespaces, daemonSet((d) => (d.spec.template.spec.hostNetwork = true))), [
-      `its pods use the node's network (hostNetwork: true); remove hostNetwork, ${hint}`,
-    ]);
+    assert.deepEqual(
+      check(
+        noHostNamespaces,
+        daemonSet((d) => (d.spec.template.spec.hostNetwork = true)),
+      ),
+      [`its pods use the node's network (hostNetwork: true); remove hostNetwork, ${hint}`],
+    );
   });
   it("names hostPID", () => {
-    assert.deepEqual(check(noHostNamespaces, daemonSet((d) => (d.spec.template.spec.hostPID = true))), [
-      `its pods see the node's processes (hostPID: true); remove hostPID, ${hint}`,
-    ]);
+    assert.deepEqual(
+      check(
+        noHostNamespaces,
+        daemonSet((d) => (d.spec.template.spec.hostPID = true)),
+      ),
+      [`its pods see the node's processes (hostPID: true); remove hostPID, ${hint}`],
+    );
   });
   it("names hostIPC, even for the log collector", () => {
     const collector = daemonSet((d) => {
@@ -276,9 +396,15 @@ describe("no-host-path", () => {
     assert.deepEqual(check(noHostPath, [deployment(), collector]), []);
   });
   it("names a hostPath volume of any other workload", () => {
-    assert.deepEqual(check(noHostPath, daemonSet((d) => d.spec.template.spec.volumes.push(logs))), [
-      "volume 'varlog' mounts the node's '/var/log' (hostPath); use an emptyDir or a PersistentVolumeClaim (only the log collector, labelled 'ack-platform/role: log-collector', may mount node paths)",
-    ]);
+    assert.deepEqual(
+      check(
+        noHostPath,
+        daemonSet((d) => d.spec.template.spec.volumes.push(logs)),
+      ),
+      [
+        "volume 'varlog' mounts the node's '/var/log' (hostPath); use an emptyDir or a PersistentVolumeClaim (only the log collector, labelled 'ack-platform/role: log-collector', may mount node paths)",
+      ],
+    );
   });
 });
 
@@ -287,9 +413,13 @@ describe("no-host-port", () => {
     assert.deepEqual(check(noHostPort, deployment()), []);
   });
   it("names a host port", () => {
-    assert.deepEqual(check(noHostPort, deployment((d) => (web(d).ports[0].hostPort = 8080))), [
-      "container 'web' binds port 8080 on the node (hostPort); remove hostPort and reach the container through a Service",
-    ]);
+    assert.deepEqual(
+      check(
+        noHostPort,
+        deployment((d) => (web(d).ports[0].hostPort = 8080)),
+      ),
+      ["container 'web' binds port 8080 on the node (hostPort); remove hostPort and reach the container through a Service"],
+    );
   });
 });
 
@@ -300,18 +430,32 @@ describe("no-literal-secrets-in-env", () => {
       { name: "TOKEN_TTL_SECONDS", value: "3600" },
       { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "orders-db", key: "password" } } },
     ];
-    assert.deepEqual(check(noLiteralSecretsInEnv, deployment((d) => (web(d).env = env))), []);
+    assert.deepEqual(
+      check(
+        noLiteralSecretsInEnv,
+        deployment((d) => (web(d).env = env)),
+      ),
+      [],
+    );
   });
   it("names a credential given as a literal value", () => {
-    assert.deepEqual(check(noLiteralSecretsInEnv, deployment((d) => (web(d).env = [{ name: "DB_PASSWORD", value: "hunter2" }]))), [
-      "container 'web' sets DB_PASSWORD to a literal value; take it from a Secret with valueFrom.secretKeyRef",
-    ]);
+    assert.deepEqual(
+      check(
+        noLiteralSecretsInEnv,
+        deployment((d) => (web(d).env = [{ name: "DB_PASSWORD", value: "hunter2" }])),
+      ),
+      ["container 'web' sets DB_PASSWORD to a literal value; take it from a Secret with valueFrom.secretKeyRef"],
+    );
   });
   it("names a URL that carries a password", () => {
     const env = [{ name: "DATABASE_URL", value: "postgres://orders:hunter2@db:5432/orders" }];
-    assert.deepEqual(check(noLiteralSecretsInEnv, deployment((d) => (web(d).env = env))), [
-      "container 'web' sets DATABASE_URL to a URL with a password in it; take it from a Secret with valueFrom.secretKeyRef",
-    ]);
+    assert.deepEqual(
+      check(
+        noLiteralSecretsInEnv,
+        deployment((d) => (web(d).env = env)),
+      ),
+      ["container 'web' sets DATABASE_URL to a URL with a password in it; take it from a Secret with valueFrom.secretKeyRef"],
+    );
   });
 });
 
@@ -378,9 +522,15 @@ describe("jvm-heap-sized", () => {
     ]);
   });
   it("names a JVM without a memory limit", () => {
-    assert.deepEqual(check(jvmHeapSized, jvm([], (d) => delete web(d).resources.limits)), [
-      "container 'web' runs a JVM but has no memory limit to size its heap from; set resources.limits.memory and -XX:MaxRAMPercentage=75.0",
-    ]);
+    assert.deepEqual(
+      check(
+        jvmHeapSized,
+        jvm([], (d) => delete web(d).resources.limits),
+      ),
+      [
+        "container 'web' runs a JVM but has no memory limit to size its heap from; set resources.limits.memory and -XX:MaxRAMPercentage=75.0",
+      ],
+    );
   });
   it("judges the container kubectl.kubernetes.io/default-container names", () => {
     const withSidecar = jvm([], (d) => {
@@ -415,11 +565,19 @@ describe("warmup-declared", () => {
     ]);
   });
   it("names a minReadySeconds shorter than the warm-up", () => {
-    assert.deepEqual(check(warmupDeclared, warm("30", (d) => (d.spec.minReadySeconds = 10))), [
-      "it declares a warm-up of 30 s (ack-platform/warmup-seconds) but spec.minReadySeconds is 10; add a startupProbe to container 'web' or set spec.minReadySeconds: 30",
-    ]);
+    assert.deepEqual(
+      check(
+        warmupDeclared,
+        warm("30", (d) => (d.spec.minReadySeconds = 10)),
+      ),
+      [
+        "it declares a warm-up of 30 s (ack-platform/warmup-seconds) but spec.minReadySeconds is 10; add a startupProbe to container 'web' or set spec.minReadySeconds: 30",
+      ],
+    );
   });
   it("names a warm-up that is not a number of seconds", () => {
-    assert.deepEqual(check(warmupDeclared, warm("30s")), ["annotation ack-platform/warmup-seconds is '30s'; write a whole number of seconds such as '30'"]);
+    assert.deepEqual(check(warmupDeclared, warm("30s")), [
+      "annotation ack-platform/warmup-seconds is '30s'; write a whole number of seconds such as '30'",
+    ]);
   });
 });

@@ -13,13 +13,22 @@ const problems = (values: Record<string, unknown>, secrets: string[] = []) => co
 describe("cloud config: defaults per kind", () => {
   it("dev: a standard cluster, unprotected, one NAT of 50 Mbit/s, an existing registry", () => {
     const env = parse(DEV);
-    assert.deepEqual(env.network, { vpcCidr: "10.0.0.0/16", nodeVswitchPrefix: 22, podVswitchPrefix: 19, natGateway: "per-environment", natBandwidthMbps: 50 });
+    assert.deepEqual(env.network, {
+      vpcCidr: "10.0.0.0/16",
+      nodeVswitchPrefix: 22,
+      podVswitchPrefix: 19,
+      natGateway: "per-environment",
+      natBandwidthMbps: 50,
+    });
     assert.ok("nodePools" in env.cluster);
     assert.equal(env.cluster.edition, "standard");
     assert.equal(env.cluster.cni, "terway");
     assert.equal(env.cluster.deletionProtection, false);
     assert.equal(env.cluster.publicApiServer, false);
-    assert.deepEqual(env.cluster.nodePools.map((p) => [p.name, p.min, p.max, p.spot]), [["general", 2, 4, false]]);
+    assert.deepEqual(
+      env.cluster.nodePools.map((p) => [p.name, p.min, p.max, p.spot]),
+      [["general", 2, 4, false]],
+    );
   });
 
   it("staging: a Pro cluster and a managed registry", () => {
@@ -40,7 +49,10 @@ describe("cloud config: defaults per kind", () => {
     assert.equal(env.registry.mode, "managed");
     assert.ok(env.registry.mode === "managed" && env.registry.edition === "Advanced");
     assert.deepEqual(env.registry.mode === "managed" && env.registry.allowedCidrs, []);
-    assert.deepEqual(env.cluster.nodePools.map((p) => [p.name, p.min, p.max]), [["general", 3, 10]]);
+    assert.deepEqual(
+      env.cluster.nodePools.map((p) => [p.name, p.min, p.max]),
+      [["general", 3, 10]],
+    );
   });
 
   it("local: no network, the current kubeconfig context, a local registry", () => {
@@ -86,14 +98,31 @@ describe("cloud config: problems name the key, the value and what is accepted", 
   it("checks node labels and taints as Kubernetes does", () => {
     const pool = { name: "general", instanceTypes: ["ecs.g7.xlarge"], min: 1, max: 3 };
     assert.deepEqual(
-      problems({ ...DEV, cluster: { nodePools: [{ ...pool, labels: { "team name": "shop", "ack-platform.io/capacity-type": "spot" }, taints: [{ key: "acme.com/gpu", value: "a b" }] }] } }),
+      problems({
+        ...DEV,
+        cluster: {
+          nodePools: [
+            {
+              ...pool,
+              labels: { "team name": "shop", "ack-platform.io/capacity-type": "spot" },
+              taints: [{ key: "acme.com/gpu", value: "a b" }],
+            },
+          ],
+        },
+      }),
       [
         "cluster.nodePools[0].labels.team name: 'team name' is not a Kubernetes label key such as 'example.com/role'",
         "cluster.nodePools[0].labels.ack-platform.io/capacity-type: is set by the platform from 'spot'; remove it",
         "cluster.nodePools[0].taints[0].value: 'a b' is not a taint value (at most 63 of A-Z, a-z, 0-9, '-', '_' and '.')",
       ],
     );
-    assert.deepEqual(problems({ ...DEV, cluster: { nodePools: [pool, { ...pool, name: "burst", min: 0, max: 20, spot: true, taints: [{ key: "acme.com/spot" }] }] } }), []);
+    assert.deepEqual(
+      problems({
+        ...DEV,
+        cluster: { nodePools: [pool, { ...pool, name: "burst", min: 0, max: 20, spot: true, taints: [{ key: "acme.com/spot" }] }] },
+      }),
+      [],
+    );
   });
 
   it("allows single addresses into the registry, never the whole internet, and each block once", () => {
@@ -102,14 +131,20 @@ describe("cloud config: problems name the key, the value and what is accepted", 
     assert.deepEqual(problems(registry(["0.0.0.0/0"])), [
       "registry.allowedCidrs[0]: '0.0.0.0/0' is not an IPv4 CIDR block such as '203.0.113.0/24': the prefix /0 is outside /8../32",
     ]);
-    assert.deepEqual(problems(registry(["203.0.113.0/24", "203.0.113.0/24"])), ["registry.allowedCidrs[1]: '203.0.113.0/24' is listed twice (also [0])"]);
+    assert.deepEqual(problems(registry(["203.0.113.0/24", "203.0.113.0/24"])), [
+      "registry.allowedCidrs[1]: '203.0.113.0/24' is listed twice (also [0])",
+    ]);
   });
 
   it("replicates the registry only to another region", () => {
-    assert.deepEqual(problems({ ...PROD, registry: { ...PROD.registry, replication: { region: "cn-hangzhou", instanceId: "cri-dr0001" } } }), [
-      "registry.replication.region: 'cn-hangzhou' is this environment's own region; replicate to another one",
-    ]);
-    assert.deepEqual(problems({ ...PROD, registry: { ...PROD.registry, replication: { region: "cn-shanghai", instanceId: "cri-dr0001" } } }), []);
+    assert.deepEqual(
+      problems({ ...PROD, registry: { ...PROD.registry, replication: { region: "cn-hangzhou", instanceId: "cri-dr0001" } } }),
+      ["registry.replication.region: 'cn-hangzhou' is this environment's own region; replicate to another one"],
+    );
+    assert.deepEqual(
+      problems({ ...PROD, registry: { ...PROD.registry, replication: { region: "cn-shanghai", instanceId: "cri-dr0001" } } }),
+      [],
+    );
   });
 
   it("needs a version tag for a service built from source", () => {

@@ -6,7 +6,8 @@ import { configProblems, DEV, PROD, parseConfig } from "./configFixtures";
 const SERVICE = { name: "orders", version: "1.4.2", resources: { cpu: "250m", memory: "512Mi" } };
 
 const parse = (values: Record<string, unknown>, secrets: string[] = [], files: string[] = []) => parseConfig(values, { secrets, files });
-const problems = (values: Record<string, unknown>, secrets: string[] = [], files: string[] = []) => configProblems(values, { secrets, files });
+const problems = (values: Record<string, unknown>, secrets: string[] = [], files: string[] = []) =>
+  configProblems(values, { secrets, files });
 
 function withService(base: Record<string, unknown>, ...services: Array<Record<string, unknown>>) {
   return { ...base, services };
@@ -169,7 +170,10 @@ describe("environment config: problems name the key, the value and what is accep
       "registry.mode: 'local' is not one of: existing, managed (in a dev environment)",
     ]);
     assert.deepEqual(
-      problems({ ...PROD, registry: { ...PROD.registry, edition: "Basic", replication: { region: "cn-shanghai", instanceId: "cri-abc123" } } }),
+      problems({
+        ...PROD,
+        registry: { ...PROD.registry, edition: "Basic", replication: { region: "cn-shanghai", instanceId: "cri-abc123" } },
+      }),
       ["registry.replication: needs edition 'Advanced'; 'Basic' cannot sync to another region"],
     );
   });
@@ -247,9 +251,7 @@ describe("environment config: services", () => {
     ]);
     assert.deepEqual(
       at({ ...SERVICE, replicas: { min: 2, max: 6 }, autoscaling: { cpuPercent: 70, night: { min: 3, from: "23:00", to: "7:00" } } }),
-      [
-        "services[0].autoscaling.night.to: '7:00' is not a time of day such as '23:00'",
-      ],
+      ["services[0].autoscaling.night.to: '7:00' is not a time of day such as '23:00'"],
     );
     assert.deepEqual(
       at({ ...SERVICE, replicas: { min: 2, max: 6 }, autoscaling: { cpuPercent: 70, night: { min: 3, from: "23:00", to: "07:00" } } }),
@@ -258,10 +260,13 @@ describe("environment config: services", () => {
   });
 
   it("keeps probes apart and leaves time to drain", () => {
-    assert.deepEqual(at({ ...SERVICE, health: { readinessPath: "/health", livenessPath: "/health" }, shutdown: { drainSeconds: 30, graceSeconds: 30 } }), [
-      "services[0].health.livenessPath: '/health' is also the readiness path; a liveness probe that fails with readiness restarts pods that are only busy",
-      "services[0].shutdown.graceSeconds: 30 leaves no time after the 30s drain; make it larger than drainSeconds",
-    ]);
+    assert.deepEqual(
+      at({ ...SERVICE, health: { readinessPath: "/health", livenessPath: "/health" }, shutdown: { drainSeconds: 30, graceSeconds: 30 } }),
+      [
+        "services[0].health.livenessPath: '/health' is also the readiness path; a liveness probe that fails with readiness restarts pods that are only busy",
+        "services[0].shutdown.graceSeconds: 30 leaves no time after the 30s drain; make it larger than drainSeconds",
+      ],
+    );
   });
 
   it("checks gray-release settings", () => {
@@ -273,9 +278,10 @@ describe("environment config: services", () => {
     assert.deepEqual(at({ ...SERVICE, canary: { version: "1.5.0", header: { name: "x canary", value: "1" } }, route }), [
       "services[0].canary.header.name: 'x canary' is not an HTTP header name such as 'x-canary'",
     ]);
-    assert.deepEqual(at({ ...SERVICE, route, canary: { version: "1.5.0", weight: 60 }, legacy: { endpoints: ["10.0.1.15:8080"], weight: 50 } }), [
-      "services[0].legacy.weight: 50 plus the canary weight 60 is more than 100",
-    ]);
+    assert.deepEqual(
+      at({ ...SERVICE, route, canary: { version: "1.5.0", weight: 60 }, legacy: { endpoints: ["10.0.1.15:8080"], weight: 50 } }),
+      ["services[0].legacy.weight: 50 plus the canary weight 60 is more than 100"],
+    );
     assert.deepEqual(at({ ...SERVICE, legacy: { endpoints: ["10.0.1.15:80800"], weight: 50 }, route }), [
       "services[0].legacy.endpoints[0]: '10.0.1.15:80800' is not an IPv4 address and port such as '10.0.1.15:8080'",
     ]);
@@ -286,11 +292,14 @@ describe("environment config: services", () => {
 
   it("refuses duplicate names and routes, even next to other mistakes", () => {
     const route = { host: "shop.example.com", path: "/orders" };
-    assert.deepEqual(problems(withService(DEV, { ...SERVICE, route }, { ...SERVICE, version: "latest", route }, { ...SERVICE, name: "b", route })), [
-      "services[1].version: 'latest' is not accepted: pin a version tag such as '1.4.2' or a digest, so every release can be rolled back to",
-      "services[1].name: 'orders' is already used by services[0]",
-      "services[2].route: 'shop.example.com/orders' is already routed to services[0]",
-    ]);
+    assert.deepEqual(
+      problems(withService(DEV, { ...SERVICE, route }, { ...SERVICE, version: "latest", route }, { ...SERVICE, name: "b", route })),
+      [
+        "services[1].version: 'latest' is not accepted: pin a version tag such as '1.4.2' or a digest, so every release can be rolled back to",
+        "services[1].name: 'orders' is already used by services[0]",
+        "services[2].route: 'shop.example.com/orders' is already routed to services[0]",
+      ],
+    );
   });
 
   it("checks build contexts and secret variables", () => {

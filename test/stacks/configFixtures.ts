@@ -3,7 +3,14 @@
  * and the parse that the program runs, with which files exist answered by the test.
  */
 import assert from "node:assert/strict";
-import { ConfigError, type EnvironmentConfig, type EnvironmentKind, KIND_DEFAULTS, parseEnvironment, parseEnvironmentConfig } from "../../stacks/config";
+import {
+  ConfigError,
+  type EnvironmentConfig,
+  type EnvironmentKind,
+  KIND_DEFAULTS,
+  parseEnvironment,
+  parseEnvironmentConfig,
+} from "../../stacks/config";
 
 export const DEV = {
   kind: "dev",

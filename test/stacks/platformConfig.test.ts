@@ -52,27 +52,53 @@ describe("platform config: problems name the key, the value and what is accepted
     [
       "an unknown load balancer specification",
       { ...DEV, gateway: { loadBalancerSpec: "slb.huge" } },
-      ["gateway.loadBalancerSpec: 'slb.huge' is not one of: slb.s1.small, slb.s2.small, slb.s2.medium, slb.s3.small, slb.s3.medium, slb.s3.large, slb.s3.xlarge, clcu"],
+      [
+        "gateway.loadBalancerSpec: 'slb.huge' is not one of: slb.s1.small, slb.s2.small, slb.s2.medium, slb.s3.small, slb.s3.medium, slb.s3.large, slb.s3.xlarge, clcu",
+      ],
     ],
-    ["a proxy memory of 1GB", { ...DEV, gateway: { proxy: { memory: "1GB" } } }, ["gateway.proxy.memory: '1GB' is not a Kubernetes quantity; use '1Gi' or '1024Mi'"]],
+    [
+      "a proxy memory of 1GB",
+      { ...DEV, gateway: { proxy: { memory: "1GB" } } },
+      ["gateway.proxy.memory: '1GB' is not a Kubernetes quantity; use '1Gi' or '1024Mi'"],
+    ],
     [
       "the ALB on a laptop",
       { kind: "local", gateway: { controller: "alb" } },
       ["gateway.controller: 'alb' is not available on a local cluster: it needs ACK's ALB Ingress controller; use 'envoy-gateway'"],
     ],
-    ["the ALB without vSwitches", { ...DEV, gateway: { controller: "alb" } }, ["gateway.alb.vswitchIds: is required with controller 'alb': the vSwitches (in two zones at least) the ALB is placed in"]],
-    ["an ALB in one vSwitch", { ...DEV, gateway: { controller: "alb", alb: { vswitchIds: ["vsw-a1"] } } }, ["gateway.alb.vswitchIds: needs at least 2 vSwitch ids, got 1"]],
+    [
+      "the ALB without vSwitches",
+      { ...DEV, gateway: { controller: "alb" } },
+      ["gateway.alb.vswitchIds: is required with controller 'alb': the vSwitches (in two zones at least) the ALB is placed in"],
+    ],
+    [
+      "an ALB in one vSwitch",
+      { ...DEV, gateway: { controller: "alb", alb: { vswitchIds: ["vsw-a1"] } } },
+      ["gateway.alb.vswitchIds: needs at least 2 vSwitch ids, got 1"],
+    ],
     [
       "cert-manager with the ALB",
       { ...PROD, gateway: { ...ALB, tls: { email: "ops@acme.example.com" } } },
-      ["gateway.tls.mode: 'cert-manager' is not available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'"],
+      [
+        "gateway.tls.mode: 'cert-manager' is not available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'",
+      ],
     ],
-    ["ALB settings with Envoy Gateway", { ...DEV, gateway: { alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } } }, ["gateway.alb: is only used with controller 'alb'"]],
-    ["ALB discovery with Envoy Gateway", { ...DEV, gateway: { tls: { mode: "alb-discovery" } } }, ["gateway.tls.mode: 'alb-discovery' needs controller 'alb'; with 'envoy-gateway' use 'secret' or 'cert-manager'"]],
+    [
+      "ALB settings with Envoy Gateway",
+      { ...DEV, gateway: { alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } } },
+      ["gateway.alb: is only used with controller 'alb'"],
+    ],
+    [
+      "ALB discovery with Envoy Gateway",
+      { ...DEV, gateway: { tls: { mode: "alb-discovery" } } },
+      ["gateway.tls.mode: 'alb-discovery' needs controller 'alb'; with 'envoy-gateway' use 'secret' or 'cert-manager'"],
+    ],
     [
       "a wildcard for ACME HTTP-01",
       { ...PROD, gateway: { tls: { email: "ops@acme.example.com", hosts: ["*.acme.example.com"] } } },
-      ["gateway.tls.hosts[0]: '*.acme.example.com' is not accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard; list each host"],
+      [
+        "gateway.tls.hosts[0]: '*.acme.example.com' is not accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard; list each host",
+      ],
     ],
     [
       "two Elasticsearch nodes",
@@ -82,17 +108,37 @@ describe("platform config: problems name the key, the value and what is accepted
     [
       "one Elasticsearch node in prod",
       { ...PROD, logging: { elasticsearch: { nodes: 1 } } },
-      ["logging.elasticsearch.nodes: 1 is not enough for prod: use at least 3, so that a node's loss keeps a quorum and every shard's replica"],
+      [
+        "logging.elasticsearch.nodes: 1 is not enough for prod: use at least 3, so that a node's loss keeps a quorum and every shard's replica",
+      ],
     ],
-    ["a source range that is not a CIDR", { ...DEV, logging: { kibana: { allowedSourceRanges: ["office"] } } }, ["logging.kibana.allowedSourceRanges[0]: 'office' is not an IPv4 CIDR block such as '10.0.0.0/8' ('0.0.0.0/0' admits everyone)"]],
-    ["no source range", { ...DEV, monitoring: { grafana: { allowedSourceRanges: [] } } }, ["monitoring.grafana.allowedSourceRanges: needs at least 1 range, got 0"]],
+    [
+      "a source range that is not a CIDR",
+      { ...DEV, logging: { kibana: { allowedSourceRanges: ["office"] } } },
+      ["logging.kibana.allowedSourceRanges[0]: 'office' is not an IPv4 CIDR block such as '10.0.0.0/8' ('0.0.0.0/0' admits everyone)"],
+    ],
+    [
+      "no source range",
+      { ...DEV, monitoring: { grafana: { allowedSourceRanges: [] } } },
+      ["monitoring.grafana.allowedSourceRanges: needs at least 1 range, got 0"],
+    ],
     [
       "a private Kibana behind an internet-facing ALB",
       { ...DEV, gateway: ALB, logging: { kibana: { host: "kibana.acme.example.com" } } },
-      ["logging.kibana.allowedSourceRanges: cannot be enforced by an internet-facing ALB: set gateway.addressType to 'intranet', or admit '0.0.0.0/0' to make the UI public"],
+      [
+        "logging.kibana.allowedSourceRanges: cannot be enforced by an internet-facing ALB: set gateway.addressType to 'intranet', or admit '0.0.0.0/0' to make the UI public",
+      ],
     ],
-    ["a receiver named discard", { ...DEV, monitoring: { alertmanager: { receivers: [{ name: "discard", type: "webhook", url: "https://hooks.example.com" }] } } }, ["monitoring.alertmanager.receivers[0].name: 'discard' is reserved for the alerts sent nowhere; choose another name"]],
-    ["a 0% alert threshold", { ...DEV, monitoring: { alerts: { gatewayErrorPercent: 0 } } }, ["monitoring.alerts.gatewayErrorPercent: 0 is not between 1 and 100"]],
+    [
+      "a receiver named discard",
+      { ...DEV, monitoring: { alertmanager: { receivers: [{ name: "discard", type: "webhook", url: "https://hooks.example.com" }] } } },
+      ["monitoring.alertmanager.receivers[0].name: 'discard' is reserved for the alerts sent nowhere; choose another name"],
+    ],
+    [
+      "a 0% alert threshold",
+      { ...DEV, monitoring: { alerts: { gatewayErrorPercent: 0 } } },
+      ["monitoring.alerts.gatewayErrorPercent: 0 is not between 1 and 100"],
+    ],
     [
       "a TLS certificate secret that is not set",
       { ...DEV, gateway: { tls: { mode: "secret", certificateSecret: "gatewayCert", keySecret: "gatewayKey" } } },
@@ -107,11 +153,26 @@ describe("platform config: problems name the key, the value and what is accepted
   }
 
   it("accepts what those rules allow", () => {
-    assert.deepEqual(problems({ ...DEV, gateway: { ...ALB, addressType: "intranet" }, logging: { kibana: { host: "kibana.acme.example.com" } } }), []);
-    assert.deepEqual(problems({ ...DEV, gateway: ALB, logging: { kibana: { host: "kibana.acme.example.com", allowedSourceRanges: ["0.0.0.0/0"] } } }), []);
+    assert.deepEqual(
+      problems({ ...DEV, gateway: { ...ALB, addressType: "intranet" }, logging: { kibana: { host: "kibana.acme.example.com" } } }),
+      [],
+    );
+    assert.deepEqual(
+      problems({ ...DEV, gateway: ALB, logging: { kibana: { host: "kibana.acme.example.com", allowedSourceRanges: ["0.0.0.0/0"] } } }),
+      [],
+    );
     assert.deepEqual(problems({ ...PROD, gateway: { ...ALB, tls: { mode: "alb-discovery" } } }), []);
-    assert.deepEqual(problems({ ...DEV, gateway: { tls: { mode: "secret", certificateSecret: "gatewayCert", keySecret: "gatewayKey" } } }, ["gatewayCert", "gatewayKey"]), []);
-    assert.deepEqual(problems({ ...DEV, gateway: { enabled: false }, logging: { enabled: false, kibana: { host: "kibana.acme.example.com" } } }), []);
+    assert.deepEqual(
+      problems({ ...DEV, gateway: { tls: { mode: "secret", certificateSecret: "gatewayCert", keySecret: "gatewayKey" } } }, [
+        "gatewayCert",
+        "gatewayKey",
+      ]),
+      [],
+    );
+    assert.deepEqual(
+      problems({ ...DEV, gateway: { enabled: false }, logging: { enabled: false, kibana: { host: "kibana.acme.example.com" } } }),
+      [],
+    );
   });
 });
 
@@ -124,11 +185,22 @@ describe("the gateway's certificate names every routed host", () => {
       monitoring: { grafana: { host: "grafana.acme.example.com" } },
       services: [
         { name: "web", version: "1.0.0", resources: { cpu: "250m", memory: "512Mi" }, route: { host: "www.acme.example.com" } },
-        { name: "api", version: "1.0.0", resources: { cpu: "250m", memory: "512Mi" }, route: { host: "api.acme.example.com", path: "/api" } },
+        {
+          name: "api",
+          version: "1.0.0",
+          resources: { cpu: "250m", memory: "512Mi" },
+          route: { host: "api.acme.example.com", path: "/api" },
+        },
         { name: "worker", version: "1.0.0", resources: { cpu: "250m", memory: "512Mi" } },
       ],
     });
-    assert.deepEqual(certificateHosts(env), ["api.acme.example.com", "grafana.acme.example.com", "kibana.acme.example.com", "status.acme.example.com", "www.acme.example.com"]);
+    assert.deepEqual(certificateHosts(env), [
+      "api.acme.example.com",
+      "grafana.acme.example.com",
+      "kibana.acme.example.com",
+      "status.acme.example.com",
+      "www.acme.example.com",
+    ]);
   });
 
   it("leaves out the UIs of add-ons turned off", () => {

@@ -27,13 +27,22 @@ describe("a canary weight change in prod is a pure traffic change", () => {
 
     const a = before.plan().resources;
     const b = after.plan().resources;
-    assert.deepEqual(b.map((r) => r.urn), a.map((r) => r.urn), "the same resources, in the same places");
-    const changed = a.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(b[i]!.inputs) || r.protect !== b[i]!.protect).map((r) => r.name);
+    assert.deepEqual(
+      b.map((r) => r.urn),
+      a.map((r) => r.urn),
+      "the same resources, in the same places",
+    );
+    const changed = a
+      .filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(b[i]!.inputs) || r.protect !== b[i]!.protect)
+      .map((r) => r.name);
     assert.deepEqual(changed.sort(), ["catalog-canary-hpa", "catalog-route"]);
     const route = b.find((r) => r.name === "catalog-route")!.inputs as any;
-    assert.deepEqual(route.spec.rules.at(-1).backendRefs.map((x: any) => [x.name, x.weight]), [
-      ["catalog", 50],
-      ["catalog-canary", 50],
-    ]);
+    assert.deepEqual(
+      route.spec.rules.at(-1).backendRefs.map((x: any) => [x.name, x.weight]),
+      [
+        ["catalog", 50],
+        ["catalog-canary", 50],
+      ],
+    );
   });
 });

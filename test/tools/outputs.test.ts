@@ -6,7 +6,18 @@ import { collectManifests } from "../../tools/plan/manifests";
 
 const STACK = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
 function resource(type: string, name: string, parent = STACK, inputs: Record<string, unknown> = {}, custom = true): PlannedResource {
-  return { urn: `urn:pulumi:s::p::${type}::${name}`, type, name, parent, dependsOn: [], protect: false, retainOnDelete: false, custom, read: false, inputs };
+  return {
+    urn: `urn:pulumi:s::p::${type}::${name}`,
+    type,
+    name,
+    parent,
+    dependsOn: [],
+    protect: false,
+    retainOnDelete: false,
+    custom,
+    read: false,
+    inputs,
+  };
 }
 const k8s = (kind: string, apiVersion: string, name: string, namespace?: string, extra: Record<string, unknown> = {}) =>
   resource(`kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`, `${kind}-${name}`, STACK, {
@@ -40,7 +51,9 @@ describe("manifests", () => {
   });
 
   it("never writes Secret data in clear", () => {
-    const [secret] = collectManifests([k8s("Secret", "v1", "db", "apps", { data: { password: "aHVudGVyMg==" }, stringData: { user: "admin" } })]);
+    const [secret] = collectManifests([
+      k8s("Secret", "v1", "db", "apps", { data: { password: "aHVudGVyMg==" }, stringData: { user: "admin" } }),
+    ]);
     assert.deepEqual(secret!.object["stringData"], { password: "[secret]", user: "[secret]" });
     assert.equal(secret!.object["data"], undefined);
     assert.equal(secret!.object["metadata"].annotations, undefined);
@@ -57,7 +70,10 @@ describe("manifests", () => {
   });
 
   it("refuses two objects that would be the same object", () => {
-    assert.throws(() => collectManifests([k8s("Service", "v1", "a", "apps"), { ...k8s("Service", "v1", "a", "apps"), urn: "other" }]), /would be the same object/);
+    assert.throws(
+      () => collectManifests([k8s("Service", "v1", "a", "apps"), { ...k8s("Service", "v1", "a", "apps"), urn: "other" }]),
+      /would be the same object/,
+    );
   });
 });
 
@@ -82,7 +98,11 @@ describe("graph", () => {
     const resources: PlannedResource[] = [];
     for (let i = 0; i < 300; i++) {
       const svc = resource("ack-platform:workload:Microservice", `svc-${i}`, STACK, {}, false);
-      resources.push(svc, resource("kubernetes:apps/v1:Deployment", `svc-${i}-stable`, svc.urn), resource("kubernetes:core/v1:Service", `svc-${i}`, svc.urn));
+      resources.push(
+        svc,
+        resource("kubernetes:apps/v1:Deployment", `svc-${i}-stable`, svc.urn),
+        resource("kubernetes:core/v1:Service", `svc-${i}`, svc.urn),
+      );
     }
     const graph = renderGraph("p-s", resources);
     assert.ok(graph.split("\n").length < 10, `expected a small graph, got ${graph.split("\n").length} lines`);

@@ -16,7 +16,10 @@ describe("npm run plan", () => {
     assert.equal(plan.project, "ack-platform");
     assert.equal(plan.stack, "local");
     assert.deepEqual(Object.keys(plan.policy), ["violations", "disabled"]);
-    assert.ok(plan.policy.violations.every((v) => v.level === "advisory"), "local enforces no rule");
+    assert.ok(
+      plan.policy.violations.every((v) => v.level === "advisory"),
+      "local enforces no rule",
+    );
     assert.ok(plan.resources.length > 0);
     for (const r of plan.resources) {
       assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "retainOnDelete", "inputs"]);

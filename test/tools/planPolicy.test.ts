@@ -23,7 +23,8 @@ describe("npm run plan evaluates the policy pack", () => {
       capacity?.message ?? "",
       /^at peak, with every autoscaler at maxReplicas, the stack requests [\d.]+ vCPU and [\d.]+Gi of memory, but the node pools at their maximum \(general: 2 × ecs\.g7\.large\) hold 4 vCPU and 16Gi of memory, of which 80% may be requested \(20% headroom\): 3\.2 vCPU and 12\.8Gi of memory; neither CPU nor memory fits\. Largest demands: Deployment 'apps\/web' 8 vCPU, 16Gi;/,
     );
-    const protection = "deletionProtection is false in prod; set deletionProtection: true, so a mistaken destroy or replacement cannot delete it";
+    const protection =
+      "deletionProtection is false in prod; set deletionProtection: true, so a mistaken destroy or replacement cannot delete it";
     const byUrn = (a: { urn?: string }, b: { urn?: string }) => (a.urn ?? "").localeCompare(b.urn ?? "");
     assert.deepEqual(
       violations.filter((v) => v !== capacity).sort(byUrn),
@@ -62,17 +63,34 @@ describe("npm run plan evaluates the policy pack", () => {
       ].sort(byUrn),
     );
     assert.equal(capacity?.urn, undefined, "the capacity verdict is on the stack");
-    assert.deepEqual(disabled, [{ rule: "no-host-port", reason: "the edge proxies bind port 80 on their nodes until the gateway migration ends" }]);
+    assert.deepEqual(disabled, [
+      { rule: "no-host-port", reason: "the edge proxies bind port 80 on their nodes until the gateway migration ends" },
+    ]);
   });
 
   it("prints the violations grouped by rule, and the disabled rules with their reasons", () => {
     const report = res.stdout.slice(res.stdout.indexOf("  policy:"));
-    assert.match(report, /^ {2}policy: ack-platform pack, \d+ rules \(environment prod, enforcement mandatory\)\n {4}6 mandatory and 0 advisory violations\n/);
-    assert.match(report, /\n {4}mandatory deletion-protection-in-prod \(3\): A production cluster, .+\n( {6}network-\w+ \(alicloud:[^)]+\): deletionProtection is false in prod; .+\n| {6}cluster-cluster \(alicloud:cs\/managedKubernetes:ManagedKubernetes\): deletionProtection is false in prod; .+\n){3}/);
+    assert.match(
+      report,
+      /^ {2}policy: ack-platform pack, \d+ rules \(environment prod, enforcement mandatory\)\n {4}6 mandatory and 0 advisory violations\n/,
+    );
+    assert.match(
+      report,
+      /\n {4}mandatory deletion-protection-in-prod \(3\): A production cluster, .+\n( {6}network-\w+ \(alicloud:[^)]+\): deletionProtection is false in prod; .+\n| {6}cluster-cluster \(alicloud:cs\/managedKubernetes:ManagedKubernetes\): deletionProtection is false in prod; .+\n){3}/,
+    );
     assert.match(report, /\n {4}mandatory capacity-fits-node-pools \(1\): .+\n {6}\(stack\): at peak, /);
-    assert.match(report, /\n {4}disabled for this stack:\n {6}no-host-port: the edge proxies bind port 80 on their nodes until the gateway migration ends\n/);
-    const order = ["image-registry-allowed", "hpa-bounds", "capacity-fits-node-pools", "deletion-protection-in-prod"].map((rule) => report.indexOf(`mandatory ${rule} (`));
-    assert.deepEqual([...order].sort((a, b) => a - b), order, "grouped in the pack's order of rules");
+    assert.match(
+      report,
+      /\n {4}disabled for this stack:\n {6}no-host-port: the edge proxies bind port 80 on their nodes until the gateway migration ends\n/,
+    );
+    const order = ["image-registry-allowed", "hpa-bounds", "capacity-fits-node-pools", "deletion-protection-in-prod"].map((rule) =>
+      report.indexOf(`mandatory ${rule} (`),
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      "grouped in the pack's order of rules",
+    );
   });
 
   it("writes the pack config for `pulumi preview --policy-pack policies --policy-pack-config`", () => {
@@ -86,7 +104,10 @@ describe("npm run plan evaluates the policy pack", () => {
     });
     assert.deepEqual(written, expected);
     assert.equal(written["no-host-port"].enforcementLevel, "disabled");
-    assert.match(res.stdout, new RegExp(`pulumi preview --policy-pack policies --policy-pack-config .*${path.basename(res.outDir)}/policy-config\\.json`));
+    assert.match(
+      res.stdout,
+      new RegExp(`pulumi preview --policy-pack policies --policy-pack-config .*${path.basename(res.outDir)}/policy-config\\.json`),
+    );
   });
 
   it("refuses a rule disabled without a reason", () => {
@@ -94,7 +115,10 @@ describe("npm run plan evaluates the policy pack", () => {
     assert.equal(unexplained.status, 2, unexplained.stdout + unexplained.stderr);
     assert.equal(
       unexplained.stderr.trim(),
-      ["stack 'unexplained' has 1 config problem; nothing was declared:", "  policy.disabled[0].reason: is required: a sentence saying why the rule does not apply here"].join("\n"),
+      [
+        "stack 'unexplained' has 1 config problem; nothing was declared:",
+        "  policy.disabled[0].reason: is required: a sentence saying why the rule does not apply here",
+      ].join("\n"),
     );
   });
 

@@ -46,25 +46,46 @@ function changedLines(before: string, after: string) {
 describe("release edits", () => {
   it("sets a canary's weight in place, keeping comments and formatting", () => {
     const after = editRelease(STACK, "demo", "catalog", { kind: "weight", weight: 50 });
-    assert.deepEqual(changedLines(STACK, after), [[13, '      canary: { version: "2.15.0", weight: 10 }   # watched closely', '      canary: { version: "2.15.0", weight: 50 }   # watched closely']]);
+    assert.deepEqual(changedLines(STACK, after), [
+      [
+        13,
+        '      canary: { version: "2.15.0", weight: 10 }   # watched closely',
+        '      canary: { version: "2.15.0", weight: 50 }   # watched closely',
+      ],
+    ]);
   });
 
   it("adds a weight to a canary that had none, in its own style", () => {
     const after = editRelease(STACK, "demo", "orders", { kind: "weight", weight: 5 });
-    assert.equal(after, STACK.replace("        header: { name: x-canary, value: testers }\n", "        header: { name: x-canary, value: testers }\n        weight: 5\n"));
+    assert.equal(
+      after,
+      STACK.replace(
+        "        header: { name: x-canary, value: testers }\n",
+        "        header: { name: x-canary, value: testers }\n        weight: 5\n",
+      ),
+    );
   });
 
   it("promotes: the canary's version becomes stable and the canary goes", () => {
     const after = editRelease(STACK, "demo", "orders", { kind: "promote" });
     assert.equal(
       after,
-      STACK.replace('      version: "4.2.0"', '      version: "4.3.0"').replace('      canary:\n        version: "4.3.0"\n        header: { name: x-canary, value: testers }\n', ""),
+      STACK.replace('      version: "4.2.0"', '      version: "4.3.0"').replace(
+        '      canary:\n        version: "4.3.0"\n        header: { name: x-canary, value: testers }\n',
+        "",
+      ),
     );
   });
 
   it("rolls back by removing the canary, and moves a legacy migration on", () => {
-    assert.equal(editRelease(STACK, "demo", "catalog", { kind: "rollback" }), STACK.replace('      canary: { version: "2.15.0", weight: 10 }   # watched closely\n', ""));
-    assert.equal(editRelease(STACK, "demo", "orders", { kind: "legacy-weight", weight: 10 }), STACK.replace("        weight: 50", "        weight: 10"));
+    assert.equal(
+      editRelease(STACK, "demo", "catalog", { kind: "rollback" }),
+      STACK.replace('      canary: { version: "2.15.0", weight: 10 }   # watched closely\n', ""),
+    );
+    assert.equal(
+      editRelease(STACK, "demo", "orders", { kind: "legacy-weight", weight: 10 }),
+      STACK.replace("        weight: 50", "        weight: 10"),
+    );
     assert.equal(
       editRelease(STACK, "demo", "orders", { kind: "retire-legacy" }),
       STACK.replace('      legacy:\n        endpoints: ["192.168.10.21:8080"]\n        weight: 50\n', ""),
@@ -72,8 +93,14 @@ describe("release edits", () => {
   });
 
   it("says what is missing", () => {
-    assert.throws(() => editRelease(STACK, "demo", "cart", { kind: "promote" }), new ReleaseError("'cart' has no canary; add one first (services[].canary with the new version)"));
-    assert.throws(() => editRelease(STACK, "demo", "basket", { kind: "rollback" }), /there is no service 'basket' in this stack; its services are: catalog, orders, cart/);
+    assert.throws(
+      () => editRelease(STACK, "demo", "cart", { kind: "promote" }),
+      new ReleaseError("'cart' has no canary; add one first (services[].canary with the new version)"),
+    );
+    assert.throws(
+      () => editRelease(STACK, "demo", "basket", { kind: "rollback" }),
+      /there is no service 'basket' in this stack; its services are: catalog, orders, cart/,
+    );
     assert.throws(() => editRelease(STACK, "demo", "cart", { kind: "retire-legacy" }), /'cart' has no legacy backends/);
   });
 });
@@ -86,7 +113,9 @@ describe("npm run release", () => {
     return dir;
   }
   const release = (dir: string, ...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "tools/release/cli.ts"), "dev", ...args, "--project", dir], { encoding: "utf8" });
+    spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "tools/release/cli.ts"), "dev", ...args, "--project", dir], {
+      encoding: "utf8",
+    });
 
   it("edits the file, validates it with the stack schema and prints the next step", () => {
     const dir = project();
@@ -94,7 +123,10 @@ describe("npm run release", () => {
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /before: stable 2\.14\.0 90%, canary 2\.15\.0 10%\n  after:  stable 2\.14\.0 50%, canary 2\.15\.0 50%/);
     assert.match(res.stdout, /pulumi up --stack dev/);
-    assert.match(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), /canary: \{ version: "2.15.0", weight: 50 \}   # watched closely/);
+    assert.match(
+      fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"),
+      /canary: \{ version: "2.15.0", weight: 50 \}   # watched closely/,
+    );
   });
 
   it("refuses a result the schema refuses, with the usual message, and leaves the file as it was", () => {

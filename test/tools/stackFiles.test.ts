@@ -51,15 +51,21 @@ describe("stack files", () => {
 
   it("names the stacks that exist when asked for one that does not", () => {
     const dir = project({ "Pulumi.yaml": "name: demo\nruntime: nodejs\nmain: src/\n", "Pulumi.prod.yaml": "config: {}\n" });
-    assert.throws(() => readStack(readProject(dir), "dve"), (err: unknown) => {
-      assert.ok(err instanceof StackFileError);
-      assert.match(err.message, /there is no Pulumi\.dve\.yaml in .*; stacks here: prod/);
-      return true;
-    });
+    assert.throws(
+      () => readStack(readProject(dir), "dve"),
+      (err: unknown) => {
+        assert.ok(err instanceof StackFileError);
+        assert.match(err.message, /there is no Pulumi\.dve\.yaml in .*; stacks here: prod/);
+        return true;
+      },
+    );
   });
 
   it("refuses a project that is not Node.js or has no entry", () => {
     assert.throws(() => readProject(project({ "Pulumi.yaml": "name: demo\nruntime: python\n" })), /runtime "python" is not nodejs/);
-    assert.throws(() => readProject(project({ "Pulumi.yaml": "name: demo\nruntime: nodejs\nmain: nowhere/\n" })), /main 'nowhere\/' has no index.ts/);
+    assert.throws(
+      () => readProject(project({ "Pulumi.yaml": "name: demo\nruntime: nodejs\nmain: nowhere/\n" })),
+      /main 'nowhere\/' has no index.ts/,
+    );
   });
 });

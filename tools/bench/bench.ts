@@ -10,7 +10,10 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import type { Measurement } from "./measure";
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const rows: Measurement[] = [];
 for (const size of sizes.length ? sizes : [25, 100, 500]) {
   const res = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(__dirname, "measure.ts"), String(size)], {
@@ -25,7 +28,9 @@ for (const size of sizes.length ? sizes : [25, 100, 500]) {
 }
 
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
-console.log("| services | resources | of which Kubernetes objects | plan (s) | program run (s) | direct registration (s) | ratio | ms per service | peak memory (MiB) |");
+console.log(
+  "| services | resources | of which Kubernetes objects | plan (s) | program run (s) | direct registration (s) | ratio | ms per service | peak memory (MiB) |",
+);
 console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const m of rows) {
   console.log(

@@ -85,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
     const mandatory = result.document.policy.violations.filter((v) => v.level === "mandatory");
     if (mandatory.length > 0) {
       const rules = [...new Set(mandatory.map((v) => v.policy))].join(", ");
-      console.error(`${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"} (${rules}): pulumi up would refuse this stack`);
+      console.error(
+        `${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"} (${rules}): pulumi up would refuse this stack`,
+      );
       return 1;
     }
     return 0;

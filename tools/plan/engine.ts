@@ -180,10 +180,12 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       object: (readOnly ? req.getProperties() : req.getObject())?.toJavaScript() ?? {},
     });
   };
-  const guard = (cb: Callback): Callback => (err, res) => {
-    if (err) failures.push(err);
-    cb(err, res);
-  };
+  const guard =
+    (cb: Callback): Callback =>
+    (err, res) => {
+      if (err) failures.push(err);
+      cb(err, res);
+    };
   monitor.registerResource = (req, cb) => {
     note(req, false);
     return register(req, guard(cb));

@@ -70,7 +70,10 @@ export function renderGraph(stackLabel: string, resources: readonly PlannedResou
     for (const c of components) byType.set(c.type, [...(byType.get(c.type) ?? []), c]);
     for (const [type, list] of byType) {
       if (list.length > COLLAPSE_AT) {
-        const names = list.slice(0, 3).map((c) => c.name).join(", ");
+        const names = list
+          .slice(0, 3)
+          .map((c) => c.name)
+          .join(", ");
         const id = node(`${kindOf(type)} ×${list.length} (${names}, …)`, "group");
         lines.push(`  ${parentId} --> ${id}`);
         for (const [kind, count] of [...descendantKinds(list)].sort(([a], [b]) => a.localeCompare(b))) {
@@ -84,7 +87,10 @@ export function renderGraph(stackLabel: string, resources: readonly PlannedResou
         }
       }
     }
-    leaves(parentId, kids.filter((k) => !isComponent(k)));
+    leaves(
+      parentId,
+      kids.filter((k) => !isComponent(k)),
+    );
   };
 
   const root = node(stackLabel, "component");

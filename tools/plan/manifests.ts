@@ -88,7 +88,10 @@ function withoutSecretData(object: Record<string, any>): Record<string, any> {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /** Every Kubernetes object of the plan, named "<rank>-<kind>-<namespace>-<name>.yaml" and sorted. */

@@ -129,14 +129,14 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     project: run.project,
     stack: run.stack,
     resources: run.resources.map((r) => ({
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        parent: r.parent ?? null,
-        provider: r.provider ?? null,
-        dependsOn: r.dependsOn,
-        protect: r.protect,
-        retainOnDelete: r.retainOnDelete,
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      provider: r.provider ?? null,
+      dependsOn: r.dependsOn,
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
       inputs: r.inputs,
     })),
     outputs: run.outputs,
@@ -187,7 +187,10 @@ function writePlan(outDir: string, document: PlanDocument, manifests: readonly M
 }
 
 /** "cloud", "platform", "workload" from a component type token "ack-platform:<layer>:<Name>". */
-export function layerOf(resource: { type: string; parent?: string }, byUrn: ReadonlyMap<string, { type: string; parent?: string }>): string {
+export function layerOf(
+  resource: { type: string; parent?: string },
+  byUrn: ReadonlyMap<string, { type: string; parent?: string }>,
+): string {
   let current: { type: string; parent?: string } | undefined = resource;
   while (current) {
     const m = /^ack-platform:([a-z]+):/.exec(current.type);
@@ -207,7 +210,9 @@ export function summarize(result: PlanResult, relativeTo = process.cwd()): strin
   for (const r of managed) {
     const layer = layerOf(r, byUrn);
     layers.set(layer, (layers.get(layer) ?? 0) + 1);
-    const label = r.type.startsWith("pulumi:providers:") ? `provider ${r.type.split(":").pop()}` : `${r.type.split(":")[0]} ${kindOf(r.type)}`;
+    const label = r.type.startsWith("pulumi:providers:")
+      ? `provider ${r.type.split(":").pop()}`
+      : `${r.type.split(":")[0]} ${kindOf(r.type)}`;
     types.set(label, (types.get(label) ?? 0) + 1);
   }
   const rel = (p: string) => path.relative(relativeTo, p) || ".";
@@ -216,9 +221,7 @@ export function summarize(result: PlanResult, relativeTo = process.cwd()): strin
     .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
     .map(([l, n]) => `${l} ${n}`)
     .join(" · ");
-  const typeLines = [...types]
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-    .map(([t, n]) => `    ${String(n).padStart(5)}  ${t}`);
+  const typeLines = [...types].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([t, n]) => `    ${String(n).padStart(5)}  ${t}`);
   const components = resources.filter((r) => !r.custom).length;
   return [
     `Planned stack '${result.run.stack}' of ${result.run.project}: ${managed.length} resources in ${components} components`,
@@ -228,7 +231,11 @@ export function summarize(result: PlanResult, relativeTo = process.cwd()): strin
     `  written:`,
     `    ${rel(path.join(result.outDir, "plan.json"))}`,
     `    ${rel(path.join(result.outDir, "manifests"))}/ (${result.manifests.length} Kubernetes objects, in apply order)`,
-    ...(result.helm.length ? [`    ${rel(path.join(result.outDir, "helm"))}/ (${result.helm.length} Helm releases: ${result.helm.map((h) => `${h.name}@${h.version}`).join(", ")})`] : []),
+    ...(result.helm.length
+      ? [
+          `    ${rel(path.join(result.outDir, "helm"))}/ (${result.helm.length} Helm releases: ${result.helm.map((h) => `${h.name}@${h.version}`).join(", ")})`,
+        ]
+      : []),
     `    ${rel(path.join(result.outDir, "graph.md"))}`,
   ].join("\n");
 }

@@ -93,7 +93,9 @@ export function reconcilePackConfig(
   rules: readonly Rule[] = RULES,
 ): ReconciledConfig {
   // An entry may be just an enforcement level ("all": "advisory"), as in the CLI's config files.
-  const entries = Object.entries(given).map(([name, entry]) => [name, typeof entry === "string" ? { enforcementLevel: entry } : entry] as const);
+  const entries = Object.entries(given).map(
+    ([name, entry]) => [name, typeof entry === "string" ? { enforcementLevel: entry } : entry] as const,
+  );
   const result = new Map<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>();
   for (const rule of rules) {
     const properties: Record<string, unknown> = {};
@@ -214,7 +216,9 @@ function runValidation(rule: Rule, out: PolicyViolation[], urn: string | undefin
       return;
     }
     const where = urn ? ` on ${urn}` : "";
-    throw new Error(`policy '${rule.name}' from policy pack '${PACK_NAME}@v${PACK_VERSION}' failed${where}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`policy '${rule.name}' from policy pack '${PACK_NAME}@v${PACK_VERSION}' failed${where}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -378,7 +382,9 @@ export function formatPolicyReport(
     groups.set(key, [...(groups.get(key) ?? []), v]);
   }
   const sorted = [...groups.values()].sort(
-    (a, b) => (a[0]!.level === b[0]!.level ? 0 : a[0]!.level === "mandatory" ? -1 : 1) || (order.get(a[0]!.policy) ?? 0) - (order.get(b[0]!.policy) ?? 0),
+    (a, b) =>
+      (a[0]!.level === b[0]!.level ? 0 : a[0]!.level === "mandatory" ? -1 : 1) ||
+      (order.get(a[0]!.policy) ?? 0) - (order.get(b[0]!.policy) ?? 0),
   );
   for (const group of sorted) {
     const first = group[0]!;

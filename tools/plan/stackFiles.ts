@@ -113,9 +113,7 @@ function maskSecure(value: unknown): { value: unknown; secret: boolean } {
 
 /** The path of a stack's file, or a StackFileError naming the stacks that exist. */
 export function stackFilePath(project: ProjectFile, stack: string): string {
-  const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`]
-    .map((f) => path.join(project.dir, f))
-    .find((f) => fs.existsSync(f));
+  const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(project.dir, f)).find((f) => fs.existsSync(f));
   if (!file) {
     const known = listStacks(project.dir);
     throw new StackFileError(

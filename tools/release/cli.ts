@@ -23,7 +23,9 @@ const USAGE =
   "usage: npm run release -- <stack> <service> (--weight N | --promote | --rollback | --legacy-weight N | --retire-legacy) [--project DIR]";
 
 function actionOf(values: Record<string, string | boolean | undefined>): ReleaseAction | string {
-  const chosen = ["weight", "promote", "rollback", "legacy-weight", "retire-legacy"].filter((k) => values[k] !== undefined && values[k] !== false);
+  const chosen = ["weight", "promote", "rollback", "legacy-weight", "retire-legacy"].filter(
+    (k) => values[k] !== undefined && values[k] !== false,
+  );
   if (chosen.length !== 1) return `give exactly one of --weight, --promote, --rollback, --legacy-weight, --retire-legacy`;
   const kind = chosen[0]!;
   if (kind === "weight" || kind === "legacy-weight") {
@@ -40,7 +42,10 @@ function describe(env: EnvironmentConfig, service: string): string {
   const svc = env.services.find((s) => s.name === service)!;
   const split = trafficSplit({ canary: svc.canary?.weight ?? 0, legacy: svc.legacy?.weight ?? 0 });
   const parts = [`stable ${svc.version} ${split.stable}%`];
-  if (svc.canary) parts.push(`canary ${svc.canary.version} ${split.canary}%${svc.canary.header ? ` (and every request with ${svc.canary.header.name}: ${svc.canary.header.value})` : ""}`);
+  if (svc.canary)
+    parts.push(
+      `canary ${svc.canary.version} ${split.canary}%${svc.canary.header ? ` (and every request with ${svc.canary.header.name}: ${svc.canary.header.value})` : ""}`,
+    );
   if (svc.legacy) parts.push(`legacy ${split.legacy}%`);
   return parts.join(", ");
 }
@@ -78,7 +83,10 @@ export function main(argv: string[]): number {
     const parse = (text: string) => {
       const parsed = parseStackText(project, stack, file, text);
       const secret = new Set(parsed.secretKeys);
-      return parseEnvironmentConfig(rawStackConfig(project.name, stack, parsed.config, (k) => secret.has(k)), project.dir);
+      return parseEnvironmentConfig(
+        rawStackConfig(project.name, stack, parsed.config, (k) => secret.has(k)),
+        project.dir,
+      );
     };
     const previous = parse(before);
     let next: EnvironmentConfig;

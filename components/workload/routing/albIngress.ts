@@ -42,7 +42,9 @@ export const albIngressRouter: Router = {
         rules: [
           {
             host: spec.host,
-            http: { paths: [{ path: spec.path, pathType: "Prefix", backend: { service: { name: backend, port: { number: spec.port } } } }] },
+            http: {
+              paths: [{ path: spec.path, pathType: "Prefix", backend: { service: { name: backend, port: { number: spec.port } } } }],
+            },
           },
         ],
       },

@@ -14,7 +14,8 @@ export const gatewayApiRouter: Router = {
     const problems: string[] = [];
     if (spec.attachment.router !== "gateway-api") problems.push(`route of '${spec.service}' is not attached to a Gateway`);
     if (!spec.path.startsWith("/")) problems.push(`path '${spec.path}' of '${spec.service}' does not start with '/'`);
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(spec.host)) problems.push(`host '${spec.host}' of '${spec.service}' is an IP address; HTTPRoute hostnames must be DNS names`);
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(spec.host))
+      problems.push(`host '${spec.host}' of '${spec.service}' is an IP address; HTTPRoute hostnames must be DNS names`);
     if (spec.header && spec.header.value.length > MAX_HEADER_VALUE) {
       problems.push(`header value for '${spec.service}' is longer than ${MAX_HEADER_VALUE} characters`);
     }

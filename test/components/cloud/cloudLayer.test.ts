@@ -40,7 +40,11 @@ function environment(values: Record<string, unknown>, secrets: string[] = []): E
 }
 
 /** Renders the cloud layer and returns it with what it declared and its outputs. */
-async function plan(env: EnvironmentConfig, stack = "test", secrets: Record<string, string> = {}): Promise<{ out: Rendered; layer: CloudLayer }> {
+async function plan(
+  env: EnvironmentConfig,
+  stack = "test",
+  secrets: Record<string, string> = {},
+): Promise<{ out: Rendered; layer: CloudLayer }> {
   let layer: CloudLayer | undefined;
   const out = await render(
     () => {
@@ -142,11 +146,21 @@ describe("cloud layer: the repository's stacks", () => {
 
 describe("cloud layer: services built from source", () => {
   it("on a managed registry: pushed with the instance's temporary login, run by digest from the VPC domain", async () => {
-    const values = { ...DEV, kind: "staging", registry: { mode: "managed", instanceName: "acme-staging", namespace: "acme" }, services: [HELLO], gateway: { tls: { email: "ops@acme.example.com" } } };
+    const values = {
+      ...DEV,
+      kind: "staging",
+      registry: { mode: "managed", instanceName: "acme-staging", namespace: "acme" },
+      services: [HELLO],
+      gateway: { tls: { email: "ops@acme.example.com" } },
+    };
     const { out } = await plan(environment(values));
     const image = out.named("image-hello-image");
     assert.equal(image.inputs["imageName"], "acme-staging-registry-vpc.cn-hangzhou.cr.aliyuncs.com/acme/hello:1.0.0");
-    assert.deepEqual(image.inputs["registry"], { server: "acme-staging-registry-vpc.cn-hangzhou.cr.aliyuncs.com", username: "[secret]", password: "[secret]" });
+    assert.deepEqual(image.inputs["registry"], {
+      server: "acme-staging-registry-vpc.cn-hangzhou.cr.aliyuncs.com",
+      username: "[secret]",
+      password: "[secret]",
+    });
     assert.ok(image.dependsOn.includes(out.named("registry-repo-hello").urn), "pushed once its repository exists");
     const built = (out.outputs as Record<string, any>)["builtImages"];
     assert.match(built["hello"], /^acme-staging-registry-vpc\.cn-hangzhou\.cr\.aliyuncs\.com\/acme\/hello@sha256:[0-9a-f]{64}$/);
@@ -154,7 +168,9 @@ describe("cloud layer: services built from source", () => {
 
   it("on an existing registry with credentials: pushed with them, and pulled with a secret", async () => {
     const registry = { ...DEV.registry, username: "pusher", passwordSecret: "registryPassword" };
-    const { out, layer } = await plan(environment({ ...DEV, registry, services: [HELLO] }, ["registryPassword"]), "test", { registryPassword: "s3cret-push" });
+    const { out, layer } = await plan(environment({ ...DEV, registry, services: [HELLO] }, ["registryPassword"]), "test", {
+      registryPassword: "s3cret-push",
+    });
     const image = out.named("image-hello-image");
     assert.equal(image.inputs["imageName"], "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com/acme/hello:1.0.0");
     assert.equal((image.inputs["registry"] as any).server, "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com");
@@ -164,9 +180,18 @@ describe("cloud layer: services built from source", () => {
       pulumi.output(layer.images.pullSecret!.dockerConfigJson).apply((json) => (dockerConfig = json));
     });
     assert.deepEqual(JSON.parse(dockerConfig), {
-      auths: { "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com": { username: "pusher", password: "s3cret-push", auth: Buffer.from("pusher:s3cret-push").toString("base64") } },
+      auths: {
+        "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com": {
+          username: "pusher",
+          password: "s3cret-push",
+          auth: Buffer.from("pusher:s3cret-push").toString("base64"),
+        },
+      },
     });
-    assert.match(String((out.outputs as any)["builtImages"]["hello"]), /^acme-registry-vpc\.cn-hangzhou\.cr\.aliyuncs\.com\/acme\/hello@sha256:/);
+    assert.match(
+      String((out.outputs as any)["builtImages"]["hello"]),
+      /^acme-registry-vpc\.cn-hangzhou\.cr\.aliyuncs\.com\/acme\/hello@sha256:/,
+    );
   });
 
   it("on a laptop: built into the local daemon by tag, never pushed", async () => {
@@ -179,7 +204,9 @@ describe("cloud layer: services built from source", () => {
   });
 
   it("on a laptop with kind's local registry: pushed there and run by digest", async () => {
-    const { out } = await plan(environment({ kind: "local", registry: { mode: "existing", endpoint: "localhost:5001", namespace: "local" }, services: [HELLO] }));
+    const { out } = await plan(
+      environment({ kind: "local", registry: { mode: "existing", endpoint: "localhost:5001", namespace: "local" }, services: [HELLO] }),
+    );
     assert.equal(out.named("image-hello-image").inputs["skipPush"], false);
     assert.match(String((out.outputs as any)["builtImages"]["hello"]), /^localhost:5001\/local\/hello@sha256:[0-9a-f]{64}$/);
   });

@@ -87,7 +87,13 @@ describe("Cluster", () => {
   it("builds its Kubernetes provider from the kubeconfig as a secret, identified by the cluster id, after the node pools", async () => {
     const out = await render(() => {
       const c = new Cluster("ack", BASE);
-      return { kubeconfig: c.kubeconfig, clusterId: c.clusterId, api: c.apiServerEndpoint, pools: c.nodePoolIds, isProvider: c.provider instanceof pulumi.ProviderResource };
+      return {
+        kubeconfig: c.kubeconfig,
+        clusterId: c.clusterId,
+        api: c.apiServerEndpoint,
+        pools: c.nodePoolIds,
+        isProvider: c.provider instanceof pulumi.ProviderResource,
+      };
     });
     const provider = only(out, T.provider);
     assert.equal(provider.name, "ack-kubernetes");
@@ -118,7 +124,10 @@ describe("Cluster", () => {
     const out = await render(() => new Cluster("ack", { ...BASE, nodePools: [...BASE.nodePools, SPOT] }));
     const burst = out.named("ack-pool-burst");
     assert.equal(burst.inputs["spotStrategy"], "SpotAsPriceGo");
-    assert.deepEqual((burst.inputs["labels"] as any[]).find((l) => l.key === CAPACITY_LABEL), { key: CAPACITY_LABEL, value: "spot" });
+    assert.deepEqual(
+      (burst.inputs["labels"] as any[]).find((l) => l.key === CAPACITY_LABEL),
+      { key: CAPACITY_LABEL, value: "spot" },
+    );
     const autoscaler = only(out, T.autoscaler);
     assert.equal(autoscaler.inputs["expander"], "priority");
     const priorities = autoscaler.inputs["priorities"] as Record<string, string>;
@@ -136,7 +145,17 @@ describe("Cluster", () => {
 
   it("takes the standard edition, Flannel, a public API server and no deletion protection when asked", async () => {
     const out = await render(
-      () => new Cluster("ack", { ...BASE, podVswitchIds: undefined, edition: "standard", cni: "flannel", podCidr: "172.20.0.0/16", publicApiServer: true, deletionProtection: false, clusterName: "acme-dev" }),
+      () =>
+        new Cluster("ack", {
+          ...BASE,
+          podVswitchIds: undefined,
+          edition: "standard",
+          cni: "flannel",
+          podCidr: "172.20.0.0/16",
+          publicApiServer: true,
+          deletionProtection: false,
+          clusterName: "acme-dev",
+        }),
     );
     const cluster = out.named("ack-cluster");
     assert.equal(cluster.protect, false);
@@ -152,7 +171,11 @@ describe("Cluster", () => {
 
   it("installs ACK's credential helper for a registry, so that nodes pull without secrets", async () => {
     const out = await render(
-      () => new Cluster("ack", { ...BASE, registryAccess: { instanceId: "cri-abc123", region: "cn-hangzhou", domains: ["acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com"] } }),
+      () =>
+        new Cluster("ack", {
+          ...BASE,
+          registryAccess: { instanceId: "cri-abc123", region: "cn-hangzhou", domains: ["acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com"] },
+        }),
     );
     const addon = only(out, T.addon);
     assert.equal(addon.name, "ack-acr-credential-helper");
@@ -178,23 +201,50 @@ describe("Cluster", () => {
     const pool = BASE.nodePools[0]!;
     const table: Array<[Partial<ClusterArgs>, string]> = [
       [{ version: "1.35" }, "Cluster version: '1.35' is not an ACK version such as '1.35.2-aliyun.1'"],
-      [{ clusterName: "my cluster" }, "Cluster clusterName: 'my cluster' is not a name of 1 to 63 letters, digits, '-' and '_', starting with a letter or digit"],
+      [
+        { clusterName: "my cluster" },
+        "Cluster clusterName: 'my cluster' is not a name of 1 to 63 letters, digits, '-' and '_', starting with a letter or digit",
+      ],
       [{ vswitchIds: [] }, "Cluster vswitchIds: needs at least 1 vSwitch, got 0"],
       [{ podVswitchIds: [] }, "Cluster podVswitchIds: needs at least 1 pod vSwitch with cni 'terway', got 0"],
-      [{ podCidr: "172.20.0.0/16" }, "Cluster podCidr: '172.20.0.0/16' is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches"],
-      [{ cni: "flannel", podVswitchIds: undefined }, "Cluster podCidr: is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'"],
+      [
+        { podCidr: "172.20.0.0/16" },
+        "Cluster podCidr: '172.20.0.0/16' is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches",
+      ],
+      [
+        { cni: "flannel", podVswitchIds: undefined },
+        "Cluster podCidr: is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'",
+      ],
       [{ cni: "flannel", podCidr: "172.20.0.0/16" }, "Cluster podVswitchIds: are only used with cni 'terway'"],
-      [{ cni: "flannel", podVswitchIds: undefined, podCidr: "172.21.0.0/16" }, "Cluster podCidr: '172.21.0.0/16' overlaps the service CIDR '172.21.0.0/20'"],
-      [{ serviceCidr: "172.21.0.0" }, "Cluster serviceCidr: '172.21.0.0' is not an IPv4 CIDR block such as '10.0.0.0/16': expected four dot-separated numbers and a /prefix"],
+      [
+        { cni: "flannel", podVswitchIds: undefined, podCidr: "172.21.0.0/16" },
+        "Cluster podCidr: '172.21.0.0/16' overlaps the service CIDR '172.21.0.0/20'",
+      ],
+      [
+        { serviceCidr: "172.21.0.0" },
+        "Cluster serviceCidr: '172.21.0.0' is not an IPv4 CIDR block such as '10.0.0.0/16': expected four dot-separated numbers and a /prefix",
+      ],
       [{ nodePools: [] }, "Cluster nodePools: needs at least 1 node pool, got 0"],
       [{ nodePools: [SPOT] }, "Cluster nodePools: needs at least one pool that is not spot: spot instances can all be reclaimed at once"],
       [{ nodePools: [pool, { ...pool }] }, "Cluster nodePools[1].name: 'general' is already used by nodePools[0]"],
       [{ nodePools: [{ ...pool, min: 7 }] }, "Cluster nodePools[0].min: 7 is greater than max 6"],
-      [{ nodePools: [{ ...pool, taints: [{ key: "bad key" }] }] }, "Cluster nodePools[0].taints[0].key: 'bad key' is not a Kubernetes taint key such as 'example.com/dedicated'"],
-      [{ addons: [{ name: "flannel" }] }, "Cluster addons[0]: 'flannel' is a network plugin; choose it with cni ('terway' gives 'terway-eniip')"],
-      [{ registryAccess: { instanceId: "cri-1", region: "cn-hangzhou", domains: [] } }, "Cluster registryAccess.domains: needs at least 1 registry domain, got 0"],
+      [
+        { nodePools: [{ ...pool, taints: [{ key: "bad key" }] }] },
+        "Cluster nodePools[0].taints[0].key: 'bad key' is not a Kubernetes taint key such as 'example.com/dedicated'",
+      ],
+      [
+        { addons: [{ name: "flannel" }] },
+        "Cluster addons[0]: 'flannel' is a network plugin; choose it with cni ('terway' gives 'terway-eniip')",
+      ],
+      [
+        { registryAccess: { instanceId: "cri-1", region: "cn-hangzhou", domains: [] } },
+        "Cluster registryAccess.domains: needs at least 1 registry domain, got 0",
+      ],
     ];
     for (const [change, message] of table) assert.equal(errorOf({ ...BASE, ...change }), message);
-    await assert.rejects(render(() => new Cluster("ack", { ...BASE, version: "latest" })), /Cluster version: 'latest' is not an ACK version/);
+    await assert.rejects(
+      render(() => new Cluster("ack", { ...BASE, version: "latest" })),
+      /Cluster version: 'latest' is not an ACK version/,
+    );
   });
 });

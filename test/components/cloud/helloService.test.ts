@@ -13,7 +13,11 @@ const DIR = path.join(REPO, "services/hello");
 
 /** Starts the server on a free port and resolves with the port once it listens. */
 function start(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; logs: string[] }> {
-  const child = spawn(process.execPath, ["server.js"], { cwd: DIR, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["server.js"], {
+    cwd: DIR,
+    env: { ...process.env, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const logs: string[] = [];
   return new Promise((resolve, reject) => {
     let buffer = "";
@@ -77,7 +81,10 @@ describe("services/hello", () => {
     assert.deepEqual(await get(port, "/ready"), { status: 503, body: "draining\n" });
     assert.equal((await get(port, "/healthz")).status, 200);
     assert.equal(await exited, 0);
-    assert.deepEqual(logs.map((l) => (JSON.parse(l) as { msg: string }).msg), ["listening", "draining", "stopped"]);
+    assert.deepEqual(
+      logs.map((l) => (JSON.parse(l) as { msg: string }).msg),
+      ["listening", "draining", "stopped"],
+    );
   });
 
   it("is built as a non-root user with a numeric id, from a base image that can be mirrored", () => {

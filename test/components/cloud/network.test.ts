@@ -76,7 +76,12 @@ describe("Network", () => {
     assert.equal(inputs(out, "net-eip-association")["instanceType"], "Nat");
 
     const snat = out.ofType(T.snat);
-    assert.deepEqual(snat.map((s) => s.name).sort(), ["net-snat-cn-hangzhou-h-nodes", "net-snat-cn-hangzhou-h-pods", "net-snat-cn-hangzhou-i-nodes", "net-snat-cn-hangzhou-i-pods"]);
+    assert.deepEqual(snat.map((s) => s.name).sort(), [
+      "net-snat-cn-hangzhou-h-nodes",
+      "net-snat-cn-hangzhou-h-pods",
+      "net-snat-cn-hangzhou-i-nodes",
+      "net-snat-cn-hangzhou-i-pods",
+    ]);
     for (const s of snat) {
       assert.ok(s.dependsOn.includes(urn(out, "net-eip-association")), `${s.name} waits for the EIP binding`);
       assert.match(String(s.inputs["snatTableId"]), /^stb-/);
@@ -103,7 +108,15 @@ describe("Network", () => {
     let network: Network | undefined;
     const out = await render(() => {
       network = new Network("net", BASE);
-      return { vpcId: network.vpcId, vswitchIds: network.vswitchIds, podVswitchIds: network.podVswitchIds, natGatewayIds: network.natGatewayIds, natGatewayId: network.natGatewayId, egressIps: network.egressIps, securityGroupId: network.securityGroupId };
+      return {
+        vpcId: network.vpcId,
+        vswitchIds: network.vswitchIds,
+        podVswitchIds: network.podVswitchIds,
+        natGatewayIds: network.natGatewayIds,
+        natGatewayId: network.natGatewayId,
+        egressIps: network.egressIps,
+        securityGroupId: network.securityGroupId,
+      };
     });
     const o = out.outputs as Record<string, any>;
     assert.match(o["vpcId"], /^vpc-[0-9a-f]+$/);
@@ -121,9 +134,25 @@ describe("Network", () => {
 
   it("per zone: a gateway, an EIP and a route table in each zone, each zone leaving through its own", async () => {
     const out = await render(() => new Network("net", { ...BASE, zones: ZONES, natGateway: "per-zone" }));
-    assert.deepEqual(out.ofType(T.nat).map((n) => n.name).sort(), ["net-nat", "net-nat-cn-hangzhou-i", "net-nat-cn-hangzhou-j"]);
-    assert.deepEqual(out.ofType(T.eip).map((n) => n.name).sort(), ["net-eip", "net-eip-cn-hangzhou-i", "net-eip-cn-hangzhou-j"]);
-    for (const [zone, nat] of [["cn-hangzhou-h", "net-nat"], ["cn-hangzhou-i", "net-nat-cn-hangzhou-i"], ["cn-hangzhou-j", "net-nat-cn-hangzhou-j"]] as const) {
+    assert.deepEqual(
+      out
+        .ofType(T.nat)
+        .map((n) => n.name)
+        .sort(),
+      ["net-nat", "net-nat-cn-hangzhou-i", "net-nat-cn-hangzhou-j"],
+    );
+    assert.deepEqual(
+      out
+        .ofType(T.eip)
+        .map((n) => n.name)
+        .sort(),
+      ["net-eip", "net-eip-cn-hangzhou-i", "net-eip-cn-hangzhou-j"],
+    );
+    for (const [zone, nat] of [
+      ["cn-hangzhou-h", "net-nat"],
+      ["cn-hangzhou-i", "net-nat-cn-hangzhou-i"],
+      ["cn-hangzhou-j", "net-nat-cn-hangzhou-j"],
+    ] as const) {
       assert.ok(out.named(nat).dependsOn.includes(urn(out, `net-nodes-${zone}`)), `${nat} sits in ${zone}`);
       const route = out.named(`net-default-route-${zone}`);
       assert.equal(route.inputs["destinationCidrblock"], "0.0.0.0/0");
@@ -142,14 +171,37 @@ describe("Network", () => {
   });
 
   it("with Flannel: no pod vSwitches, and the pod network let into the nodes", async () => {
-    const out = await render(() => new Network("net", { ...BASE, podVswitchPrefix: false, podCidr: "172.20.0.0/16", serviceCidr: "172.21.0.0/20" }));
-    assert.deepEqual(out.ofType(T.vswitch).map((s) => s.name).sort(), ["net-nodes-cn-hangzhou-h", "net-nodes-cn-hangzhou-i"]);
-    assert.deepEqual(out.ofType(T.rule).map((r) => r.inputs["cidrIp"]).sort(), ["10.10.0.0/16", "172.20.0.0/16"]);
+    const out = await render(
+      () => new Network("net", { ...BASE, podVswitchPrefix: false, podCidr: "172.20.0.0/16", serviceCidr: "172.21.0.0/20" }),
+    );
+    assert.deepEqual(
+      out
+        .ofType(T.vswitch)
+        .map((s) => s.name)
+        .sort(),
+      ["net-nodes-cn-hangzhou-h", "net-nodes-cn-hangzhou-i"],
+    );
+    assert.deepEqual(
+      out
+        .ofType(T.rule)
+        .map((r) => r.inputs["cidrIp"])
+        .sort(),
+      ["10.10.0.0/16", "172.20.0.0/16"],
+    );
     assert.equal(out.ofType(T.snat).length, 2);
   });
 
   it("can be left unprotected (a throwaway environment), and takes names, tags and a bandwidth", async () => {
-    const out = await render(() => new Network("net", { ...BASE, deletionProtection: false, namePrefix: "acme-dev", tags: { team: "platform" }, natBandwidthMbps: 20 }));
+    const out = await render(
+      () =>
+        new Network("net", {
+          ...BASE,
+          deletionProtection: false,
+          namePrefix: "acme-dev",
+          tags: { team: "platform" },
+          natBandwidthMbps: 20,
+        }),
+    );
     for (const r of [...out.ofType(T.vpc), ...out.ofType(T.nat), ...out.ofType(T.eip)]) assert.equal(r.protect, false, r.name);
     assert.equal(inputs(out, "net-nat")["deletionProtection"], false);
     assert.equal(inputs(out, "net-vpc")["vpcName"], "acme-dev-vpc");
@@ -171,21 +223,36 @@ describe("Network", () => {
       [{ zones: ["cn-hangzhou-h", "cn-shanghai-b"] }, "Network zones[1]: 'cn-shanghai-b' is not a zone of region 'cn-hangzhou'"],
       [{ zones: ["cn-hangzhou-h", "cn-hangzhou-h"] }, "Network zones[1]: 'cn-hangzhou-h' is listed twice (also [0])"],
       [{ zones: ["cn-hangzhou-h"], minZones: 2 }, "Network zones: needs at least 2 zones so that a zone outage leaves capacity; got 1"],
-      [{ vpcCidr: "8.8.0.0/16" }, "Network vpcCidr: '8.8.0.0/16' is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)"],
-      [{ vpcCidr: "10.0.0.0/16", serviceCidr: "10.0.128.0/20" }, "Network serviceCidr: '10.0.128.0/20' overlaps the VPC '10.0.0.0/16'; use a block outside it such as '172.21.0.0/20'"],
+      [
+        { vpcCidr: "8.8.0.0/16" },
+        "Network vpcCidr: '8.8.0.0/16' is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
+      ],
+      [
+        { vpcCidr: "10.0.0.0/16", serviceCidr: "10.0.128.0/20" },
+        "Network serviceCidr: '10.0.128.0/20' overlaps the VPC '10.0.0.0/16'; use a block outside it such as '172.21.0.0/20'",
+      ],
       [{ podVswitchPrefix: false, podCidr: "10.10.0.0/17" }, "Network podCidr: '10.10.0.0/17' overlaps the VPC '10.10.0.0/16'"],
-      [{ podCidr: "172.20.0.0/16" }, "Network podCidr: '172.20.0.0/16' is Flannel's pod network, but podVswitchPrefix /19 asks for Terway pod vSwitches; set podVswitchPrefix to false with Flannel"],
+      [
+        { podCidr: "172.20.0.0/16" },
+        "Network podCidr: '172.20.0.0/16' is Flannel's pod network, but podVswitchPrefix /19 asks for Terway pod vSwitches; set podVswitchPrefix to false with Flannel",
+      ],
       [
         { podVswitchPrefix: false, podCidr: "172.20.0.0/16", natGateway: "per-zone" },
         "Network natGateway: 'per-zone' is not accepted with Flannel: it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use Terway or 'per-environment'",
       ],
       [{ natBandwidthMbps: 500 }, "Network natBandwidthMbps: 500 is not between 1 and 200 (Mbit/s of a pay-by-traffic EIP)"],
-      [{ vpcCidr: "10.10.0.0/18", zones: ZONES }, "Network vpcCidr: '10.10.0.0/18' holds 1 zone of a /22 node vSwitch and a /19 pod vSwitch each, not 3; use a larger VPC or smaller vSwitches"],
+      [
+        { vpcCidr: "10.10.0.0/18", zones: ZONES },
+        "Network vpcCidr: '10.10.0.0/18' holds 1 zone of a /22 node vSwitch and a /19 pod vSwitch each, not 3; use a larger VPC or smaller vSwitches",
+      ],
       [{ nodeVswitchPrefix: 16 }, "Network nodeVswitchPrefix: /16 is not smaller than the VPC 10.10.0.0/16; use a prefix longer than /16"],
       [{ namePrefix: "-x" }, "Network namePrefix: '-x' is not a name of 1 to 80 letters, digits, '-', '_' and '.', starting with a letter"],
     ];
     for (const [change, message] of table) assert.equal(errorOf("net", { ...BASE, ...change }), message);
     // The component throws the same error before registering anything.
-    await assert.rejects(render(() => new Network("net", { ...BASE, natBandwidthMbps: 0 })), /Network natBandwidthMbps: 0 is not between 1 and 200/);
+    await assert.rejects(
+      render(() => new Network("net", { ...BASE, natBandwidthMbps: 0 })),
+      /Network natBandwidthMbps: 0 is not between 1 and 200/,
+    );
   });
 });

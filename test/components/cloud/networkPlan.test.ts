@@ -55,7 +55,10 @@ describe("planVswitches: table", () => {
         p.zones.map((z) => [z.nodeCidr, ...(z.podCidr ? [z.podCidr] : [])]),
         c.zones,
       );
-      assert.deepEqual(p.zones.map((z) => z.zone), c.input.zones);
+      assert.deepEqual(
+        p.zones.map((z) => z.zone),
+        c.input.zones,
+      );
       assert.equal(p.capacity, c.capacity);
     });
   }
@@ -70,13 +73,20 @@ describe("planVswitches: table", () => {
       problem: { field: "podPrefix", message: "/19 is not smaller than the VPC 10.0.0.0/20; use a prefix longer than /20" },
     });
     assert.deepEqual(planVswitches({ vpcCidr: "10.0.0.0/18", zones: ZONES, nodePrefix: 22, podPrefix: 20 }), {
-      problem: { field: "vpcCidr", message: "'10.0.0.0/18' holds 3 zones of a /22 node vSwitch and a /20 pod vSwitch each, not 4; use a larger VPC or smaller vSwitches" },
+      problem: {
+        field: "vpcCidr",
+        message:
+          "'10.0.0.0/18' holds 3 zones of a /22 node vSwitch and a /20 pod vSwitch each, not 4; use a larger VPC or smaller vSwitches",
+      },
     });
     assert.deepEqual(planVswitches({ vpcCidr: "10.0.0.0/16", zones: ZONES, nodePrefix: 30 }), {
       problem: { field: "nodePrefix", message: "/30 is not a vSwitch size Alibaba Cloud accepts (/16 to /29)" },
     });
     assert.deepEqual(planVswitches({ vpcCidr: "10.0.0.1/16", zones: ZONES, nodePrefix: 22 }), {
-      problem: { field: "vpcCidr", message: "'10.0.0.1/16' is not an IPv4 CIDR block such as '10.0.0.0/16': host bits are set; the block starts at 10.0.0.0/16" },
+      problem: {
+        field: "vpcCidr",
+        message: "'10.0.0.1/16' is not an IPv4 CIDR block such as '10.0.0.0/16': host bits are set; the block starts at 10.0.0.0/16",
+      },
     });
   });
 });
@@ -105,7 +115,8 @@ const layout = fc
     return nodePrefix > vpc.prefix && (podPrefix === undefined || podPrefix > vpc.prefix) && zoneCapacity(vpc, nodePrefix, podPrefix) >= 1;
   });
 
-const zoneNames = (n: number) => Array.from({ length: n }, (_, i) => `cn-hangzhou-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ""}`);
+const zoneNames = (n: number) =>
+  Array.from({ length: n }, (_, i) => `cn-hangzhou-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ""}`);
 
 describe("planVswitches: properties", () => {
   it("every block lies inside the VPC and no two blocks overlap", () => {
@@ -117,7 +128,8 @@ describe("planVswitches: properties", () => {
         const blocks = p.zones.flatMap((z) => [z.nodeCidr, ...(z.podCidr ? [z.podCidr] : [])]).map(mustParseCidr);
         for (const b of blocks) assert.ok(contains(vpc, b), `${formatCidr(b)} is inside ${l.vpcCidr}`);
         for (let i = 0; i < blocks.length; i++) {
-          for (let j = i + 1; j < blocks.length; j++) assert.ok(!overlaps(blocks[i]!, blocks[j]!), `${formatCidr(blocks[i]!)} and ${formatCidr(blocks[j]!)}`);
+          for (let j = i + 1; j < blocks.length; j++)
+            assert.ok(!overlaps(blocks[i]!, blocks[j]!), `${formatCidr(blocks[i]!)} and ${formatCidr(blocks[j]!)}`);
         }
       }),
     );
@@ -200,19 +212,27 @@ describe("rangeProblems", () => {
       { field: "vpcCidr", message: "'100.64.0.0/16' is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)" },
     ]);
     assert.deepEqual(rangeProblems({ serviceCidr: "172.21.0.0/33" }), [
-      { field: "serviceCidr", message: "'172.21.0.0/33' is not an IPv4 CIDR block such as '10.0.0.0/16': the prefix /33 is larger than /32" },
+      {
+        field: "serviceCidr",
+        message: "'172.21.0.0/33' is not an IPv4 CIDR block such as '10.0.0.0/16': the prefix /33 is larger than /32",
+      },
     ]);
   });
 
   it("never accepts two overlapping ranges (property)", () => {
-    const block = fc.record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 8, max: 24 }) }).map(({ a, b, prefix }) => {
-      const base = ((10 << 24) | (a << 16) | (b << 8)) >>> 0;
-      return formatCidr({ base: base & (~0 << (32 - prefix)) >>> 0, prefix });
-    });
+    const block = fc
+      .record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 8, max: 24 }) })
+      .map(({ a, b, prefix }) => {
+        const base = ((10 << 24) | (a << 16) | (b << 8)) >>> 0;
+        return formatCidr({ base: base & ((~0 << (32 - prefix)) >>> 0), prefix });
+      });
     fc.assert(
       fc.property(block, block, (vpc, service) => {
         const problems = rangeProblems({ vpcCidr: vpc, serviceCidr: service });
-        assert.equal(problems.some((p) => p.field === "serviceCidr"), overlaps(mustParseCidr(vpc), mustParseCidr(service)));
+        assert.equal(
+          problems.some((p) => p.field === "serviceCidr"),
+          overlaps(mustParseCidr(vpc), mustParseCidr(service)),
+        );
       }),
     );
   });
@@ -220,7 +240,9 @@ describe("rangeProblems", () => {
 
 describe("planNatGateways", () => {
   it("gives the environment one gateway in its first zone", () => {
-    assert.deepEqual(planNatGateways(ZONES.slice(0, 3), "per-environment"), [{ role: "nat", zone: "cn-hangzhou-h", serves: ZONES.slice(0, 3) }]);
+    assert.deepEqual(planNatGateways(ZONES.slice(0, 3), "per-environment"), [
+      { role: "nat", zone: "cn-hangzhou-h", serves: ZONES.slice(0, 3) },
+    ]);
   });
 
   it("gives each zone its own, keeping the first zone's name so that switching modes replaces nothing", () => {

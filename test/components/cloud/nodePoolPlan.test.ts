@@ -14,27 +14,36 @@ import {
 } from "../../../components/cloud/nodePoolPlan";
 
 const GENERAL: NodePoolSettings = { name: "general", instanceTypes: ["ecs.g7.xlarge", "ecs.g6.xlarge"], min: 2, max: 6 };
-const BURST: NodePoolSettings = { name: "burst", instanceTypes: ["ecs.c7.2xlarge", "ecs.c6.2xlarge", "ecs.g7.2xlarge"], min: 0, max: 20, spot: true };
+const BURST: NodePoolSettings = {
+  name: "burst",
+  instanceTypes: ["ecs.c7.2xlarge", "ecs.c6.2xlarge", "ecs.g7.2xlarge"],
+  min: 0,
+  max: 20,
+  spot: true,
+};
 
 describe("nodePoolSpec", () => {
   it("autoscales an on-demand pool between min and max, spread evenly over the zones, repaired and never upgraded", () => {
-    assert.deepEqual(nodePoolSpec({ ...GENERAL, labels: { "acme.com/team": "shop" }, taints: [{ key: "acme.com/dedicated", value: "shop" }] }), {
-      nodePoolName: "general",
-      instanceTypes: ["ecs.g7.xlarge", "ecs.g6.xlarge"],
-      systemDiskCategory: "cloud_essd",
-      systemDiskSize: 120,
-      instanceChargeType: "PostPaid",
-      runtimeName: "containerd",
-      labels: [
-        { key: "acme.com/team", value: "shop" },
-        { key: CAPACITY_LABEL, value: "on-demand" },
-      ],
-      taints: [{ key: "acme.com/dedicated", value: "shop", effect: "NoSchedule" }],
-      scalingConfig: { enable: true, minSize: 2, maxSize: 6, type: "cpu" },
-      management: { enable: true, autoRepair: true, autoRepairPolicy: { restartNode: true }, autoUpgrade: false, maxUnavailable: 1 },
-      multiAzPolicy: "BALANCE",
-      spotStrategy: "NoSpot",
-    });
+    assert.deepEqual(
+      nodePoolSpec({ ...GENERAL, labels: { "acme.com/team": "shop" }, taints: [{ key: "acme.com/dedicated", value: "shop" }] }),
+      {
+        nodePoolName: "general",
+        instanceTypes: ["ecs.g7.xlarge", "ecs.g6.xlarge"],
+        systemDiskCategory: "cloud_essd",
+        systemDiskSize: 120,
+        instanceChargeType: "PostPaid",
+        runtimeName: "containerd",
+        labels: [
+          { key: "acme.com/team", value: "shop" },
+          { key: CAPACITY_LABEL, value: "on-demand" },
+        ],
+        taints: [{ key: "acme.com/dedicated", value: "shop", effect: "NoSchedule" }],
+        scalingConfig: { enable: true, minSize: 2, maxSize: 6, type: "cpu" },
+        management: { enable: true, autoRepair: true, autoRepairPolicy: { restartNode: true }, autoUpgrade: false, maxUnavailable: 1 },
+        multiAzPolicy: "BALANCE",
+        spotStrategy: "NoSpot",
+      },
+    );
   });
 
   it("buys the cheapest spot capacity for a burst pool, and falls back to on-demand when spot runs out", () => {
@@ -100,8 +109,12 @@ describe("node pool checks", () => {
   });
 
   it("refuses repeated names, and pools that are all spot", () => {
-    assert.deepEqual(nodePoolSetProblems([GENERAL, { ...GENERAL }]), [{ path: [1, "name"], message: "'general' is already used by nodePools[0]" }]);
-    assert.deepEqual(nodePoolSetProblems([BURST]), [{ path: [], message: "needs at least one pool that is not spot: spot instances can all be reclaimed at once" }]);
+    assert.deepEqual(nodePoolSetProblems([GENERAL, { ...GENERAL }]), [
+      { path: [1, "name"], message: "'general' is already used by nodePools[0]" },
+    ]);
+    assert.deepEqual(nodePoolSetProblems([BURST]), [
+      { path: [], message: "needs at least one pool that is not spot: spot instances can all be reclaimed at once" },
+    ]);
     assert.deepEqual(nodePoolSetProblems([]), [{ path: [], message: "needs at least 1 node pool, got 0" }]);
   });
 
@@ -137,8 +150,14 @@ describe("clusterAddons", () => {
   });
 
   it("gives Flannel instead, and appends extra add-ons; naming a replaced one turns it back on", () => {
-    const addons = clusterAddons("flannel", [{ name: "logtail-ds", config: '{"IngressDashboardEnabled":"true"}' }, { name: "ack-node-problem-detector" }]);
-    assert.deepEqual(addons.map((a) => a.name), ["flannel", "csi-plugin", "csi-provisioner", "nginx-ingress-controller", "logtail-ds", "ack-node-problem-detector"]);
+    const addons = clusterAddons("flannel", [
+      { name: "logtail-ds", config: '{"IngressDashboardEnabled":"true"}' },
+      { name: "ack-node-problem-detector" },
+    ]);
+    assert.deepEqual(
+      addons.map((a) => a.name),
+      ["flannel", "csi-plugin", "csi-provisioner", "nginx-ingress-controller", "logtail-ds", "ack-node-problem-detector"],
+    );
     assert.equal(addons.find((a) => a.name === "logtail-ds")!.disabled, undefined);
     assert.ok(!addons.some((a) => a.name === "terway-eniip"));
   });

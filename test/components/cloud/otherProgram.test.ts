@@ -18,7 +18,13 @@ function program() {
   const network = new Network("shop", { region, zones, vpcCidr: "10.40.0.0/16", minZones: 2 }, opts);
   const registry = new Registry(
     "shop",
-    { instanceName: "shop-images", region, namespace: "shop", repositories: ["hello"], vpc: { vpcId: network.vpcId, vswitchId: network.nodeVswitches[zones[0]!]!.id } },
+    {
+      instanceName: "shop-images",
+      region,
+      namespace: "shop",
+      repositories: ["hello"],
+      vpc: { vpcId: network.vpcId, vswitchId: network.nodeVswitches[zones[0]!]!.id },
+    },
     opts,
   );
   const cluster = new Cluster(
@@ -63,14 +69,21 @@ describe("the cloud components from another program", () => {
   it("compose into a network, registry, cluster and an image a Deployment runs by digest", async () => {
     const out = await render(program);
     const providerUrn = "urn:pulumi:test::ack-platform::pulumi:providers:alicloud::hangzhou";
-    for (const r of out.resources.filter((r) => r.type.startsWith("alicloud:"))) assert.equal(r.provider, providerUrn, `${r.name} uses the program's provider`);
+    for (const r of out.resources.filter((r) => r.type.startsWith("alicloud:")))
+      assert.equal(r.provider, providerUrn, `${r.name} uses the program's provider`);
 
     const deployment = out.object("Deployment", "hello");
-    assert.match(deployment["spec"].template.spec.containers[0].image, /^shop-images-registry-vpc\.cn-hangzhou\.cr\.aliyuncs\.com\/shop\/hello@sha256:[0-9a-f]{64}$/);
+    assert.match(
+      deployment["spec"].template.spec.containers[0].image,
+      /^shop-images-registry-vpc\.cn-hangzhou\.cr\.aliyuncs\.com\/shop\/hello@sha256:[0-9a-f]{64}$/,
+    );
     const [deploymentResource] = out.ofType("kubernetes:apps/v1:Deployment");
     assert.equal(deploymentResource!.provider, out.named("shop-kubernetes").urn);
     assert.ok(out.named("shop-cluster").dependsOn.includes(out.named("shop-snat-cn-hangzhou-i-pods").urn));
-    assert.match(String(JSON.parse(String(out.named("shop-acr-credential-helper").inputs["config"])).AcrInstanceInfo[0].instanceId), /^cri-/);
+    assert.match(
+      String(JSON.parse(String(out.named("shop-acr-credential-helper").inputs["config"])).AcrInstanceInfo[0].instanceId),
+      /^cri-/,
+    );
     assert.equal(out.outputs["kubeconfig"], "[secret]");
     assert.equal((out.outputs["egressIps"] as string[]).length, 1);
     await assertValidObjects(out.objects());

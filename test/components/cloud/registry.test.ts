@@ -54,17 +54,28 @@ describe("Registry", () => {
       imageScanner: "ACR",
       tags: {},
     });
-    assert.deepEqual(out.named("registry-namespace").inputs, { instanceId: out.named("registry-namespace").inputs["instanceId"], name: "acme", autoCreate: false, defaultVisibility: "PRIVATE" });
+    assert.deepEqual(out.named("registry-namespace").inputs, {
+      instanceId: out.named("registry-namespace").inputs["instanceId"],
+      name: "acme",
+      autoCreate: false,
+      defaultVisibility: "PRIVATE",
+    });
     assert.match(String(out.named("registry-namespace").inputs["instanceId"]), /^cri-/);
     assert.deepEqual(
-      out.ofType(T.repo).map((r) => [r.name, r.inputs["name"], r.inputs["namespace"], r.inputs["repoType"], r.inputs["tagImmutability"]]).sort(),
+      out
+        .ofType(T.repo)
+        .map((r) => [r.name, r.inputs["name"], r.inputs["namespace"], r.inputs["repoType"], r.inputs["tagImmutability"]])
+        .sort(),
       [
         ["registry-repo-hello", "hello", "acme", "PRIVATE", true],
         ["registry-repo-orders", "orders", "acme", "PRIVATE", true],
       ],
     );
     const link = out.named("registry-vpc-link");
-    assert.deepEqual({ ...link.inputs, instanceId: undefined }, { instanceId: undefined, vpcId: "vpc-main", vswitchId: "vsw-nodes-h", moduleName: "Registry", enableCreateDnsRecordInPvzt: true });
+    assert.deepEqual(
+      { ...link.inputs, instanceId: undefined },
+      { instanceId: undefined, vpcId: "vpc-main", vswitchId: "vsw-nodes-h", moduleName: "Registry", enableCreateDnsRecordInPvzt: true },
+    );
     assert.equal(out.ofType(T.internet).length, 0, "no internet endpoint without allowed CIDR blocks");
     assert.equal(out.ofType(T.sync).length, 0);
 
@@ -91,25 +102,39 @@ describe("Registry", () => {
   });
 
   it("declares replication to another region as a sync rule of the namespace", async () => {
-    const out = await render(() => new Registry("registry", { ...BASE, replication: { region: "cn-shanghai", instanceId: "cri-dr0001", namespace: "acme-dr" } }));
+    const out = await render(
+      () => new Registry("registry", { ...BASE, replication: { region: "cn-shanghai", instanceId: "cri-dr0001", namespace: "acme-dr" } }),
+    );
     const sync = out.named("registry-sync");
     assert.equal(sync.type, T.sync);
-    assert.deepEqual({ ...sync.inputs, instanceId: "(cri)" }, {
-      instanceId: "(cri)",
-      syncRuleName: "acme-to-cn-shanghai",
-      namespaceName: "acme",
-      syncScope: "NAMESPACE",
-      syncTrigger: "PASSIVE",
-      tagFilter: ".*",
-      targetRegionId: "cn-shanghai",
-      targetInstanceId: "cri-dr0001",
-      targetNamespaceName: "acme-dr",
-    });
+    assert.deepEqual(
+      { ...sync.inputs, instanceId: "(cri)" },
+      {
+        instanceId: "(cri)",
+        syncRuleName: "acme-to-cn-shanghai",
+        namespaceName: "acme",
+        syncScope: "NAMESPACE",
+        syncTrigger: "PASSIVE",
+        tagFilter: ".*",
+        targetRegionId: "cn-shanghai",
+        targetInstanceId: "cri-dr0001",
+        targetNamespaceName: "acme-dr",
+      },
+    );
     assert.ok(sync.dependsOn.includes(out.named("registry-namespace").urn), "the rule follows its namespace");
   });
 
   it("takes an edition, mutable tags and no protection when asked", async () => {
-    const out = await render(() => new Registry("registry", { ...BASE, edition: "Basic", tagImmutability: false, deletionProtection: false, tags: { team: "platform" } }));
+    const out = await render(
+      () =>
+        new Registry("registry", {
+          ...BASE,
+          edition: "Basic",
+          tagImmutability: false,
+          deletionProtection: false,
+          tags: { team: "platform" },
+        }),
+    );
     assert.equal(out.named("registry-instance").protect, false);
     assert.equal(out.named("registry-instance").inputs["instanceType"], "Basic");
     assert.deepEqual(out.named("registry-instance").inputs["tags"], { team: "platform" });
@@ -124,12 +149,27 @@ describe("Registry", () => {
       [{ namespace: "Acme" }, "Registry namespace: 'Acme' is not a registry namespace of 2-30 characters of a-z, 0-9, '-' and '_'"],
       [{ repositories: ["orders", "orders"] }, "Registry repositories[1]: 'orders' is listed twice"],
       [{ repositories: ["x"] }, "Registry repositories[0]: 'x' is not a repository name of 2-64 characters of a-z, 0-9, '-', '_' and '.'"],
-      [{ allowedCidrs: ["0.0.0.0/0"] }, "Registry allowedCidrs[0]: '0.0.0.0/0' is not an IPv4 CIDR block such as '203.0.113.0/24': the prefix /0 is outside /8../32"],
-      [{ edition: "Basic", replication: { region: "cn-shanghai", instanceId: "cri-dr0001" } }, "Registry replication: needs edition 'Advanced'; 'Basic' cannot sync to another region"],
-      [{ replication: { region: "cn-hangzhou", instanceId: "cri-dr0001" } }, "Registry replication.region: 'cn-hangzhou' is the registry's own region; replicate to another one"],
-      [{ replication: { region: "cn-shanghai", instanceId: "dr" } }, "Registry replication.instanceId: 'dr' is not an ACR instance id such as 'cri-abc123'"],
+      [
+        { allowedCidrs: ["0.0.0.0/0"] },
+        "Registry allowedCidrs[0]: '0.0.0.0/0' is not an IPv4 CIDR block such as '203.0.113.0/24': the prefix /0 is outside /8../32",
+      ],
+      [
+        { edition: "Basic", replication: { region: "cn-shanghai", instanceId: "cri-dr0001" } },
+        "Registry replication: needs edition 'Advanced'; 'Basic' cannot sync to another region",
+      ],
+      [
+        { replication: { region: "cn-hangzhou", instanceId: "cri-dr0001" } },
+        "Registry replication.region: 'cn-hangzhou' is the registry's own region; replicate to another one",
+      ],
+      [
+        { replication: { region: "cn-shanghai", instanceId: "dr" } },
+        "Registry replication.instanceId: 'dr' is not an ACR instance id such as 'cri-abc123'",
+      ],
     ];
     for (const [change, message] of table) assert.equal(errorOf({ ...BASE, ...change }), message);
-    await assert.rejects(render(() => new Registry("registry", { ...BASE, namespace: "A" })), /Registry namespace: 'A' is not a registry namespace/);
+    await assert.rejects(
+      render(() => new Registry("registry", { ...BASE, namespace: "A" })),
+      /Registry namespace: 'A' is not a registry namespace/,
+    );
   });
 });

@@ -33,7 +33,10 @@ describe("registry plan", () => {
     assert.deepEqual(allowedCidrProblems(["203.0.113.0/24", "0.0.0.0/0", "203.0.113.0/24", "198.51.100.7", "198.51.100.7/32"]), [
       { index: 1, message: "'0.0.0.0/0' is not an IPv4 CIDR block such as '203.0.113.0/24': the prefix /0 is outside /8../32" },
       { index: 2, message: "'203.0.113.0/24' is listed twice (also [0])" },
-      { index: 3, message: "'198.51.100.7' is not an IPv4 CIDR block such as '203.0.113.0/24': expected four dot-separated numbers and a /prefix" },
+      {
+        index: 3,
+        message: "'198.51.100.7' is not an IPv4 CIDR block such as '203.0.113.0/24': expected four dot-separated numbers and a /prefix",
+      },
     ]);
     assert.deepEqual(allowedCidrProblems([]), []);
   });
@@ -49,7 +52,10 @@ describe("registry plan", () => {
       targetInstanceId: "cri-abc123",
       targetNamespaceName: "acme",
     });
-    assert.equal(syncRuleSpec("acme", { region: "cn-shanghai", instanceId: "cri-abc123", namespace: "acme-dr" }).targetNamespaceName, "acme-dr");
+    assert.equal(
+      syncRuleSpec("acme", { region: "cn-shanghai", instanceId: "cri-abc123", namespace: "acme-dr" }).targetNamespaceName,
+      "acme-dr",
+    );
   });
 
   it("reads the digest of a repository digest and refuses anything else", () => {
@@ -61,7 +67,10 @@ describe("registry plan", () => {
   });
 
   it("finds the registry host of a repository", () => {
-    assert.equal(registryHostOf("acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com/acme/hello"), "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com");
+    assert.equal(
+      registryHostOf("acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com/acme/hello"),
+      "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com",
+    );
     assert.equal(registryHostOf("localhost:5001/local/hello"), "localhost:5001");
     assert.equal(registryHostOf("localhost/local/hello"), "localhost");
     assert.equal(registryHostOf("local/hello"), "");

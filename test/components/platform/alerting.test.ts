@@ -42,8 +42,14 @@ describe("alert rules: the field's incidents from day one", () => {
   });
 
   it("has gateway rules only where the gateway's metrics are scraped", () => {
-    assert.deepEqual(platformRuleGroups(DEFAULT_THRESHOLDS).map((g) => g.name), ["ack-platform.workloads", "ack-platform.nodes"]);
-    assert.deepEqual(platformRuleGroups(DEFAULT_THRESHOLDS, "m/g").map((g) => g.name), ["ack-platform.workloads", "ack-platform.nodes", "ack-platform.gateway"]);
+    assert.deepEqual(
+      platformRuleGroups(DEFAULT_THRESHOLDS).map((g) => g.name),
+      ["ack-platform.workloads", "ack-platform.nodes"],
+    );
+    assert.deepEqual(
+      platformRuleGroups(DEFAULT_THRESHOLDS, "m/g").map((g) => g.name),
+      ["ack-platform.workloads", "ack-platform.nodes", "ack-platform.gateway"],
+    );
   });
 
   it("gives every alert a unique name", () => {
@@ -74,10 +80,28 @@ describe("alertmanager configuration", () => {
     ],
     [
       "an e-mail receiver with SMTP authentication over TLS",
-      { name: "mail", type: "email", to: ["a@example.com", "b@example.com"], smarthost: "smtp.example.com:465", from: "alerts@example.com", password: "pw", severities: ["critical", "warning"] },
       {
         name: "mail",
-        email_configs: [{ to: "a@example.com, b@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:465", auth_username: "alerts@example.com", auth_password: "pw", require_tls: true, send_resolved: true }],
+        type: "email",
+        to: ["a@example.com", "b@example.com"],
+        smarthost: "smtp.example.com:465",
+        from: "alerts@example.com",
+        password: "pw",
+        severities: ["critical", "warning"],
+      },
+      {
+        name: "mail",
+        email_configs: [
+          {
+            to: "a@example.com, b@example.com",
+            from: "alerts@example.com",
+            smarthost: "smtp.example.com:465",
+            auth_username: "alerts@example.com",
+            auth_password: "pw",
+            require_tls: true,
+            send_resolved: true,
+          },
+        ],
       },
       ['severity =~ "critical|warning"'],
     ],
@@ -101,9 +125,20 @@ describe("alertmanager configuration", () => {
 
   const refused: Array<[string, ResolvedReceiver[], RegExp]> = [
     ["a reserved name", [{ name: "discard", type: "webhook", url: "https://x" }], /receiver name 'discard' is reserved/],
-    ["a name twice", [{ name: "a", type: "webhook", url: "https://x" }, { name: "a", type: "webhook", url: "https://y" }], /receiver name 'a' is used twice/],
+    [
+      "a name twice",
+      [
+        { name: "a", type: "webhook", url: "https://x" },
+        { name: "a", type: "webhook", url: "https://y" },
+      ],
+      /receiver name 'a' is used twice/,
+    ],
     ["a webhook without url", [{ name: "a", type: "webhook" }], /receiver 'a' of type webhook has no url/],
-    ["an incomplete e-mail receiver", [{ name: "m", type: "email", to: ["a@example.com"] }], /email receiver 'm' needs to, smarthost and from/],
+    [
+      "an incomplete e-mail receiver",
+      [{ name: "m", type: "email", to: ["a@example.com"] }],
+      /email receiver 'm' needs to, smarthost and from/,
+    ],
   ];
   for (const [what, receivers, message] of refused) {
     it(`refuses ${what}`, () => assert.throws(() => alertmanagerConfig(receivers), message));

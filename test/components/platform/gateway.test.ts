@@ -24,8 +24,20 @@ describe("Gateway (Envoy Gateway)", () => {
     const controller = out.named("gateway-controller");
     assert.equal(controller.type, RELEASE);
     assert.deepEqual(
-      { name: controller.inputs["name"], namespace: controller.inputs["namespace"], chart: controller.inputs["chart"], version: controller.inputs["version"], skipCrds: controller.inputs["skipCrds"] },
-      { name: "envoy-gateway", namespace: "gateway-system", chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.2", skipCrds: true },
+      {
+        name: controller.inputs["name"],
+        namespace: controller.inputs["namespace"],
+        chart: controller.inputs["chart"],
+        version: controller.inputs["version"],
+        skipCrds: controller.inputs["skipCrds"],
+      },
+      {
+        name: "envoy-gateway",
+        namespace: "gateway-system",
+        chart: "oci://docker.io/envoyproxy/gateway-helm",
+        version: "v1.9.2",
+        skipCrds: true,
+      },
     );
     assert.ok(Number(controller.inputs["timeout"]) >= 600);
     assert.ok(dependsOn(out, "gateway-controller", "gateway-crds"), "the controller waits for its CRDs");
@@ -35,10 +47,18 @@ describe("Gateway (Envoy Gateway)", () => {
     assert.equal(ns["metadata"].labels["pod-security.kubernetes.io/enforce"], "baseline");
     const gatewayClass = out.object("GatewayClass", "platform");
     assert.equal(gatewayClass["spec"].controllerName, "gateway.envoyproxy.io/gatewayclass-controller");
-    assert.deepEqual(gatewayClass["spec"].parametersRef, { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "platform-proxy", namespace: "gateway-system" });
+    assert.deepEqual(gatewayClass["spec"].parametersRef, {
+      group: "gateway.envoyproxy.io",
+      kind: "EnvoyProxy",
+      name: "platform-proxy",
+      namespace: "gateway-system",
+    });
     const gateway = out.object("Gateway", "platform");
     assert.equal(gateway["metadata"].namespace, "gateway-system");
-    assert.deepEqual(gateway["spec"].listeners.map((l: { name: string }) => l.name), ["http"]);
+    assert.deepEqual(
+      gateway["spec"].listeners.map((l: { name: string }) => l.name),
+      ["http"],
+    );
     const proxy = out.object("EnvoyProxy", "platform-proxy");
     assert.equal(proxy["spec"].provider.kubernetes.envoyService.type, "LoadBalancer");
     assert.equal(out.objects("HTTPRoute").length, 0, "no redirect without HTTPS");
@@ -48,7 +68,9 @@ describe("Gateway (Envoy Gateway)", () => {
   });
 
   it("takes TLS from secret config into a Secret marked secret, adds the HTTPS listener and the redirect", async () => {
-    const out = await renderGateway({ tls: { mode: "secret", certificate: "-----BEGIN CERTIFICATE-----", privateKey: "-----BEGIN PRIVATE KEY-----" } });
+    const out = await renderGateway({
+      tls: { mode: "secret", certificate: "-----BEGIN CERTIFICATE-----", privateKey: "-----BEGIN PRIVATE KEY-----" },
+    });
     const secret = out.object("Secret", "platform-tls");
     assert.equal(secret["type"], "kubernetes.io/tls");
     assert.equal(secret["stringData"], "[secret]");
@@ -73,7 +95,10 @@ describe("Gateway (Envoy Gateway)", () => {
       loadBalancerSpec: "slb.s2.medium",
     });
     const certManager = out.named("gateway-cert-manager");
-    assert.deepEqual([certManager.inputs["name"], certManager.inputs["namespace"], certManager.inputs["version"]], ["cert-manager", "cert-manager", "v1.21.2"]);
+    assert.deepEqual(
+      [certManager.inputs["name"], certManager.inputs["namespace"], certManager.inputs["version"]],
+      ["cert-manager", "cert-manager", "v1.21.2"],
+    );
     assert.equal(out.object("Namespace", "cert-manager")["metadata"].labels["pod-security.kubernetes.io/enforce"], "restricted");
     assert.equal(out.object("ClusterIssuer", "platform-acme")["spec"].acme.email, "ops@acme.example.com");
     const cert = out.object("Certificate", "platform-tls");
@@ -84,7 +109,10 @@ describe("Gateway (Envoy Gateway)", () => {
     assert.equal(k8s.envoyDeployment.replicas, 3);
     assert.deepEqual(k8s.envoyPDB, { maxUnavailable: 1 });
     assert.equal(k8s.envoyService.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-delete-protection"], "on");
-    assert.equal(out.named("gateway-controller").inputs["values"] && (out.named("gateway-controller").inputs["values"] as any).deployment.replicas, 2);
+    assert.equal(
+      out.named("gateway-controller").inputs["values"] && (out.named("gateway-controller").inputs["values"] as any).deployment.replicas,
+      2,
+    );
     await assertValidObjects(manifestsOf(out).map((m) => m.object));
   });
 
@@ -92,7 +120,10 @@ describe("Gateway (Envoy Gateway)", () => {
     const out = await renderGateway({ tls: { mode: "cert-manager", email: "ops@acme.example.com", hosts: [] } });
     assert.equal(out.objects("Certificate").length, 0);
     assert.equal(out.objects("ClusterIssuer").length, 1);
-    assert.deepEqual(out.object("Gateway", "platform")["spec"].listeners.map((l: { name: string }) => l.name), ["http"]);
+    assert.deepEqual(
+      out.object("Gateway", "platform")["spec"].listeners.map((l: { name: string }) => l.name),
+      ["http"],
+    );
   });
 
   it("on a local cluster exposes the proxies by a NodePort and pulls from the mirror", async () => {
@@ -107,10 +138,18 @@ describe("Gateway (Envoy Gateway)", () => {
 
 describe("Gateway (ACK ALB)", () => {
   it("declares an AlbConfig and the 'alb' IngressClass, and nothing of Envoy Gateway", async () => {
-    const out = await renderGateway({ controller: "alb", albVswitchIds: ["vsw-a1", "vsw-b2"], addressType: "intranet", tls: { mode: "alb-discovery" } });
+    const out = await renderGateway({
+      controller: "alb",
+      albVswitchIds: ["vsw-a1", "vsw-b2"],
+      addressType: "intranet",
+      tls: { mode: "alb-discovery" },
+    });
     const alb = out.object("AlbConfig", "platform");
     assert.equal(alb["spec"].config.addressType, "Intranet");
-    assert.deepEqual(alb["spec"].listeners.map((l: { port: number }) => l.port), [80, 443]);
+    assert.deepEqual(
+      alb["spec"].listeners.map((l: { port: number }) => l.port),
+      [80, 443],
+    );
     assert.equal(out.object("IngressClass", "alb")["spec"].parameters.name, "platform");
     assert.equal(out.ofType(RELEASE).length + out.ofType(CHART).length, 0);
     assert.equal(out.objects("Namespace").length, 0);
@@ -126,10 +165,26 @@ describe("validateGatewayArgs", () => {
     ["a load balancer spec", { loadBalancerSpec: "big" }, /Gateway loadBalancerSpec: 'big' is not a CLB specification/],
     ["proxy memory", { proxyResources: { cpu: "100m", memory: "1GB" } }, /Gateway proxyResources.memory: '1GB' is not a memory quantity/],
     ["an ACME e-mail", { tls: { mode: "cert-manager", email: "ops", hosts: [] } }, /Gateway tls.email: 'ops' is not an e-mail address/],
-    ["a wildcard host with cert-manager", { tls: { mode: "cert-manager", email: "o@e.com", hosts: ["*.example.com"] } }, /Gateway tls.hosts\[0\]: '\*.example.com' is not a host name without a wildcard/],
-    ["ALB discovery with Envoy Gateway", { tls: { mode: "alb-discovery" } }, /Gateway tls.mode: 'alb-discovery' is not one of: none, secret, cert-manager/],
-    ["an ALB in one vSwitch", { controller: "alb", albVswitchIds: ["vsw-a"] }, /Gateway albVswitchIds: \["vsw-a"\] is not a list of at least 2 vSwitch ids/],
-    ["cert-manager with the ALB", { controller: "alb", albVswitchIds: ["vsw-a", "vsw-b"], tls: { mode: "cert-manager", email: "o@e.com", hosts: [] } }, /Gateway tls.mode: 'cert-manager' is not one of: none, alb-discovery/],
+    [
+      "a wildcard host with cert-manager",
+      { tls: { mode: "cert-manager", email: "o@e.com", hosts: ["*.example.com"] } },
+      /Gateway tls.hosts\[0\]: '\*.example.com' is not a host name without a wildcard/,
+    ],
+    [
+      "ALB discovery with Envoy Gateway",
+      { tls: { mode: "alb-discovery" } },
+      /Gateway tls.mode: 'alb-discovery' is not one of: none, secret, cert-manager/,
+    ],
+    [
+      "an ALB in one vSwitch",
+      { controller: "alb", albVswitchIds: ["vsw-a"] },
+      /Gateway albVswitchIds: \["vsw-a"\] is not a list of at least 2 vSwitch ids/,
+    ],
+    [
+      "cert-manager with the ALB",
+      { controller: "alb", albVswitchIds: ["vsw-a", "vsw-b"], tls: { mode: "cert-manager", email: "o@e.com", hosts: [] } },
+      /Gateway tls.mode: 'cert-manager' is not one of: none, alb-discovery/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(`refuses ${what}, naming the field, the value and what is accepted`, () => assert.throws(() => validateGatewayArgs(args), message));

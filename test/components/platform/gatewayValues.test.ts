@@ -59,12 +59,28 @@ describe("gateway values: resources", () => {
 
 describe("gateway values: the ACK load balancer", () => {
   const cases: Array<[Partial<ProxyInput>, Record<string, string>]> = [
-    [{}, { [`${LB}-address-type`]: "internet", [`${LB}-instance-charge-type`]: "PayBySpec", [`${LB}-spec`]: "slb.s1.small", [`${LB}-delete-protection`]: "off" }],
+    [
+      {},
+      {
+        [`${LB}-address-type`]: "internet",
+        [`${LB}-instance-charge-type`]: "PayBySpec",
+        [`${LB}-spec`]: "slb.s1.small",
+        [`${LB}-delete-protection`]: "off",
+      },
+    ],
     [
       { addressType: "intranet", loadBalancerSpec: "slb.s2.medium", deletionProtection: true },
-      { [`${LB}-address-type`]: "intranet", [`${LB}-instance-charge-type`]: "PayBySpec", [`${LB}-spec`]: "slb.s2.medium", [`${LB}-delete-protection`]: "on" },
+      {
+        [`${LB}-address-type`]: "intranet",
+        [`${LB}-instance-charge-type`]: "PayBySpec",
+        [`${LB}-spec`]: "slb.s2.medium",
+        [`${LB}-delete-protection`]: "on",
+      },
     ],
-    [{ loadBalancerSpec: "clcu" }, { [`${LB}-address-type`]: "internet", [`${LB}-instance-charge-type`]: "PayByCLCU", [`${LB}-delete-protection`]: "off" }],
+    [
+      { loadBalancerSpec: "clcu" },
+      { [`${LB}-address-type`]: "internet", [`${LB}-instance-charge-type`]: "PayByCLCU", [`${LB}-delete-protection`]: "off" },
+    ],
   ];
   for (const [input, expected] of cases) {
     it(`annotates ${JSON.stringify(input)}`, () => assert.deepEqual(loadBalancerAnnotations({ ...PROXY, ...input }), expected));
@@ -102,7 +118,9 @@ describe("gateway values: charts", () => {
   });
 
   it("installs the standard Gateway API channel with Envoy Gateway's CRDs", () => {
-    assert.deepEqual(envoyGatewayCrdValues(), { crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } } });
+    assert.deepEqual(envoyGatewayCrdValues(), {
+      crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } },
+    });
   });
 
   it("keeps cert-manager's CRDs and turns on its Gateway API support", () => {
@@ -117,10 +135,19 @@ describe("gateway values: charts", () => {
 describe("gateway values: Gateway API objects", () => {
   it("has an HTTP listener, and an HTTPS one only with a certificate", () => {
     const http = gatewaySpec({ name: "platform", namespace: "gateway-system", className: "platform" });
-    assert.deepEqual(http.listeners.map((l) => l.name), ["http"]);
+    assert.deepEqual(
+      http.listeners.map((l) => l.name),
+      ["http"],
+    );
     const both = gatewaySpec({ name: "platform", namespace: "gateway-system", className: "platform", tlsSecretName: "platform-tls" });
-    assert.deepEqual(both.listeners.map((l) => `${l.name}:${l.port}`), ["http:80", "https:443"]);
-    assert.deepEqual((both.listeners[1] as { tls: unknown }).tls, { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "platform-tls" }] });
+    assert.deepEqual(
+      both.listeners.map((l) => `${l.name}:${l.port}`),
+      ["http:80", "https:443"],
+    );
+    assert.deepEqual((both.listeners[1] as { tls: unknown }).tls, {
+      mode: "Terminate",
+      certificateRefs: [{ group: "", kind: "Secret", name: "platform-tls" }],
+    });
     for (const listener of both.listeners) assert.deepEqual(listener.allowedRoutes, { namespaces: { from: "All" } });
   });
 
@@ -131,25 +158,62 @@ describe("gateway values: Gateway API objects", () => {
   });
 
   it("issues through ACME over the Gateway's HTTP listener, one certificate for every host", () => {
-    const issuer = clusterIssuerSpec({ name: "platform-acme", email: "ops@example.com", gatewayName: "platform", gatewayNamespace: "gateway-system" });
+    const issuer = clusterIssuerSpec({
+      name: "platform-acme",
+      email: "ops@example.com",
+      gatewayName: "platform",
+      gatewayNamespace: "gateway-system",
+    });
     assert.equal(issuer.acme.server, LETS_ENCRYPT);
-    assert.deepEqual(issuer.acme.solvers[0]!.http01.gatewayHTTPRoute.parentRefs[0], { kind: "Gateway", name: "platform", namespace: "gateway-system", sectionName: "http" });
-    const staging = clusterIssuerSpec({ name: "x", email: "ops@example.com", server: "https://acme-staging.example/dir", gatewayName: "g", gatewayNamespace: "n" });
+    assert.deepEqual(issuer.acme.solvers[0]!.http01.gatewayHTTPRoute.parentRefs[0], {
+      kind: "Gateway",
+      name: "platform",
+      namespace: "gateway-system",
+      sectionName: "http",
+    });
+    const staging = clusterIssuerSpec({
+      name: "x",
+      email: "ops@example.com",
+      server: "https://acme-staging.example/dir",
+      gatewayName: "g",
+      gatewayNamespace: "n",
+    });
     assert.equal(staging.acme.server, "https://acme-staging.example/dir");
-    const cert = certificateSpec({ secretName: "platform-tls", hosts: ["b.example.com", "a.example.com", "b.example.com"], issuer: "platform-acme" });
+    const cert = certificateSpec({
+      secretName: "platform-tls",
+      hosts: ["b.example.com", "a.example.com", "b.example.com"],
+      issuer: "platform-acme",
+    });
     assert.deepEqual(cert.dnsNames, ["a.example.com", "b.example.com"]);
   });
 });
 
 describe("gateway values: the ALB alternative", () => {
   it("places the ALB in the given vSwitches with listeners by TLS", () => {
-    const spec = albConfigSpec({ name: "platform", addressType: "intranet", vswitchIds: ["vsw-a", "vsw-b"], edition: "Standard", https: false, deletionProtection: true });
+    const spec = albConfigSpec({
+      name: "platform",
+      addressType: "intranet",
+      vswitchIds: ["vsw-a", "vsw-b"],
+      edition: "Standard",
+      https: false,
+      deletionProtection: true,
+    });
     assert.equal(spec.config.addressType, "Intranet");
     assert.deepEqual(spec.config.zoneMappings, [{ vSwitchId: "vsw-a" }, { vSwitchId: "vsw-b" }]);
     assert.deepEqual(spec.listeners, [{ port: 80, protocol: "HTTP" }]);
-    const https = albConfigSpec({ name: "platform", addressType: "internet", vswitchIds: ["vsw-a", "vsw-b"], edition: "StandardWithWaf", https: true, deletionProtection: false });
+    const https = albConfigSpec({
+      name: "platform",
+      addressType: "internet",
+      vswitchIds: ["vsw-a", "vsw-b"],
+      edition: "StandardWithWaf",
+      https: true,
+      deletionProtection: false,
+    });
     assert.equal(https.config.addressType, "Internet");
-    assert.deepEqual(https.listeners.map((l) => l.port), [80, 443]);
+    assert.deepEqual(
+      https.listeners.map((l) => l.port),
+      [80, 443],
+    );
     assert.deepEqual(albIngressClassSpec("platform"), {
       controller: "ingress.k8s.alibabacloud/alb",
       parameters: { apiGroup: "alibabacloud.com", kind: "AlbConfig", name: "platform" },

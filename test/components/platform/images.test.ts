@@ -6,11 +6,17 @@ describe("image references and the registry mirror", () => {
   const parsed: Array<[string, ReturnType<typeof parseImage>]> = [
     ["docker.io/envoyproxy/envoy:distroless-v1.39.1", { registry: "docker.io", repository: "envoyproxy/envoy", tag: "distroless-v1.39.1" }],
     ["quay.io/prometheus/prometheus:v3.5.0", { registry: "quay.io", repository: "prometheus/prometheus", tag: "v3.5.0" }],
-    ["registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0", { registry: "registry.k8s.io", repository: "kube-state-metrics/kube-state-metrics", tag: "v2.17.0" }],
+    [
+      "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0",
+      { registry: "registry.k8s.io", repository: "kube-state-metrics/kube-state-metrics", tag: "v2.17.0" },
+    ],
     ["curlimages/curl:8.16.0", { registry: "docker.io", repository: "curlimages/curl", tag: "8.16.0" }],
     ["busybox:1.37", { registry: "docker.io", repository: "library/busybox", tag: "1.37" }],
     ["localhost:5000/team/app:1.0", { registry: "localhost:5000", repository: "team/app", tag: "1.0" }],
-    [`docker.io/envoyproxy/envoy@sha256:${"a".repeat(64)}`, { registry: "docker.io", repository: "envoyproxy/envoy", tag: `sha256:${"a".repeat(64)}` }],
+    [
+      `docker.io/envoyproxy/envoy@sha256:${"a".repeat(64)}`,
+      { registry: "docker.io", repository: "envoyproxy/envoy", tag: `sha256:${"a".repeat(64)}` },
+    ],
   ];
   for (const [image, expected] of parsed) {
     it(`parses ${image}`, () => assert.deepEqual(parseImage(image), expected));
@@ -23,7 +29,11 @@ describe("image references and the registry mirror", () => {
 
   const mirrored: Array<[string, string | undefined, string]> = [
     ["docker.io/envoyproxy/envoy:distroless-v1.39.1", undefined, "docker.io/envoyproxy/envoy:distroless-v1.39.1"],
-    ["docker.io/envoyproxy/envoy:distroless-v1.39.1", "acme.cn-hangzhou.cr.aliyuncs.com", "acme.cn-hangzhou.cr.aliyuncs.com/envoyproxy/envoy:distroless-v1.39.1"],
+    [
+      "docker.io/envoyproxy/envoy:distroless-v1.39.1",
+      "acme.cn-hangzhou.cr.aliyuncs.com",
+      "acme.cn-hangzhou.cr.aliyuncs.com/envoyproxy/envoy:distroless-v1.39.1",
+    ],
     ["quay.io/prometheus/prometheus:v3.5.0", "registry.example.com/mirror", "registry.example.com/mirror/prometheus/prometheus:v3.5.0"],
     [`docker.io/envoyproxy/envoy@sha256:${"b".repeat(64)}`, "m.example.com", `m.example.com/envoyproxy/envoy@sha256:${"b".repeat(64)}`],
   ];

@@ -10,7 +10,14 @@ function renderLogging(args: LoggingArgs): Promise<Rendered> {
   return render(() => new Logging("logging", args, { provider: testProvider() }));
 }
 
-const GATEWAY: RouteThrough = { controller: "envoy-gateway", name: "platform", namespace: "gateway-system", listener: "https", https: true, ready: [] };
+const GATEWAY: RouteThrough = {
+  controller: "envoy-gateway",
+  name: "platform",
+  namespace: "gateway-system",
+  listener: "https",
+  https: true,
+  ready: [],
+};
 const dependsOn = (out: Rendered, name: string, on: string) => out.named(name).dependsOn.includes(out.named(on).urn);
 
 describe("Logging", () => {
@@ -21,11 +28,20 @@ describe("Logging", () => {
     assert.deepEqual([crds.inputs["chart"], crds.inputs["version"]], ["eck-operator-crds", CHARTS.eckOperator.version]);
     const operator = out.named("logging-operator");
     assert.deepEqual(
-      [operator.inputs["name"], operator.inputs["namespace"], operator.inputs["chart"], operator.inputs["version"], (operator.inputs["repositoryOpts"] as any).repo],
+      [
+        operator.inputs["name"],
+        operator.inputs["namespace"],
+        operator.inputs["chart"],
+        operator.inputs["version"],
+        (operator.inputs["repositoryOpts"] as any).repo,
+      ],
       ["eck-operator", "logging", "eck-operator", "3.5.0", "https://helm.elastic.co"],
     );
     const fluentBit = out.named("logging-fluent-bit");
-    assert.deepEqual([fluentBit.inputs["name"], fluentBit.inputs["chart"], fluentBit.inputs["version"]], ["fluent-bit", "fluent-bit", "0.58.2"]);
+    assert.deepEqual(
+      [fluentBit.inputs["name"], fluentBit.inputs["chart"], fluentBit.inputs["version"]],
+      ["fluent-bit", "fluent-bit", "0.58.2"],
+    );
     const es = out.object("Elasticsearch", "logs");
     assert.equal(es["spec"].nodeSets[0].count, 1);
     assert.equal(es["spec"].version, "8.19.4");
@@ -86,7 +102,13 @@ describe("Logging", () => {
     assert.equal(out.outputs["url"], "https://kibana.example.com");
     const route = out.object("HTTPRoute", "kibana");
     assert.deepEqual(route["spec"].hostnames, ["kibana.example.com"]);
-    assert.deepEqual(route["spec"].parentRefs[0], { group: "gateway.networking.k8s.io", kind: "Gateway", name: "platform", namespace: "gateway-system", sectionName: "https" });
+    assert.deepEqual(route["spec"].parentRefs[0], {
+      group: "gateway.networking.k8s.io",
+      kind: "Gateway",
+      name: "platform",
+      namespace: "gateway-system",
+      sectionName: "https",
+    });
     assert.deepEqual(route["spec"].rules[0].backendRefs, [{ name: "logs-kb-http", port: 5601 }]);
     const policy = out.object("SecurityPolicy", "kibana");
     assert.equal(policy["spec"].authorization.defaultAction, "Deny");
@@ -100,7 +122,15 @@ describe("Logging", () => {
     assert.equal(open.objects("SecurityPolicy").length, 0);
     const alb = await renderLogging({
       kibana: { host: "kibana.example.com" },
-      gateway: { controller: "alb", name: "platform", namespace: "gateway-system", listener: "http", ingressClassName: "alb", https: false, ready: [] },
+      gateway: {
+        controller: "alb",
+        name: "platform",
+        namespace: "gateway-system",
+        listener: "http",
+        ingressClassName: "alb",
+        https: false,
+        ready: [],
+      },
     });
     const ingress = alb.object("Ingress", "kibana");
     assert.equal(ingress["spec"].ingressClassName, "alb");
@@ -112,20 +142,42 @@ describe("Logging", () => {
   it("pulls every image from the mirror", async () => {
     const out = await renderLogging({ imageMirror: "acme.cn-hangzhou.cr.aliyuncs.com" });
     assert.equal((out.named("logging-operator").inputs["values"] as any).config.containerRegistry, "acme.cn-hangzhou.cr.aliyuncs.com");
-    assert.equal((out.named("logging-fluent-bit").inputs["values"] as any).image.repository, "acme.cn-hangzhou.cr.aliyuncs.com/fluent/fluent-bit");
-    assert.equal(out.object("Job", "log-lifecycle")["spec"].template.spec.containers[0].image, "acme.cn-hangzhou.cr.aliyuncs.com/curlimages/curl:8.16.0");
+    assert.equal(
+      (out.named("logging-fluent-bit").inputs["values"] as any).image.repository,
+      "acme.cn-hangzhou.cr.aliyuncs.com/fluent/fluent-bit",
+    );
+    assert.equal(
+      out.object("Job", "log-lifecycle")["spec"].template.spec.containers[0].image,
+      "acme.cn-hangzhou.cr.aliyuncs.com/curlimages/curl:8.16.0",
+    );
   });
 });
 
 describe("validateLoggingArgs", () => {
   const cases: Array<[string, LoggingArgs, RegExp]> = [
-    ["two nodes", { elasticsearch: { nodes: 2 } }, /Logging elasticsearch.nodes: 2 is not 1 or at least 3: two nodes cannot keep a master quorum/],
+    [
+      "two nodes",
+      { elasticsearch: { nodes: 2 } },
+      /Logging elasticsearch.nodes: 2 is not 1 or at least 3: two nodes cannot keep a master quorum/,
+    ],
     ["a retention of 0 days", { retentionDays: 0 }, /Logging retentionDays: 0 is not an integer between 1 and 3650/],
-    ["a version 7", { elasticsearch: { version: "7.17.0" } }, /Logging elasticsearch.version: '7.17.0' is not an Elasticsearch 8 or 9 version/],
+    [
+      "a version 7",
+      { elasticsearch: { version: "7.17.0" } },
+      /Logging elasticsearch.version: '7.17.0' is not an Elasticsearch 8 or 9 version/,
+    ],
     ["a memory of 1GB", { elasticsearch: { memory: "1GB" } }, /Logging elasticsearch.memory: '1GB' is not a memory quantity/],
     ["a host without a gateway", { kibana: { host: "kibana.example.com" } }, /Logging gateway: is required when kibana.host is set/],
-    ["a range that is not a CIDR", { kibana: { allowedSourceRanges: ["10.0.0.0"] } }, /Logging kibana.allowedSourceRanges\[0\]: '10.0.0.0' is not an IPv4 CIDR block/],
-    ["Fluent Bit without a CPU quantity", { fluentBit: { cpu: "lots", memory: "256Mi" } }, /Logging fluentBit.cpu: 'lots' is not a CPU quantity/],
+    [
+      "a range that is not a CIDR",
+      { kibana: { allowedSourceRanges: ["10.0.0.0"] } },
+      /Logging kibana.allowedSourceRanges\[0\]: '10.0.0.0' is not an IPv4 CIDR block/,
+    ],
+    [
+      "Fluent Bit without a CPU quantity",
+      { fluentBit: { cpu: "lots", memory: "256Mi" } },
+      /Logging fluentBit.cpu: 'lots' is not a CPU quantity/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(`refuses ${what}`, () => assert.throws(() => validateLoggingArgs(args), message));

@@ -33,8 +33,14 @@ const ES: ElasticsearchInput = {
 describe("logging values: Elasticsearch", () => {
   const table: Array<[Partial<ElasticsearchInput>, { count: number; policy: string; spread: boolean }]> = [
     [{}, { count: 1, policy: "DeleteOnScaledownAndClusterDeletion", spread: false }],
-    [{ nodes: 3, zones: 3, retainVolumes: true }, { count: 3, policy: "DeleteOnScaledownOnly", spread: true }],
-    [{ nodes: 5, zones: 2 }, { count: 5, policy: "DeleteOnScaledownAndClusterDeletion", spread: true }],
+    [
+      { nodes: 3, zones: 3, retainVolumes: true },
+      { count: 3, policy: "DeleteOnScaledownOnly", spread: true },
+    ],
+    [
+      { nodes: 5, zones: 2 },
+      { count: 5, policy: "DeleteOnScaledownAndClusterDeletion", spread: true },
+    ],
   ];
   for (const [input, expected] of table) {
     it(`${JSON.stringify(input)}: ${expected.count} nodes, volumes ${expected.policy}`, () => {
@@ -50,20 +56,42 @@ describe("logging values: Elasticsearch", () => {
     const spec = elasticsearchSpec({ ...ES, storage: "200Gi" });
     const claim = spec.nodeSets[0]!.volumeClaimTemplates[0]!;
     assert.equal(claim.metadata.name, "elasticsearch-data");
-    assert.deepEqual(claim.spec, { accessModes: ["ReadWriteOnce"], storageClassName: "alicloud-disk-essd", resources: { requests: { storage: "200Gi" } } });
-    assert.deepEqual(spec.podDisruptionBudget, { spec: { maxUnavailable: 1, selector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": "logs" } } } });
+    assert.deepEqual(claim.spec, {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "alicloud-disk-essd",
+      resources: { requests: { storage: "200Gi" } },
+    });
+    assert.deepEqual(spec.podDisruptionBudget, {
+      spec: { maxUnavailable: 1, selector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": "logs" } } },
+    });
     assert.equal(spec.nodeSets[0]!.config["node.store.allow_mmap"], false);
-    assert.deepEqual(spec.nodeSets[0]!.podTemplate.spec.containers[0]!.resources, { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } });
+    assert.deepEqual(spec.nodeSets[0]!.podTemplate.spec.containers[0]!.resources, {
+      requests: { cpu: "1", memory: "2Gi" },
+      limits: { cpu: "2", memory: "2Gi" },
+    });
     assert.deepEqual(spec.auth, { fileRealm: [{ secretName: "fluent-bit-credentials" }], roles: [{ secretName: "log-roles" }] });
   });
 });
 
 describe("logging values: Kibana", () => {
   it("keeps ECK's TLS when not routed, and hands TLS to the gateway when routed", () => {
-    const plain = kibanaSpec({ name: "logs", version: "8.19.4", replicas: 1, elasticsearchName: "logs", resources: { cpu: "500m", memory: "1Gi" } });
+    const plain = kibanaSpec({
+      name: "logs",
+      version: "8.19.4",
+      replicas: 1,
+      elasticsearchName: "logs",
+      resources: { cpu: "500m", memory: "1Gi" },
+    });
     assert.equal("http" in plain, false);
     assert.equal("config" in plain, false);
-    const routed = kibanaSpec({ name: "logs", version: "8.19.4", replicas: 2, elasticsearchName: "logs", resources: { cpu: "500m", memory: "1Gi" }, publicUrl: "https://kibana.example.com" });
+    const routed = kibanaSpec({
+      name: "logs",
+      version: "8.19.4",
+      replicas: 2,
+      elasticsearchName: "logs",
+      resources: { cpu: "500m", memory: "1Gi" },
+      publicUrl: "https://kibana.example.com",
+    });
     assert.deepEqual((routed as any).http, { tls: { selfSignedCertificate: { disabled: true } } });
     assert.deepEqual((routed as any).config, { "server.publicBaseUrl": "https://kibana.example.com" });
     assert.equal(routed.count, 2);
@@ -130,29 +158,54 @@ describe("logging values: retention", () => {
     assert.equal(container.securityContext.allowPrivilegeEscalation, false);
     assert.deepEqual(container.resources.limits, { cpu: "100m", memory: "32Mi" });
     assert.equal(job.template.metadata.annotations["ack-platform/lifecycle-hash"], "abc");
-    assert.deepEqual(container.env.map((e) => e.valueFrom.secretKeyRef), [
-      { name: "log-lifecycle-credentials", key: "username" },
-      { name: "log-lifecycle-credentials", key: "password" },
-    ]);
+    assert.deepEqual(
+      container.env.map((e) => e.valueFrom.secretKeyRef),
+      [
+        { name: "log-lifecycle-credentials", key: "username" },
+        { name: "log-lifecycle-credentials", key: "password" },
+      ],
+    );
   });
 
   it("grants the writer only log indices, and the lifecycle user only lifecycle management", () => {
     const roles = logRolesYaml();
-    assert.match(roles, /ack_platform_log_writer:\n {2}cluster: \["monitor"\]\n {2}indices:\n {4}- names: \["kubernetes-\*"\]\n {6}privileges: \["create_index", "index"\]/);
+    assert.match(
+      roles,
+      /ack_platform_log_writer:\n {2}cluster: \["monitor"\]\n {2}indices:\n {4}- names: \["kubernetes-\*"\]\n {6}privileges: \["create_index", "index"\]/,
+    );
     assert.match(roles, /ack_platform_log_lifecycle:\n {2}cluster: \["monitor", "manage_ilm", "manage_index_templates"\]/);
   });
 });
 
 describe("logging values: Fluent Bit", () => {
   const names = eckNames("logs", "logs");
-  const values = fluentBitValues({ esHost: `${names.esService}.logging.svc`, caSecret: names.esCaSecret, credentialsSecret: "fluent-bit-credentials", resources: { cpu: "100m", memory: "256Mi" } });
+  const values = fluentBitValues({
+    esHost: `${names.esService}.logging.svc`,
+    caSecret: names.esCaSecret,
+    credentialsSecret: "fluent-bit-credentials",
+    resources: { cpu: "100m", memory: "256Mi" },
+  });
 
   it("ships every container log with Kubernetes metadata to Elasticsearch over verified TLS", () => {
     const config = fluentBitConfig({ esHost: "logs-es-http.logging.svc" });
     assert.match(config.inputs, /Path \/var\/log\/containers\/\*\.log/);
     assert.match(config.filters, /Name kubernetes/);
-    for (const line of ["Host logs-es-http.logging.svc", "tls On", "tls.verify On", "tls.ca_file /fluent-bit/tls/ca.crt", "Suppress_Type_Name On", "Logstash_Prefix kubernetes", "HTTP_Passwd ${ES_PASSWORD}"]) {
-      assert.ok(config.outputs.split("\n").map((l) => l.trim()).includes(line), `output has '${line}'`);
+    for (const line of [
+      "Host logs-es-http.logging.svc",
+      "tls On",
+      "tls.verify On",
+      "tls.ca_file /fluent-bit/tls/ca.crt",
+      "Suppress_Type_Name On",
+      "Logstash_Prefix kubernetes",
+      "HTTP_Passwd ${ES_PASSWORD}",
+    ]) {
+      assert.ok(
+        config.outputs
+          .split("\n")
+          .map((l) => l.trim())
+          .includes(line),
+        `output has '${line}'`,
+      );
     }
     assert.match(config.service, /storage.path/);
   });
@@ -160,7 +213,10 @@ describe("logging values: Fluent Bit", () => {
   it("reads its credentials and CA from secrets, runs on every node, and has limits", () => {
     assert.equal(values.kind, "DaemonSet");
     assert.deepEqual(values.tolerations, [{ operator: "Exists" }]);
-    assert.deepEqual(values.env.map((e) => e.valueFrom.secretKeyRef.name), ["fluent-bit-credentials", "fluent-bit-credentials"]);
+    assert.deepEqual(
+      values.env.map((e) => e.valueFrom.secretKeyRef.name),
+      ["fluent-bit-credentials", "fluent-bit-credentials"],
+    );
     assert.equal(values.extraVolumes[0]!.secret!.secretName, "logs-es-http-certs-public");
     assert.deepEqual(values.resources, { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "200m", memory: "256Mi" } });
     assert.equal(values.testFramework.enabled, false);

@@ -10,7 +10,14 @@ function renderMonitoring(args: MonitoringArgs): Promise<Rendered> {
   return render(() => new Monitoring("monitoring", args, { provider: testProvider() }));
 }
 
-const GATEWAY: RouteThrough = { controller: "envoy-gateway", name: "platform", namespace: "gateway-system", listener: "http", https: false, ready: [] };
+const GATEWAY: RouteThrough = {
+  controller: "envoy-gateway",
+  name: "platform",
+  namespace: "gateway-system",
+  listener: "http",
+  https: false,
+  ready: [],
+};
 const valuesOf = (out: Rendered) => out.named("monitoring-stack").inputs["values"] as any;
 
 describe("monitoring values", () => {
@@ -27,7 +34,13 @@ describe("monitoring values", () => {
 
   it("selects monitors and rules in every namespace, skips the CRDs, and hides managed control-plane scrapers", () => {
     const values = kubePrometheusStackValues({
-      prometheus: { replicas: 2, retentionDays: 15, storage: "100Gi", storageClass: "alicloud-disk-essd", resources: { cpu: "1", memory: "8Gi" } },
+      prometheus: {
+        replicas: 2,
+        retentionDays: 15,
+        storage: "100Gi",
+        storageClass: "alicloud-disk-essd",
+        resources: { cpu: "1", memory: "8Gi" },
+      },
       alertmanager: { replicas: 3, storage: "2Gi" },
       alertmanagerConfigSecret: "am",
       grafanaAdminSecret: "ga",
@@ -35,7 +48,12 @@ describe("monitoring values", () => {
       retainVolumes: true,
     });
     const spec = values.prometheus.prometheusSpec;
-    for (const key of ["serviceMonitorSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues", "probeSelectorNilUsesHelmValues"] as const) {
+    for (const key of [
+      "serviceMonitorSelectorNilUsesHelmValues",
+      "podMonitorSelectorNilUsesHelmValues",
+      "ruleSelectorNilUsesHelmValues",
+      "probeSelectorNilUsesHelmValues",
+    ] as const) {
       assert.equal(spec[key], false, key);
     }
     assert.deepEqual([spec.retention, spec.retentionSize, spec.replicas], ["15d", "85GB", 2]);
@@ -62,7 +80,10 @@ describe("Monitoring", () => {
   it("by default installs the CRDs apart, the pinned stack, the platform's rules, and a generated Grafana password", async () => {
     const out = await renderMonitoring({});
     const crds = out.named("monitoring-crds");
-    assert.deepEqual([crds.type, crds.inputs["chart"], crds.inputs["version"]], ["kubernetes:helm.sh/v4:Chart", "prometheus-operator-crds", "31.0.1"]);
+    assert.deepEqual(
+      [crds.type, crds.inputs["chart"], crds.inputs["version"]],
+      ["kubernetes:helm.sh/v4:Chart", "prometheus-operator-crds", "31.0.1"],
+    );
     const stack = out.named("monitoring-stack");
     assert.deepEqual(
       [stack.inputs["name"], stack.inputs["namespace"], stack.inputs["chart"], stack.inputs["version"], stack.inputs["skipCrds"]],
@@ -89,7 +110,11 @@ describe("Monitoring", () => {
 
   it("scrapes the gateway and alerts on it, and routes Grafana at its host from private ranges", async () => {
     const out = await render(() => {
-      const m = new Monitoring("monitoring", { gatewayMetricsNamespace: "gateway-system", gateway: GATEWAY, grafana: { host: "grafana.example.com" } }, { provider: testProvider() });
+      const m = new Monitoring(
+        "monitoring",
+        { gatewayMetricsNamespace: "gateway-system", gateway: GATEWAY, grafana: { host: "grafana.example.com" } },
+        { provider: testProvider() },
+      );
       return { url: m.grafanaUrl };
     });
     assert.equal(out.outputs["url"], "http://grafana.example.com");
@@ -97,13 +122,19 @@ describe("Monitoring", () => {
     const rules = out.object("PrometheusRule", "ack-platform-alerts")["spec"].groups;
     assert.equal(rules[2].name, "ack-platform.gateway");
     assert.match(rules[2].rules[2].expr, /job="monitoring\/gateway-proxies"/);
-    assert.deepEqual(out.object("HTTPRoute", "grafana")["spec"].rules[0].backendRefs, [{ name: "kube-prometheus-stack-grafana", port: 80 }]);
+    assert.deepEqual(out.object("HTTPRoute", "grafana")["spec"].rules[0].backendRefs, [
+      { name: "kube-prometheus-stack-grafana", port: 80 },
+    ]);
     assert.equal(out.object("SecurityPolicy", "grafana")["spec"].authorization.defaultAction, "Deny");
     await assertValidObjects(manifestsOf(out).map((m) => m.object));
   });
 
   it("in production protects the namespace, the CRDs and the release, and keeps Prometheus HA", async () => {
-    const out = await renderMonitoring({ prometheus: { replicas: 2, storage: "100Gi", retentionDays: 15 }, alertmanager: { replicas: 3 }, protectData: true });
+    const out = await renderMonitoring({
+      prometheus: { replicas: 2, storage: "100Gi", retentionDays: 15 },
+      alertmanager: { replicas: 3 },
+      protectData: true,
+    });
     for (const name of ["monitoring-namespace", "monitoring-crds", "monitoring-stack"]) {
       assert.deepEqual([out.named(name).protect, out.named(name).retainOnDelete], [true, true], name);
     }
@@ -118,7 +149,14 @@ describe("Monitoring", () => {
       alertmanager: {
         receivers: [
           { name: "oncall", type: "dingtalk", url: "http://relay/dingtalk/ops/send", severities: ["critical"] },
-          { name: "mail", type: "email", to: ["ops@example.com"], smarthost: "smtp.example.com:465", from: "alerts@example.com", password: "pw" },
+          {
+            name: "mail",
+            type: "email",
+            to: ["ops@example.com"],
+            smarthost: "smtp.example.com:465",
+            from: "alerts@example.com",
+            password: "pw",
+          },
         ],
       },
     });
@@ -136,11 +174,31 @@ describe("validateMonitoringArgs", () => {
   const cases: Array<[string, MonitoringArgs, RegExp]> = [
     ["six replicas", { prometheus: { replicas: 6 } }, /Monitoring prometheus.replicas: 6 is not an integer between 1 and 5/],
     ["a storage of 100GB", { prometheus: { storage: "100GB" } }, /Monitoring prometheus.storage: '100GB' is not a size/],
-    ["a receiver named discard", { alertmanager: { receivers: [{ name: "discard", type: "webhook", url: "https://x" }] } }, /Monitoring alertmanager.receivers\[0\].name: 'discard' is not a DNS label other than 'discard'/],
-    ["a webhook without a url", { alertmanager: { receivers: [{ name: "ops", type: "webhook" }] } }, /Monitoring alertmanager.receivers\[0\].url: is required for a webhook receiver/],
-    ["an e-mail without a server", { alertmanager: { receivers: [{ name: "m", type: "email", to: ["a@b.com"], from: "x@b.com" }] } }, /Monitoring alertmanager.receivers\[0\].smarthost: is required for an email receiver/],
-    ["a Grafana host without a gateway", { grafana: { host: "grafana.example.com" } }, /Monitoring gateway: is required when grafana.host is set/],
-    ["a 0% error threshold", { alerts: { gatewayErrorPercent: 0 } }, /Monitoring alerts.gatewayErrorPercent: 0 is not an integer between 1 and 100/],
+    [
+      "a receiver named discard",
+      { alertmanager: { receivers: [{ name: "discard", type: "webhook", url: "https://x" }] } },
+      /Monitoring alertmanager.receivers\[0\].name: 'discard' is not a DNS label other than 'discard'/,
+    ],
+    [
+      "a webhook without a url",
+      { alertmanager: { receivers: [{ name: "ops", type: "webhook" }] } },
+      /Monitoring alertmanager.receivers\[0\].url: is required for a webhook receiver/,
+    ],
+    [
+      "an e-mail without a server",
+      { alertmanager: { receivers: [{ name: "m", type: "email", to: ["a@b.com"], from: "x@b.com" }] } },
+      /Monitoring alertmanager.receivers\[0\].smarthost: is required for an email receiver/,
+    ],
+    [
+      "a Grafana host without a gateway",
+      { grafana: { host: "grafana.example.com" } },
+      /Monitoring gateway: is required when grafana.host is set/,
+    ],
+    [
+      "a 0% error threshold",
+      { alerts: { gatewayErrorPercent: 0 } },
+      /Monitoring alerts.gatewayErrorPercent: 0 is not an integer between 1 and 100/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(`refuses ${what}`, () => assert.throws(() => validateMonitoringArgs(args), message));

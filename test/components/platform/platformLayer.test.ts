@@ -34,7 +34,12 @@ async function renderLayer(env: EnvironmentConfig, secrets: Record<string, strin
   let layer: PlatformLayer | undefined;
   const out = await render(
     () => {
-      const cloud: CloudLayer = { kubernetes: testProvider(), images: { server: "", namespace: "acme", builtImages: {} }, zones: env.zones, outputs: {} };
+      const cloud: CloudLayer = {
+        kubernetes: testProvider(),
+        images: { server: "", namespace: "acme", builtImages: {} },
+        zones: env.zones,
+        outputs: {},
+      };
       layer = deployPlatform(env, cloud);
       return { ...layer.outputs, readyUrns: layer.ready.map((r) => r.urn) };
     },
@@ -46,13 +51,33 @@ async function renderLayer(env: EnvironmentConfig, secrets: Record<string, strin
 describe("platform layer", () => {
   it("composes the three add-ons of prod: HA, protected, routed over HTTPS from private ranges", async () => {
     const { out, layer } = await renderLayer(config(PROD));
-    assert.deepEqual(layer.gateway, { controller: "envoy-gateway", name: "platform", namespace: "gateway-system", httpListener: "http", httpsListener: "https" });
+    assert.deepEqual(layer.gateway, {
+      controller: "envoy-gateway",
+      name: "platform",
+      namespace: "gateway-system",
+      httpListener: "http",
+      httpsListener: "https",
+    });
     assert.deepEqual(layer.monitoring, { namespace: "monitoring", selectorLabels: {} });
     const ready = (out.outputs["readyUrns"] as string[]).map((urn) => urn.split("::").pop()).sort();
-    assert.deepEqual(ready, ["gateway-controller", "gateway-crds", "monitoring-crds"], "workloads wait for the CRDs of routes and monitors");
     assert.deepEqual(
-      { gatewayName: out.outputs["gatewayName"], gatewayNamespace: out.outputs["gatewayNamespace"], kibanaUrl: out.outputs["kibanaUrl"], grafanaUrl: out.outputs["grafanaUrl"] },
-      { gatewayName: "platform", gatewayNamespace: "gateway-system", kibanaUrl: "https://kibana.acme.example.com", grafanaUrl: "https://grafana.acme.example.com" },
+      ready,
+      ["gateway-controller", "gateway-crds", "monitoring-crds"],
+      "workloads wait for the CRDs of routes and monitors",
+    );
+    assert.deepEqual(
+      {
+        gatewayName: out.outputs["gatewayName"],
+        gatewayNamespace: out.outputs["gatewayNamespace"],
+        kibanaUrl: out.outputs["kibanaUrl"],
+        grafanaUrl: out.outputs["grafanaUrl"],
+      },
+      {
+        gatewayName: "platform",
+        gatewayNamespace: "gateway-system",
+        kibanaUrl: "https://kibana.acme.example.com",
+        grafanaUrl: "https://grafana.acme.example.com",
+      },
     );
     assert.match(String(out.outputs["kibanaPortForward"]), /^kubectl -n logging port-forward service\/logs-kb-http 5601:5601/);
     assert.deepEqual(out.object("Certificate", "platform-tls")["spec"].dnsNames, ["grafana.acme.example.com", "kibana.acme.example.com"]);
@@ -74,7 +99,10 @@ describe("platform layer", () => {
     assert.equal(out.outputs["grafanaUrl"], undefined);
     assert.match(String(out.outputs["grafanaPortForward"]), /port-forward service\/kube-prometheus-stack-grafana/);
     assert.equal(out.object("Elasticsearch", "logs")["spec"].nodeSets[0].count, 1);
-    assert.equal(out.resources.some((r) => r.protect), false);
+    assert.equal(
+      out.resources.some((r) => r.protect),
+      false,
+    );
     assert.equal(out.objects("HTTPRoute").length, 0);
   });
 
@@ -107,13 +135,29 @@ describe("platform layer", () => {
     });
     assert.equal(layer.gateway?.httpsListener, "https");
     assert.equal(out.object("Secret", "platform-tls")["stringData"], "[secret]");
-    assert.equal(out.ofType("random:index/randomPassword:RandomPassword").length, 2, "only the Elasticsearch users' passwords are generated");
+    assert.equal(
+      out.ofType("random:index/randomPassword:RandomPassword").length,
+      2,
+      "only the Elasticsearch users' passwords are generated",
+    );
     assert.doesNotMatch(JSON.stringify(out.resources.map((r) => r.inputs)), /CERT-PEM|KEY-PEM|hunter2|t0ken/);
   });
 
   it("attaches to an ALB by IngressClass, without scraping Envoy", async () => {
-    const { out, layer } = await renderLayer(config({ ...DEV, gateway: { controller: "alb", addressType: "intranet", alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } }, logging: { kibana: { host: "kibana.dev.acme.example.com" } } }));
-    assert.deepEqual(layer.gateway, { controller: "alb", name: "platform", namespace: "gateway-system", httpListener: "http", ingressClassName: "alb" });
+    const { out, layer } = await renderLayer(
+      config({
+        ...DEV,
+        gateway: { controller: "alb", addressType: "intranet", alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } },
+        logging: { kibana: { host: "kibana.dev.acme.example.com" } },
+      }),
+    );
+    assert.deepEqual(layer.gateway, {
+      controller: "alb",
+      name: "platform",
+      namespace: "gateway-system",
+      httpListener: "http",
+      ingressClassName: "alb",
+    });
     assert.equal(out.object("Ingress", "kibana")["spec"].ingressClassName, "alb");
     assert.equal(out.objects("PodMonitor").length, 0);
     await assertValidObjects(manifestsOf(out).map((m) => m.object));

@@ -27,9 +27,48 @@ describe("schemas of the custom resources without a kubernetes-models package", 
   it("accept the Elasticsearch, Kibana and AlbConfig the platform renders", async () => {
     await assertValidObjects([
       es(),
-      { apiVersion: "kibana.k8s.elastic.co/v1", kind: "Kibana", metadata: { name: "logs" }, spec: kibanaSpec({ name: "logs", version: "8.19.4", replicas: 1, elasticsearchName: "logs", resources: { cpu: "1", memory: "1Gi" }, publicUrl: "https://k.example.com" }) },
-      { apiVersion: "alibabacloud.com/v1", kind: "AlbConfig", metadata: { name: "p" }, spec: albConfigSpec({ name: "p", addressType: "internet", vswitchIds: ["vsw-a", "vsw-b"], edition: "Standard", https: true, deletionProtection: false }) },
-      { apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "EnvoyProxy", metadata: { name: "p" }, spec: envoyProxySpec({ gatewayName: "p", serviceName: "p", replicas: 2, resources: { cpu: "1", memory: "1Gi" }, zones: 2, exposure: "load-balancer", addressType: "internet", loadBalancerSpec: "clcu", deletionProtection: true }) },
+      {
+        apiVersion: "kibana.k8s.elastic.co/v1",
+        kind: "Kibana",
+        metadata: { name: "logs" },
+        spec: kibanaSpec({
+          name: "logs",
+          version: "8.19.4",
+          replicas: 1,
+          elasticsearchName: "logs",
+          resources: { cpu: "1", memory: "1Gi" },
+          publicUrl: "https://k.example.com",
+        }),
+      },
+      {
+        apiVersion: "alibabacloud.com/v1",
+        kind: "AlbConfig",
+        metadata: { name: "p" },
+        spec: albConfigSpec({
+          name: "p",
+          addressType: "internet",
+          vswitchIds: ["vsw-a", "vsw-b"],
+          edition: "Standard",
+          https: true,
+          deletionProtection: false,
+        }),
+      },
+      {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "EnvoyProxy",
+        metadata: { name: "p" },
+        spec: envoyProxySpec({
+          gatewayName: "p",
+          serviceName: "p",
+          replicas: 2,
+          resources: { cpu: "1", memory: "1Gi" },
+          zones: 2,
+          exposure: "load-balancer",
+          addressType: "internet",
+          loadBalancerSpec: "clcu",
+          deletionProtection: true,
+        }),
+      },
     ]);
   });
 
@@ -38,8 +77,14 @@ describe("schemas of the custom resources without a kubernetes-models package", 
     broken["spec"].volumeClaimDeletePolicy = "KeepEverything";
     broken["spec"].nodeSets[0].cout = 3;
     const errors = await schemaErrors(broken);
-    assert.ok(errors.some((e) => /Elasticsearch logs: \/spec\/nodeSets\/0 .*cout/.test(e)), errors.join("\n"));
-    assert.ok(errors.some((e) => /\/spec\/volumeClaimDeletePolicy/.test(e)), errors.join("\n"));
+    assert.ok(
+      errors.some((e) => /Elasticsearch logs: \/spec\/nodeSets\/0 .*cout/.test(e)),
+      errors.join("\n"),
+    );
+    assert.ok(
+      errors.some((e) => /\/spec\/volumeClaimDeletePolicy/.test(e)),
+      errors.join("\n"),
+    );
   });
 
   it("check the Kubernetes types an Elasticsearch embeds", async () => {
@@ -47,26 +92,65 @@ describe("schemas of the custom resources without a kubernetes-models package", 
     broken["spec"].nodeSets[0].podTemplate.spec.containers[0].resources.requests.cpu = { much: true };
     broken["spec"].podDisruptionBudget.spec.maxUnavailable = [1];
     const errors = await schemaErrors(broken);
-    assert.ok(errors.some((e) => /embeds v1\/PodTemplate .*containers\/0\/resources\/requests\/cpu/.test(e)), errors.join("\n"));
-    assert.ok(errors.some((e) => /embeds policy\/v1\/PodDisruptionBudget .*maxUnavailable/.test(e)), errors.join("\n"));
+    assert.ok(
+      errors.some((e) => /embeds v1\/PodTemplate .*containers\/0\/resources\/requests\/cpu/.test(e)),
+      errors.join("\n"),
+    );
+    assert.ok(
+      errors.some((e) => /embeds policy\/v1\/PodDisruptionBudget .*maxUnavailable/.test(e)),
+      errors.join("\n"),
+    );
   });
 
   it("refuse an AlbConfig in one zone or with an unknown listener protocol", async () => {
-    const alb = { apiVersion: "alibabacloud.com/v1", kind: "AlbConfig", metadata: { name: "p" }, spec: { config: { zoneMappings: [{ vSwitchId: "vsw-a" }] }, listeners: [{ port: 80, protocol: "TCP" }] } };
+    const alb = {
+      apiVersion: "alibabacloud.com/v1",
+      kind: "AlbConfig",
+      metadata: { name: "p" },
+      spec: { config: { zoneMappings: [{ vSwitchId: "vsw-a" }] }, listeners: [{ port: 80, protocol: "TCP" }] },
+    };
     const errors = await schemaErrors(alb);
-    assert.ok(errors.some((e) => /\/spec\/config\/zoneMappings/.test(e)), errors.join("\n"));
-    assert.ok(errors.some((e) => /\/spec\/listeners\/0\/protocol/.test(e)), errors.join("\n"));
+    assert.ok(
+      errors.some((e) => /\/spec\/config\/zoneMappings/.test(e)),
+      errors.join("\n"),
+    );
+    assert.ok(
+      errors.some((e) => /\/spec\/listeners\/0\/protocol/.test(e)),
+      errors.join("\n"),
+    );
   });
 
   it("refuse a Kibana without a version", async () => {
-    const errors = await schemaErrors({ apiVersion: "kibana.k8s.elastic.co/v1", kind: "Kibana", metadata: { name: "k" }, spec: { count: 1 } });
-    assert.ok(errors.some((e) => /Kibana k: \/spec\/version/.test(e)), errors.join("\n"));
+    const errors = await schemaErrors({
+      apiVersion: "kibana.k8s.elastic.co/v1",
+      kind: "Kibana",
+      metadata: { name: "k" },
+      spec: { count: 1 },
+    });
+    assert.ok(
+      errors.some((e) => /Kibana k: \/spec\/version/.test(e)),
+      errors.join("\n"),
+    );
   });
 });
 
 describe("admin UI routes", () => {
-  const envoy: GatewayAttachment = { controller: "envoy-gateway", name: "platform", namespace: "gateway-system", listener: "https", https: true };
-  const base = { name: "grafana", namespace: "monitoring", host: "grafana.example.com", service: "grafana", port: 80, allowedSourceRanges: PRIVATE_RANGES, gateway: envoy };
+  const envoy: GatewayAttachment = {
+    controller: "envoy-gateway",
+    name: "platform",
+    namespace: "gateway-system",
+    listener: "https",
+    https: true,
+  };
+  const base = {
+    name: "grafana",
+    namespace: "monitoring",
+    host: "grafana.example.com",
+    service: "grafana",
+    port: 80,
+    allowedSourceRanges: PRIVATE_RANGES,
+    gateway: envoy,
+  };
 
   it("route at the host on the gateway's listener, behind a policy admitting the ranges", async () => {
     const specs = adminRouteSpecs(base);
@@ -86,7 +170,17 @@ describe("admin UI routes", () => {
   });
 
   it("become an Ingress of the ALB's class with the ALB", async () => {
-    const specs = adminRouteSpecs({ ...base, gateway: { controller: "alb", name: "platform", namespace: "gateway-system", listener: "http", ingressClassName: "alb", https: false } });
+    const specs = adminRouteSpecs({
+      ...base,
+      gateway: {
+        controller: "alb",
+        name: "platform",
+        namespace: "gateway-system",
+        listener: "http",
+        ingressClassName: "alb",
+        https: false,
+      },
+    });
     assert.ok("ingress" in specs);
     await assertValidObjects([{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", ...specs.ingress }]);
   });

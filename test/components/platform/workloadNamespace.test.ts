@@ -22,7 +22,12 @@ describe("WorkloadNamespace", () => {
 
   it("takes the baseline level and other defaults", async () => {
     const out = await render(
-      () => new WorkloadNamespace("jobs", { name: "jobs", podSecurity: "baseline", containerDefaults: { cpu: "50m", memory: "128Mi" } }, { provider: testProvider() }),
+      () =>
+        new WorkloadNamespace(
+          "jobs",
+          { name: "jobs", podSecurity: "baseline", containerDefaults: { cpu: "50m", memory: "128Mi" } },
+          { provider: testProvider() },
+        ),
     );
     assert.equal(out.object("Namespace", "jobs")["metadata"].labels["pod-security.kubernetes.io/enforce"], "baseline");
     assert.equal(out.object("LimitRange", "container-defaults")["spec"].limits[0].default.memory, "128Mi");

@@ -30,7 +30,10 @@ describe("Microservice: defaults", () => {
     const out = await service();
     const component = out.named("orders");
     assert.equal(component.type, "ack-platform:workload:Microservice");
-    const children = out.resources.filter((r) => r.parent === component.urn).map((r) => r.name).sort();
+    const children = out.resources
+      .filter((r) => r.parent === component.urn)
+      .map((r) => r.name)
+      .sort();
     assert.deepEqual(children, ["orders-deployment", "orders-pdb", "orders-service"]);
     const deployment = out.object("Deployment", "orders");
     assert.equal(deployment["spec"].replicas, 2);
@@ -47,7 +50,13 @@ describe("Microservice: defaults", () => {
   it("runs as non-root with a read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp", async () => {
     const deployment = (await service()).object("Deployment", "orders");
     const pod = deployment["spec"].template.spec;
-    assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+    assert.deepEqual(pod.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     assert.equal(pod.automountServiceAccountToken, false);
     assert.equal(pod.enableServiceLinks, false);
     const c = container(deployment);
@@ -82,7 +91,10 @@ describe("Microservice: defaults", () => {
 
   it("disrupts one pod at a time", async () => {
     const pdb = (await service()).object("PodDisruptionBudget", "orders");
-    assert.deepEqual(pdb["spec"], { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "orders", track: "stable" } } });
+    assert.deepEqual(pdb["spec"], {
+      maxUnavailable: 1,
+      selector: { matchLabels: { "app.kubernetes.io/name": "orders", track: "stable" } },
+    });
   });
 });
 
@@ -93,14 +105,19 @@ describe("Microservice: options", () => {
     const hpa = out.object("HorizontalPodAutoscaler", "orders");
     assert.equal(hpa["spec"].minReplicas, 3);
     assert.equal(hpa["spec"].maxReplicas, 10);
-    assert.deepEqual(hpa["spec"].metrics, [{ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } }]);
+    assert.deepEqual(hpa["spec"].metrics, [
+      { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+    ]);
     assert.equal(hpa["spec"].behavior.scaleDown.stabilizationWindowSeconds, 300);
     const cpuDefault = (await service({ replicas: { min: 2, max: 4 } })).object("HorizontalPodAutoscaler", "orders");
     assert.equal(cpuDefault["spec"].metrics[0].resource.target.averageUtilization, 70);
   });
 
   it("lowers the autoscaler's minimum at night with two CronJobs allowed to patch only that autoscaler", async () => {
-    const out = await service({ replicas: { min: 4, max: 10 }, autoscaling: { night: { min: 1, from: "23:30", to: "07:00", timezone: "Asia/Shanghai" } } });
+    const out = await service({
+      replicas: { min: 4, max: 10 },
+      autoscaling: { night: { min: 1, from: "23:30", to: "07:00", timezone: "Asia/Shanghai" } },
+    });
     const start = out.object("CronJob", "orders-night-start");
     assert.equal(start["spec"].schedule, "30 23 * * *");
     assert.equal(start["spec"].timeZone, "Asia/Shanghai");
@@ -110,13 +127,18 @@ describe("Microservice: options", () => {
     assert.equal(end["spec"].schedule, "0 7 * * *");
     assert.match(end["spec"].jobTemplate.spec.template.spec.containers[0].args.at(-1), /"minReplicas":4/);
     const role = out.object("Role", "orders-night-scaler");
-    assert.deepEqual(role["rules"], [{ apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], resourceNames: ["orders"], verbs: ["get", "patch"] }]);
+    assert.deepEqual(role["rules"], [
+      { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], resourceNames: ["orders"], verbs: ["get", "patch"] },
+    ]);
   });
 
   it("sizes a JVM's heap from its memory limit and marks it for the policy pack", async () => {
     const deployment = (await service({ runtime: "jvm", resources: { cpu: "500m", memory: "2Gi" } })).object("Deployment", "orders");
     assert.deepEqual(container(deployment).env, [
-      { name: "JAVA_TOOL_OPTIONS", value: "-XX:MaxRAMPercentage=70.0 -XX:InitialRAMPercentage=35.0 -XX:+ExitOnOutOfMemoryError -XX:+UseContainerSupport" },
+      {
+        name: "JAVA_TOOL_OPTIONS",
+        value: "-XX:MaxRAMPercentage=70.0 -XX:InitialRAMPercentage=35.0 -XX:+ExitOnOutOfMemoryError -XX:+UseContainerSupport",
+      },
     ]);
     assert.equal(deployment["metadata"].annotations["ack-platform/runtime"], "jvm");
   });
@@ -124,24 +146,40 @@ describe("Microservice: options", () => {
   it("gives a service that warms up a startup probe and minReadySeconds", async () => {
     const deployment = (await service({ health: { warmupSeconds: 60 } })).object("Deployment", "orders");
     assert.equal(deployment["spec"].minReadySeconds, 60);
-    assert.deepEqual(container(deployment).startupProbe, { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 });
+    assert.deepEqual(container(deployment).startupProbe, {
+      httpGet: { path: "/healthz", port: "http" },
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 24,
+    });
     assert.equal(deployment["metadata"].annotations["ack-platform/warmup-seconds"], "60");
   });
 
   it("spreads over zones when there are two or more", async () => {
-    const spread = (await service({ zones: ["cn-hangzhou-h", "cn-hangzhou-i"] })).object("Deployment", "orders")["spec"].template.spec.topologySpreadConstraints;
-    assert.deepEqual(spread.map((c: any) => [c.topologyKey, c.whenUnsatisfiable]), [
-      ["topology.kubernetes.io/zone", "DoNotSchedule"],
-      ["kubernetes.io/hostname", "ScheduleAnyway"],
-    ]);
+    const spread = (await service({ zones: ["cn-hangzhou-h", "cn-hangzhou-i"] })).object("Deployment", "orders")["spec"].template.spec
+      .topologySpreadConstraints;
+    assert.deepEqual(
+      spread.map((c: any) => [c.topologyKey, c.whenUnsatisfiable]),
+      [
+        ["topology.kubernetes.io/zone", "DoNotSchedule"],
+        ["kubernetes.io/hostname", "ScheduleAnyway"],
+      ],
+    );
     const single = (await service({ zones: [] })).object("Deployment", "orders")["spec"].template.spec.topologySpreadConstraints;
-    assert.deepEqual(single.map((c: any) => c.topologyKey), ["kubernetes.io/hostname"]);
+    assert.deepEqual(
+      single.map((c: any) => c.topologyKey),
+      ["kubernetes.io/hostname"],
+    );
   });
 
   it("delivers env through a ConfigMap (rolling pods when it changes) and secrets through a Secret, never in clear", async () => {
     const out = await render(
       () =>
-        new Microservice("orders", { ...BASE, env: { LOG_LEVEL: "info" }, secretEnv: { DB_PASSWORD: pulumi.secret("hunter2") } }, { provider: testProvider() }),
+        new Microservice(
+          "orders",
+          { ...BASE, env: { LOG_LEVEL: "info" }, secretEnv: { DB_PASSWORD: pulumi.secret("hunter2") } },
+          { provider: testProvider() },
+        ),
     );
     assert.deepEqual(out.object("ConfigMap", "orders-env")["data"], { LOG_LEVEL: "info" });
     assert.equal(out.object("Secret", "orders-env")["stringData"], "[secret]");
@@ -166,10 +204,13 @@ describe("Microservice: options", () => {
     assert.deepEqual([canaryHpa["spec"].minReplicas, canaryHpa["spec"].maxReplicas], [1, 5]);
     assert.deepEqual(out.object("Service", "orders-canary")["spec"].selector, { "app.kubernetes.io/name": "orders", track: "canary" });
     const route = out.object("HTTPRoute", "orders");
-    assert.deepEqual(route["spec"].rules[1].backendRefs.map((b: any) => [b.name, b.weight]), [
-      ["orders", 75],
-      ["orders-canary", 25],
-    ]);
+    assert.deepEqual(
+      route["spec"].rules[1].backendRefs.map((b: any) => [b.name, b.weight]),
+      [
+        ["orders", 75],
+        ["orders-canary", 25],
+      ],
+    );
     assert.equal(out.named("orders-route").type, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
   });
 
@@ -184,26 +225,49 @@ describe("Microservice: options", () => {
     const legacy = out.object("Service", "orders-legacy");
     assert.equal(legacy["spec"].selector, undefined);
     const slices = out.objects("EndpointSlice");
-    assert.deepEqual(slices.map((s) => [s["metadata"].name, s["ports"][0].port, s["endpoints"].map((e: any) => e.addresses[0])]), [
-      ["orders-legacy-8080", 8080, ["10.0.1.15", "10.0.1.16"]],
-      ["orders-legacy-9090", 9090, ["10.0.1.17"]],
-    ]);
+    assert.deepEqual(
+      slices.map((s) => [s["metadata"].name, s["ports"][0].port, s["endpoints"].map((e: any) => e.addresses[0])]),
+      [
+        ["orders-legacy-8080", 8080, ["10.0.1.15", "10.0.1.16"]],
+        ["orders-legacy-9090", 9090, ["10.0.1.17"]],
+      ],
+    );
     assert.equal(slices[0]!["metadata"].labels["kubernetes.io/service-name"], "orders-legacy");
     assert.equal(slices[0]!["metadata"].labels["endpointslice.kubernetes.io/managed-by"], "ack-platform");
-    assert.deepEqual(out.object("HTTPRoute", "orders")["spec"].rules[0].backendRefs.map((b: any) => [b.name, b.weight]), [
-      ["orders", 10],
-      ["orders-legacy", 90],
-    ]);
+    assert.deepEqual(
+      out.object("HTTPRoute", "orders")["spec"].rules[0].backendRefs.map((b: any) => [b.name, b.weight]),
+      [
+        ["orders", 10],
+        ["orders-legacy", 90],
+      ],
+    );
   });
 
   it("routes through ALB Ingresses when attached to an ALB IngressClass", async () => {
-    const out = await service({ route: { ...ROUTE, attachment: { router: "alb", ingressClassName: "alb" } }, canary: { version: "1.5.0", weight: 10 } });
-    assert.deepEqual(out.objects("Ingress").map((i) => i["metadata"].name).sort(), ["orders", "orders-canary"]);
+    const out = await service({
+      route: { ...ROUTE, attachment: { router: "alb", ingressClassName: "alb" } },
+      canary: { version: "1.5.0", weight: 10 },
+    });
+    assert.deepEqual(
+      out
+        .objects("Ingress")
+        .map((i) => i["metadata"].name)
+        .sort(),
+      ["orders", "orders-canary"],
+    );
     assert.equal(out.objects("HTTPRoute").length, 0);
   });
 
   it("is scraped by Prometheus and alerts on its error rate, per track, when monitoring is present", async () => {
-    const out = await service({ canary: { version: "1.5.0" }, monitoring: { errorRatePercent: 2, requestsMetric: "http_server_requests_seconds_count", statusLabel: "status", selectorLabels: { release: "monitoring" } } });
+    const out = await service({
+      canary: { version: "1.5.0" },
+      monitoring: {
+        errorRatePercent: 2,
+        requestsMetric: "http_server_requests_seconds_count",
+        statusLabel: "status",
+        selectorLabels: { release: "monitoring" },
+      },
+    });
     const monitor = out.object("ServiceMonitor", "orders");
     assert.deepEqual(monitor["spec"].endpoints, [{ port: "http", path: "/metrics", interval: "30s", scrapeTimeout: "10s" }]);
     assert.deepEqual(monitor["spec"].targetLabels, ["track"]);
@@ -224,7 +288,11 @@ describe("Microservice: options", () => {
       const provider = testProvider();
       const crds = new k8s.helm.v3.Release("gateway-release", { chart: "gateway-helm", version: "1.0.0" }, { provider });
       const namespace = new k8s.core.v1.Namespace("apps-namespace", { metadata: { name: "apps" } }, { provider });
-      new Microservice("orders", { ...BASE, route: ROUTE, monitoring: {} }, { provider, crdDependencies: [crds], childDependsOn: [namespace] });
+      new Microservice(
+        "orders",
+        { ...BASE, route: ROUTE, monitoring: {} },
+        { provider, crdDependencies: [crds], childDependsOn: [namespace] },
+      );
     });
     const gateway = out.named("gateway-release").urn;
     const namespace = out.named("apps-namespace").urn;
@@ -236,22 +304,52 @@ describe("Microservice: options", () => {
 
 describe("Microservice: gray release keeps resources in place", () => {
   const at = (weight: number) =>
-    render(() => new Microservice("orders", { ...BASE, replicas: { min: 4, max: 20 }, route: ROUTE, canary: { version: "1.5.0", weight, header: { name: "x-canary", value: "t" } } }, { provider: testProvider() }));
+    render(
+      () =>
+        new Microservice(
+          "orders",
+          {
+            ...BASE,
+            replicas: { min: 4, max: 20 },
+            route: ROUTE,
+            canary: { version: "1.5.0", weight, header: { name: "x-canary", value: "t" } },
+          },
+          { provider: testProvider() },
+        ),
+    );
 
   it("changes only the route and the canary's scaling when the weight changes", async () => {
     const [before, after] = await Promise.all([at(10), at(50)]);
-    assert.deepEqual(before.resources.map((r) => r.urn), after.resources.map((r) => r.urn), "no resource is added, removed or renamed");
-    const changed = before.resources.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(after.resources[i]!.inputs)).map((r) => r.name);
+    assert.deepEqual(
+      before.resources.map((r) => r.urn),
+      after.resources.map((r) => r.urn),
+      "no resource is added, removed or renamed",
+    );
+    const changed = before.resources
+      .filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(after.resources[i]!.inputs))
+      .map((r) => r.name);
     assert.deepEqual(changed.sort(), ["orders-canary-hpa", "orders-route"]);
   });
 
   it("promotes without touching the stable Service", async () => {
-    const canary = await render(() => new Microservice("orders", { ...BASE, route: ROUTE, canary: { version: "1.5.0", weight: 50 } }, { provider: testProvider() }));
-    const promoted = await render(() => new Microservice("orders", { ...BASE, image: "registry.example.com/acme/orders:1.5.0", version: "1.5.0", route: ROUTE }, { provider: testProvider() }));
+    const canary = await render(
+      () => new Microservice("orders", { ...BASE, route: ROUTE, canary: { version: "1.5.0", weight: 50 } }, { provider: testProvider() }),
+    );
+    const promoted = await render(
+      () =>
+        new Microservice(
+          "orders",
+          { ...BASE, image: "registry.example.com/acme/orders:1.5.0", version: "1.5.0", route: ROUTE },
+          { provider: testProvider() },
+        ),
+    );
     assert.deepEqual(promoted.object("Service", "orders"), canary.object("Service", "orders"));
     assert.equal(container(promoted.object("Deployment", "orders")).image, "registry.example.com/acme/orders:1.5.0");
     assert.equal(promoted.objects("Deployment").length, 1, "the canary track is gone");
-    assert.deepEqual(promoted.object("HTTPRoute", "orders")["spec"].rules[0].backendRefs.map((b: any) => [b.name, b.weight]), [["orders", 100]]);
+    assert.deepEqual(
+      promoted.object("HTTPRoute", "orders")["spec"].rules[0].backendRefs.map((b: any) => [b.name, b.weight]),
+      [["orders", 100]],
+    );
   });
 });
 
@@ -273,25 +371,43 @@ describe("Microservice: refused args", () => {
       "version 'latest' is not a version tag such as '1.4.2' or a digest (and not 'latest')",
       "image 'nginx:latest' uses 'latest': pin a version so every release can be rolled back to",
     ]);
-    assert.deepEqual(problems({}, "Orders_1"), ["name 'Orders_1' is not a name of 1-40 characters of a-z, 0-9 and '-' starting with a letter"]);
+    assert.deepEqual(problems({}, "Orders_1"), [
+      "name 'Orders_1' is not a name of 1-40 characters of a-z, 0-9 and '-' starting with a letter",
+    ]);
   });
 
   it("refuses quantities below the minimums and probes that coincide", () => {
-    assert.deepEqual(problems({ runtime: "jvm", resources: { cpu: "5m", memory: "128Mi" }, health: { readinessPath: "/health", livenessPath: "/health" } }), [
-      "resources.memory '128Mi' is below the 256Mi minimum for a JVM",
-      "resources.cpu '5m' is below the 10m minimum",
-      "health.livenessPath '/health' is also the readiness path; a liveness probe must not fail when the pod is only busy",
+    assert.deepEqual(
+      problems({
+        runtime: "jvm",
+        resources: { cpu: "5m", memory: "128Mi" },
+        health: { readinessPath: "/health", livenessPath: "/health" },
+      }),
+      [
+        "resources.memory '128Mi' is below the 256Mi minimum for a JVM",
+        "resources.cpu '5m' is below the 10m minimum",
+        "health.livenessPath '/health' is also the readiness path; a liveness probe must not fail when the pod is only busy",
+      ],
+    );
+    assert.deepEqual(problems({ resources: { cpu: "250m", memory: "1GB" } }), [
+      "resources.memory: '1GB' is not a Kubernetes quantity; use '1Gi' or '1024Mi'",
     ]);
-    assert.deepEqual(problems({ resources: { cpu: "250m", memory: "1GB" } }), ["resources.memory: '1GB' is not a Kubernetes quantity; use '1Gi' or '1024Mi'"]);
   });
 
   it("refuses gray-release settings that cannot be routed", () => {
-    assert.deepEqual(problems({ canary: { version: "1.5.0", weight: 20 } }), ["canary.weight needs a route: weights are applied at the gateway"]);
-    assert.deepEqual(problems({ route: ROUTE, canary: { version: "1.5.0", weight: 60 }, legacy: { endpoints: ["10.0.0.1:80"], weight: 50 } }), [
-      "canary weight 60 plus legacy weight 50 is more than 100",
+    assert.deepEqual(problems({ canary: { version: "1.5.0", weight: 20 } }), [
+      "canary.weight needs a route: weights are applied at the gateway",
     ]);
     assert.deepEqual(
-      problems({ route: { ...ROUTE, attachment: { router: "alb", ingressClassName: "alb" } }, canary: { version: "1.5.0", weight: 10 }, legacy: { endpoints: ["10.0.0.1:80"], weight: 10 } }),
+      problems({ route: ROUTE, canary: { version: "1.5.0", weight: 60 }, legacy: { endpoints: ["10.0.0.1:80"], weight: 50 } }),
+      ["canary weight 60 plus legacy weight 50 is more than 100"],
+    );
+    assert.deepEqual(
+      problems({
+        route: { ...ROUTE, attachment: { router: "alb", ingressClassName: "alb" } },
+        canary: { version: "1.5.0", weight: 10 },
+        legacy: { endpoints: ["10.0.0.1:80"], weight: 10 },
+      }),
       [
         "'orders' has both a canary and legacy backends; the ALB router carries one weighted canary per host and path, so finish the legacy migration first or use the gateway-api router",
       ],
@@ -303,8 +419,14 @@ describe("Microservice: refused args", () => {
 
   it("throws before declaring anything", async () => {
     const out = await render(() => {
-      assert.throws(() => new Microservice("orders", { ...BASE, replicas: { min: 5, max: 2 } }, { provider: testProvider() }), /Microservice 'orders' has invalid args:\n  replicas.max 2 is not between replicas.min \(5\) and 1000/);
+      assert.throws(
+        () => new Microservice("orders", { ...BASE, replicas: { min: 5, max: 2 } }, { provider: testProvider() }),
+        /Microservice 'orders' has invalid args:\n  replicas.max 2 is not between replicas.min \(5\) and 1000/,
+      );
     });
-    assert.deepEqual(out.resources.filter((r) => r.type !== "pulumi:providers:kubernetes"), []);
+    assert.deepEqual(
+      out.resources.filter((r) => r.type !== "pulumi:providers:kubernetes"),
+      [],
+    );
   });
 });

@@ -20,7 +20,9 @@ describe("quantities", () => {
     assert.deepEqual(parseMemory("512MB"), { error: "'512MB' is not a Kubernetes quantity; use '512Mi'" });
     assert.deepEqual(parseMemory("512m"), { error: "'512m' means millibytes; use '512Mi'" });
     assert.deepEqual(parseMemory("lots"), { error: "'lots' is not a Kubernetes quantity; use a binary suffix such as '512Mi' or '2Gi'" });
-    assert.deepEqual(parseCpu("2 cores"), { error: "'2 cores' is not a CPU quantity; use millicores such as '250m' or cores such as '1' or '0.5'" });
+    assert.deepEqual(parseCpu("2 cores"), {
+      error: "'2 cores' is not a CPU quantity; use millicores such as '250m' or cores such as '1' or '0.5'",
+    });
     assert.deepEqual(parseCpu("1500m"), { millicores: 1500 });
   });
 

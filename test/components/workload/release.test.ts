@@ -8,7 +8,10 @@ describe("trafficSplit", () => {
     [{}, { stable: 100, canary: 0, legacy: 0 }],
     [{ canary: 10 }, { stable: 90, canary: 10, legacy: 0 }],
     [{ legacy: 90 }, { stable: 10, canary: 0, legacy: 90 }],
-    [{ canary: 10, legacy: 50 }, { stable: 40, canary: 10, legacy: 50 }],
+    [
+      { canary: 10, legacy: 50 },
+      { stable: 40, canary: 10, legacy: 50 },
+    ],
     [{ canary: 100 }, { stable: 0, canary: 100, legacy: 0 }],
   ];
   for (const [weights, split] of cases) {
@@ -44,7 +47,8 @@ describe("canaryReplicas", () => {
     [0, 50, 1],
   ];
   for (const [stable, weight, expected] of cases) {
-    it(`gives ${expected} canary pods for ${stable} stable pods at weight ${weight}`, () => assert.equal(canaryReplicas(stable, weight), expected));
+    it(`gives ${expected} canary pods for ${stable} stable pods at weight ${weight}`, () =>
+      assert.equal(canaryReplicas(stable, weight), expected));
   }
 
   it("never runs fewer than one canary pod, nor more than the stable track at full weight, and grows with the weight", () => {

@@ -37,7 +37,10 @@ describe("Gateway API router", () => {
     assert.deepEqual(header.matches, [
       { path: { type: "PathPrefix", value: "/orders" }, headers: [{ type: "Exact", name: "x-canary", value: "testers" }] },
     ]);
-    assert.deepEqual(header.backendRefs.map((b: any) => b.name), ["orders-canary"]);
+    assert.deepEqual(
+      header.backendRefs.map((b: any) => b.name),
+      ["orders-canary"],
+    );
     assert.deepEqual(
       weighted.backendRefs.map((b: any) => [b.name, b.weight]),
       [
@@ -64,7 +67,9 @@ describe("Gateway API router", () => {
 
   it("attaches to every listener when none is named", () => {
     const [route] = gatewayApiRouter.objects(spec({ attachment: { router: "gateway-api", gatewayName: "gw", gatewayNamespace: "edge" } }));
-    assert.deepEqual(route!.object["spec"].parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw", namespace: "edge" }]);
+    assert.deepEqual(route!.object["spec"].parentRefs, [
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw", namespace: "edge" },
+    ]);
   });
 
   it("refuses what an HTTPRoute cannot carry", () => {
@@ -110,7 +115,10 @@ describe("ALB Ingress router", () => {
     const objects = albIngressRouter.objects(
       spec({ attachment: ALB, backends: { stable: "orders", legacy: "orders-legacy" }, split: trafficSplit({ legacy: 50 }) }),
     );
-    assert.deepEqual(objects.map((o) => o.role), ["ingress", "legacy-ingress"]);
+    assert.deepEqual(
+      objects.map((o) => o.role),
+      ["ingress", "legacy-ingress"],
+    );
     assert.equal(objects[1]!.object["metadata"].annotations["alb.ingress.kubernetes.io/canary-weight"], "50");
   });
 
@@ -141,16 +149,25 @@ describe("a weight change is a pure traffic change", () => {
           .objects(
             spec({
               attachment,
-              backends: withLegacy && router.name !== "alb" ? { stable: "orders", canary: "orders-canary", legacy: "orders-legacy" } : { stable: "orders", canary: "orders-canary" },
+              backends:
+                withLegacy && router.name !== "alb"
+                  ? { stable: "orders", canary: "orders-canary", legacy: "orders-legacy" }
+                  : { stable: "orders", canary: "orders-canary" },
               split: trafficSplit(withLegacy && router.name !== "alb" ? { canary, legacy } : { canary }),
               header: { name: "x-canary", value: "testers" },
             }),
           )
           .map((o) => `${o.role}/${o.object["kind"]}/${o.object["metadata"].name}`);
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), fc.boolean(), (a, b, l, withLegacy) => {
-          assert.deepEqual(shape(a, l, withLegacy), shape(b, l, withLegacy));
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 50 }),
+          fc.integer({ min: 0, max: 50 }),
+          fc.integer({ min: 0, max: 50 }),
+          fc.boolean(),
+          (a, b, l, withLegacy) => {
+            assert.deepEqual(shape(a, l, withLegacy), shape(b, l, withLegacy));
+          },
+        ),
       );
     });
   }

@@ -20,7 +20,10 @@ const ID_PREFIX: Readonly<Record<string, string>> = {
 /** A stable lower-case hex string of `length` characters. */
 function hex(length: number, ...parts: string[]): string {
   let out = "";
-  for (let i = 0; out.length < length; i++) out += createHash("sha256").update([...parts, String(i)].join("\u0000")).digest("hex");
+  for (let i = 0; out.length < length; i++)
+    out += createHash("sha256")
+      .update([...parts, String(i)].join("\u0000"))
+      .digest("hex");
   return out.slice(0, length);
 }
 
@@ -124,10 +127,18 @@ function resource(req: ResourceRequest): ResourceResponse | undefined {
     case "alicloud:vpc/natGateway:NatGateway":
       return {
         id: stableId("ngw-", req.type, req.name),
-        state: { ...inputs, snatTableIds: stableId("stb-", req.type, req.name), forwardTableIds: stableId("ftb-", req.type, req.name), status: "Available" },
+        state: {
+          ...inputs,
+          snatTableIds: stableId("stb-", req.type, req.name),
+          forwardTableIds: stableId("ftb-", req.type, req.name),
+          status: "Available",
+        },
       };
     case "alicloud:ecs/eipAddress:EipAddress":
-      return { id: stableId("eip-", req.type, req.name), state: { ...inputs, ipAddress: publicAddress(`${req.type}/${req.name}`), status: "Available" } };
+      return {
+        id: stableId("eip-", req.type, req.name),
+        state: { ...inputs, ipAddress: publicAddress(`${req.type}/${req.name}`), status: "Available" },
+      };
     case "alicloud:ecs/eipAssociation:EipAssociation":
       return { id: `${inputs["allocationId"]}:${inputs["instanceId"]}`, state: { ...inputs } };
     case "alicloud:vpc/snatEntry:SnatEntry": {
@@ -150,7 +161,10 @@ function resource(req: ResourceRequest): ResourceResponse | undefined {
       return cluster(req);
     case "alicloud:cs/nodePool:NodePool": {
       const nodePoolId = `np${hex(30, req.type, req.name)}`;
-      return { id: `${inputs["clusterId"]}:${nodePoolId}`, state: { ...inputs, nodePoolId, scalingGroupId: stableId("asg-", req.type, req.name) } };
+      return {
+        id: `${inputs["clusterId"]}:${nodePoolId}`,
+        state: { ...inputs, nodePoolId, scalingGroupId: stableId("asg-", req.type, req.name) },
+      };
     }
     case "alicloud:cs/autoscalingConfig:AutoscalingConfig":
       return { id: String(inputs["clusterId"]), state: { ...inputs } };
@@ -159,13 +173,19 @@ function resource(req: ResourceRequest): ResourceResponse | undefined {
     case "alicloud:cs/registryEnterpriseNamespace:RegistryEnterpriseNamespace":
       return { id: `${inputs["instanceId"]}:${inputs["name"]}`, state: { ...inputs } };
     case "alicloud:cs/registryEnterpriseRepo:RegistryEnterpriseRepo":
-      return { id: `${inputs["instanceId"]}:${inputs["namespace"]}:${inputs["name"]}`, state: { ...inputs, repoId: stableId("crr-", req.type, req.name) } };
+      return {
+        id: `${inputs["instanceId"]}:${inputs["namespace"]}:${inputs["name"]}`,
+        state: { ...inputs, repoId: stableId("crr-", req.type, req.name) },
+      };
     case "alicloud:cs/registryEnterpriseSyncRule:RegistryEnterpriseSyncRule": {
       const ruleId = stableId("crsr-", req.type, req.name);
       return { id: `${inputs["instanceId"]}:${inputs["namespaceName"]}:${ruleId}`, state: { ...inputs, ruleId, syncDirection: "FROM" } };
     }
     case "alicloud:cr/vpcEndpointLinkedVpc:VpcEndpointLinkedVpc":
-      return { id: `${inputs["instanceId"]}:${inputs["vpcId"]}:${inputs["vswitchId"]}:${inputs["moduleName"]}`, state: { ...inputs, status: "RUNNING" } };
+      return {
+        id: `${inputs["instanceId"]}:${inputs["vpcId"]}:${inputs["vswitchId"]}:${inputs["moduleName"]}`,
+        state: { ...inputs, status: "RUNNING" },
+      };
     case "alicloud:cr/internetEndpoint:InternetEndpoint":
       return { id: String(inputs["instanceId"]), state: { ...inputs, status: "RUNNING" } };
     default:

@@ -17,7 +17,12 @@ function hashContext(dir: string): string {
     for (const entry of fs.readdirSync(full, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const child = path.posix.join(relative, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) hash.update(child).update("\u0000").update(fs.readFileSync(path.join(dir, child))).update("\u0000");
+      else if (entry.isFile())
+        hash
+          .update(child)
+          .update("\u0000")
+          .update(fs.readFileSync(path.join(dir, child)))
+          .update("\u0000");
     }
   };
   if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) walk("");
@@ -31,7 +36,9 @@ export const dockerEmulator: ProviderEmulator = {
     const imageName = String(req.inputs["imageName"] ?? req.name);
     const build = (req.inputs["build"] ?? {}) as Record<string, unknown>;
     const context = typeof build["context"] === "string" ? hashContext(path.resolve(build["context"])) : "";
-    const digest = `sha256:${createHash("sha256").update(JSON.stringify([imageName, build, context])).digest("hex")}`;
+    const digest = `sha256:${createHash("sha256")
+      .update(JSON.stringify([imageName, build, context]))
+      .digest("hex")}`;
     const repository = imageName.replace(/:[^/:]+$/, "");
     const pushed = !req.inputs["skipPush"];
     return {

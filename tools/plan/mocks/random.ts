@@ -15,7 +15,10 @@ export const randomEmulator: ProviderEmulator = {
       case "random:index/randomString:RandomString":
         return { id: value, state: { ...req.inputs, result: value } };
       case "random:index/randomId:RandomId":
-        return { id: value, state: { ...req.inputs, hex: value, b64Url: value, b64Std: value, dec: String(parseInt(value.slice(0, 12), 16)) } };
+        return {
+          id: value,
+          state: { ...req.inputs, hex: value, b64Url: value, b64Std: value, dec: String(parseInt(value.slice(0, 12), 16)) },
+        };
       default:
         return undefined;
     }
