@@ -1,0 +1,44 @@
+/**
+ * npm run test:unit [-- PATH ...]
+ *
+ * Runs the tests with Node's built-in runner. The test files are listed here, not by a glob given to
+ * `node --test`: the runner's own glob exists only from Node 22, and this project supports Node 20.
+ * PATH narrows the run to test files or folders (default: test/).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { requireSupportedNode } from "./nodeVersion.mjs";
+
+requireSupportedNode("the tests");
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Every `*.test.ts` under `target` (a file or a folder), sorted, relative to the repository. */
+export function testFiles(target) {
+  const full = path.resolve(repo, target);
+  if (!fs.existsSync(full)) {
+    console.error(`${target} does not exist`);
+    process.exit(2);
+  }
+  if (fs.statSync(full).isFile()) return [path.relative(repo, full)];
+  return fs
+    .readdirSync(full, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".test.ts") && !f.split(path.sep).includes("node_modules"))
+    .map((f) => path.relative(repo, path.join(full, f)))
+    .sort();
+}
+
+const targets = process.argv.slice(2);
+const files = (targets.length > 0 ? targets : ["test"]).flatMap(testFiles);
+if (files.length === 0) {
+  console.error(`no test files under ${targets.join(", ") || "test"}`);
+  process.exit(2);
+}
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
+  cwd: repo,
+  stdio: "inherit",
+});
+process.exit(result.status ?? 1);
