@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
+import type { PlanDiff } from "../tools/plan/diff";
 import type { PlanDocument } from "../tools/plan/plan";
 
 export const REPO = path.resolve(__dirname, "..");
@@ -41,6 +42,20 @@ export function runPlan(args: readonly string[], outDir = fs.mkdtempSync(path.jo
         .map((file) => ({ file, object: YAML.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Record<string, any> }));
     },
   };
+}
+
+/** A copy of the repository's project (Pulumi.yaml, one stack file, the services) to edit freely. */
+export function copyOfProject(stack: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${stack}-copy-`));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(REPO, "stacks")}\n`);
+  fs.copyFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+  if (fs.existsSync(path.join(REPO, "services"))) fs.symlinkSync(path.join(REPO, "services"), path.join(dir, "services"));
+  return dir;
+}
+
+/** The diff.json a plan with --previous wrote. */
+export function diffOf(res: PlanCommandResult): PlanDiff {
+  return JSON.parse(fs.readFileSync(path.join(res.outDir, "diff.json"), "utf8")) as PlanDiff;
 }
 
 /** Every Pulumi.<stack>.yaml of the repository. */

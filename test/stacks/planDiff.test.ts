@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { before, describe, it } from "node:test";
+import { copyOfProject, diffOf, type PlanCommandResult, runPlan } from "../planRunner";
+
+/** The last segment of a URN: the resource's name. */
+const nameOf = (urn: string) => urn.split("::").pop()!;
+
+describe("npm run plan -- prod --previous: what pulumi up would change in prod", () => {
+  let dir: string;
+  let first: PlanCommandResult;
+  const file = () => path.join(dir, "Pulumi.prod.yaml");
+  const original = () => fs.readFileSync(path.join(dir, "original.yaml"), "utf8");
+  before(() => {
+    dir = copyOfProject("prod");
+    fs.copyFileSync(file(), path.join(dir, "original.yaml"));
+    first = runPlan(["--project", dir, "prod"]);
+    assert.equal(first.status, 0, first.stderr);
+  });
+
+  it("after a VPC CIDR change: the VPC is updated in place, its vSwitches and what hangs on them replaced, protected ones first", () => {
+    fs.writeFileSync(file(), original().replace("vpcCidr: 10.30.0.0/16", "vpcCidr: 10.31.0.0/16"));
+    const res = runPlan(["--project", dir, "prod", "--previous", first.outDir]);
+    assert.equal(res.status, 0, res.stderr);
+    const diff = diffOf(res);
+    const plan = res.plan();
+    const typeOf = new Map(plan.resources.map((r) => [r.urn, r.type]));
+    assert.deepEqual(diff.added, []);
+    assert.deepEqual(diff.removed, []);
+
+    // The provider changes a VPC's CIDR block in place (ModifyVpcAttribute); a vSwitch's is ForceNew.
+    const vpc = diff.updated.find((u) => typeOf.get(u.urn) === "alicloud:vpc/network:Network");
+    assert.deepEqual(vpc?.fields, ["cidrBlock"]);
+    const replacedTypes = new Set(diff.replaced.map((r) => typeOf.get(r.urn)));
+    const switches = plan.resources.filter((r) => r.type === "alicloud:vpc/switch:Switch").map((r) => r.urn);
+    assert.ok(switches.length >= 6);
+    for (const s of switches) {
+      const r = diff.replaced.find((x) => x.urn === s);
+      assert.deepEqual(r?.replaceOn, ["cidrBlock"], `${nameOf(s)} is replaced for its CIDR block`);
+    }
+    // What carries a replaced vSwitch's id is replaced where that input is ForceNew...
+    for (const t of ["alicloud:vpc/routeTableAttachment:RouteTableAttachment", "alicloud:vpc/snatEntry:SnatEntry"]) {
+      assert.ok(replacedTypes.has(t), `${t} is replaced`);
+    }
+    // ...updated where the provider changes it in place, and ignored where it reads it only at creation.
+    const cluster = plan.resources.find((r) => r.type === "alicloud:cs/managedKubernetes:ManagedKubernetes")!.urn;
+    assert.deepEqual(diff.updated.find((u) => u.urn === cluster)?.fields, ["vswitchIds"]);
+    assert.deepEqual(diff.ignored.find((u) => u.urn === cluster)?.fields, ["podVswitchIds"]);
+
+    // The summary calls out protected replacements before any other change.
+    const summary = res.stdout.slice(res.stdout.indexOf("Compared with"));
+    assert.match(summary, new RegExp(`^Compared with .*: ${diff.replaced.length} to replace`));
+    const protectedOnes = diff.replaced.filter((r) => r.protected);
+    const sections = [...summary.matchAll(/^ {2}(\S[^:]*):$/gm)].map((m) => m[1]);
+    if (protectedOnes.length > 0) assert.equal(sections[0], "REPLACE PROTECTED (pulumi up refuses until they are unprotected)");
+    else assert.equal(sections[0], "replace");
+    for (const r of protectedOnes) {
+      const previous = first.plan().resources.find((x) => x.urn === r.urn)!;
+      assert.ok(previous.protect || plan.resources.find((x) => x.urn === r.urn)!.protect);
+    }
+  });
+
+  it("after a service is removed: its resources are deleted, and nothing else changes", () => {
+    const text = original();
+    const start = text.indexOf("    - name: cart\n");
+    const end = text.indexOf("\n    - name:", start + 1);
+    assert.ok(start > 0 && end > start, "the prod stack has a cart service followed by another");
+    fs.writeFileSync(file(), text.slice(0, start) + text.slice(end + 1));
+    const res = runPlan(["--project", dir, "prod", "--previous", first.outDir]);
+    assert.equal(res.status, 0, res.stderr);
+    const diff = diffOf(res);
+    const cart = first
+      .plan()
+      .resources.filter((r) => r.name === "cart" || r.name.startsWith("cart-") || r.name === "registry-repo-cart")
+      .map((r) => r.urn);
+    assert.ok(cart.length >= 5);
+    assert.deepEqual([...diff.removed].sort(), [...cart].sort());
+    assert.deepEqual({ added: diff.added, updated: diff.updated, replaced: diff.replaced }, { added: [], updated: [], replaced: [] });
+    assert.match(res.stdout, new RegExp(`0 to replace, ${cart.length} to delete, 0 to create, 0 to update`));
+  });
+});
