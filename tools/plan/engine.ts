@@ -92,10 +92,51 @@ function plain(value: unknown, urnOf: (mockUrn: string) => string): unknown {
       return { asset: obj["path"] ?? obj["uri"] ?? (obj["text"] !== undefined ? "[text]" : "[archive]") };
     default: {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(obj)) out[k] = plain(v, urnOf);
+      for (const k in obj) out[k] = plain(obj[k], urnOf);
       return out;
     }
   }
+}
+
+/** Structural equality of two serialized property values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!(k in y) || !sameValue(x[k], y[k])) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
+
+/**
+ * The plain form of a state, sharing with the plain inputs every field the provider returned as it
+ * was given (most of them): less to convert and to keep in memory.
+ */
+function plainState(
+  state: unknown,
+  rawInputs: unknown,
+  inputs: Record<string, unknown>,
+  urnOf: (mockUrn: string) => string,
+): Record<string, unknown> {
+  if (state === null || typeof state !== "object" || rawInputs === null || typeof rawInputs !== "object") {
+    return plain(state, urnOf) as Record<string, unknown>;
+  }
+  const raw = state as Record<string, unknown>;
+  const given = rawInputs as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in raw) out[k] = k in given && sameValue(raw[k], given[k]) ? inputs[k] : plain(raw[k], urnOf);
+  return out;
 }
 
 interface RawRecord {
@@ -287,13 +328,18 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
   // What the emulated provider answered, by the mock monitor's URN (it keeps every answer).
   const answers = (monitor as unknown as { resources: Map<string, { id: string | null; state: unknown }> }).resources;
   // The URNs a resource was known by before: its own aliases, and its name under each of its parent's.
-  const aliasUrns = new Map<string, string[]>();
-  const aliasesOf = (r: RawRecord, urn: string): string[] => {
+  const aliasUrns = new Map<string, readonly string[]>();
+  const none: readonly string[] = [];
+  const aliasesOf = (r: RawRecord, urn: string): readonly string[] => {
     const known = aliasUrns.get(urn);
     if (known) return known;
     const parent = r.mockParent ? urnOf(r.mockParent) : undefined;
     const parentRecord = r.mockParent ? byMockUrn.get(r.mockParent) : undefined;
-    const parentAliases = parent && parentRecord ? aliasesOf(parentRecord, parent) : [];
+    const parentAliases = parent && parentRecord ? aliasesOf(parentRecord, parent) : none;
+    if (!r.aliases && parentAliases.length === 0) {
+      aliasUrns.set(urn, none);
+      return none;
+    }
     const out = new Set<string>();
     const specs = r.aliases ?? [];
     for (const a of specs) {
@@ -319,15 +365,16 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     if (r.type === "pulumi:pulumi:Stack") continue;
     const answered = r.read ? undefined : answers.get(r.mockUrn);
     const urn = urnOf(r.mockUrn);
-    const aliases = r.aliases || r.mockParent ? aliasesOf(r, urn) : [];
+    const aliases = aliasesOf(r, urn);
     const diffOptions: DiffOptions | undefined =
       aliases.length > 0 || r.ignoreChanges || r.replaceOnChanges
         ? {
-            ...(aliases.length > 0 ? { aliases } : {}),
+            ...(aliases.length > 0 ? { aliases: [...aliases] } : {}),
             ...(r.ignoreChanges ? { ignoreChanges: r.ignoreChanges } : {}),
             ...(r.replaceOnChanges ? { replaceOnChanges: r.replaceOnChanges } : {}),
           }
         : undefined;
+    const inputs = plain(r.object, urnOf) as Record<string, unknown>;
     const provider = r.providerRef ? urnOf(r.providerRef.split("::").slice(0, -1).join("::")) : undefined;
     resources.push({
       urn,
@@ -340,8 +387,8 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       retainOnDelete: r.retainOnDelete,
       custom: r.custom,
       read: r.read,
-      inputs: plain(r.object, urnOf) as Record<string, unknown>,
-      ...(r.custom && answered ? { id: answered.id ?? "", state: plain(answered.state, urnOf) as Record<string, unknown> } : {}),
+      inputs,
+      ...(r.custom && answered ? { id: answered.id ?? "", state: plainState(answered.state, r.object, inputs, urnOf) } : {}),
       ...(diffOptions ? { diffOptions } : {}),
     });
   }
