@@ -50,10 +50,10 @@ export function gatewaySchema(kind: EnvironmentKind) {
     name: dnsLabel(40).default("platform"),
     namespace: dnsLabel().default("gateway-system"),
     /**
-     * Whether the load balancer gets a public address (internet) or a VPC-only one (intranet); an
-     * internet address needs TLS (see the checks).
+     * Whether the load balancer gets a public address (internet) or a VPC-only one (intranet). An
+     * internet address needs TLS, so it is the default only where TLS is (staging, prod).
      */
-    addressType: oneOf(["internet", "intranet"]).default("internet"),
+    addressType: oneOf(["internet", "intranet"]).default(kind === "staging" || kind === "prod" ? "internet" : "intranet"),
     /** Billing of the proxies' CLB: 'clcu' (pay-by-CLCU), the only one on sale; the old 'slb.s*' specifications are refused. */
     loadBalancerSpec: text().default("clcu"),
     replicas: intBetween(1, 20).default(d.gatewayReplicas),

@@ -23,7 +23,10 @@ const dependsOn = (out: Rendered, name: string, on: string) => out.named(name).d
 describe("Logging", () => {
   it("by default runs ECK, a one-node Elasticsearch, Kibana and Fluent Bit, nothing protected, Kibana not routed", async () => {
     const out = await renderLogging({});
-    assert.equal(out.object("Namespace", "logging")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    // Only the collector's namespace admits privileged pods: Elasticsearch and Kibana run under baseline.
+    assert.equal(out.object("Namespace", "logging")["metadata"].labels["pod-security.kubernetes.io/enforce"], "baseline");
+    assert.equal(out.object("Namespace", "log-collector")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    assert.equal(out.named("logging-fluent-bit").inputs["namespace"], "log-collector");
     const crds = out.named("logging-crds");
     assert.deepEqual([crds.inputs["chart"], crds.inputs["version"]], ["eck-operator-crds", CHARTS.eckOperator.version]);
     const operator = out.named("logging-operator");

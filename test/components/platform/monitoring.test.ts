@@ -41,7 +41,10 @@ describe("monitoring values", () => {
         storageClass: "alicloud-disk-essd",
         resources: { cpu: "1", memory: "8Gi" },
       },
-      alertmanager: { replicas: 3, storage: "2Gi" },
+      alertmanager: { replicas: 3, storage: "20Gi" },
+      grafana: { replicas: 2 },
+      zones: 3,
+      nodeExporterNamespace: "node-exporter",
       alertmanagerConfigSecret: "am",
       grafanaAdminSecret: "ga",
       grafanaUrl: "https://grafana.example.com",
@@ -90,7 +93,10 @@ describe("Monitoring", () => {
       ["kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "88.5.4", true],
     );
     assert.ok(stack.dependsOn.includes(crds.urn));
-    assert.equal(out.object("Namespace", "monitoring")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    // Only node-exporter's namespace admits privileged pods: the stack itself runs under baseline.
+    assert.equal(out.object("Namespace", "monitoring")["metadata"].labels["pod-security.kubernetes.io/enforce"], "baseline");
+    assert.equal(out.object("Namespace", "node-exporter")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    assert.equal(valuesOf(out)["prometheus-node-exporter"].namespaceOverride, "node-exporter");
     assert.equal(out.ofType("random:index/randomPassword:RandomPassword").length, 1);
     assert.equal(out.object("Secret", "grafana-admin")["stringData"], "[secret]");
     assert.equal(out.object("Secret", "alertmanager-platform")["stringData"], "[secret]");
