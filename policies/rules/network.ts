@@ -45,16 +45,21 @@ function isDefaultDeny(p: NetworkPolicy): boolean {
 export const networkDefaultDeny: StackRule = {
   name: "network-default-deny",
   description:
-    "Without a default-deny NetworkPolicy any pod reaches every other: a compromised one reads Prometheus, silences Alertmanager, or calls payments past the gateway.",
+    "Without a default-deny NetworkPolicy any pod reaches every other: a compromised one can silence Alertmanager or call payments directly.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
   appliesTo: ["kubernetes:networking.k8s.io/*:NetworkPolicy"],
   validateStack: (args, report) => {
     const policies = networkPoliciesOf(args.resources);
+    // A namespace another stack declares gets its default deny there (an application team's stack
+    // deploys into the platform's namespace): only the stack's own namespaces are judged.
+    const declared = new Set(
+      args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => objectRef(r.props, r.name).name),
+    );
     const seen = new Set<string>();
     for (const pod of podsOf(args.resources)) {
-      if (seen.has(pod.namespace)) continue;
+      if (seen.has(pod.namespace) || !declared.has(pod.namespace)) continue;
       seen.add(pod.namespace);
       if (policies.some((p) => p.namespace === pod.namespace && isDefaultDeny(p))) continue;
       report(
@@ -68,16 +73,19 @@ export const networkDefaultDeny: StackRule = {
 export const networkPolicySelectsPods: StackRule = {
   name: "network-policy-selects-pods",
   description:
-    "Under a default deny, a pod that no policy of its own selects can neither be reached nor reach anything; a policy per kind of pod also says exactly whom it serves and calls.",
+    "Under a default deny, a pod that no policy of its own selects can neither serve nor call anything: each kind of pod names its traffic.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
   appliesTo: ["kubernetes:networking.k8s.io/*:NetworkPolicy"],
   validateStack: (args, report) => {
-    const policies = networkPoliciesOf(args.resources).filter((p) => !selectsAll(p));
+    const all = networkPoliciesOf(args.resources);
+    const denied = new Set(all.filter(isDefaultDeny).map((p) => p.namespace));
+    const policies = all.filter((p) => !selectsAll(p));
     for (const pod of podsOf(args.resources)) {
-      // Policies do not govern the host's network; labels of an unknown chart's pods are not known.
-      if (pod.hostNetwork || !pod.labels) continue;
+      // Judged where the stack's default deny is in force (network-default-deny asks for one);
+      // policies do not govern the host's network; labels of an unknown chart's pods are not known.
+      if (!denied.has(pod.namespace) || pod.hostNetwork || !pod.labels) continue;
       const labels = pod.labels;
       if (policies.some((p) => p.namespace === pod.namespace && labelSelectorMatches(p.podSelector, labels))) continue;
       report(
@@ -93,7 +101,7 @@ const ENFORCE = "pod-security.kubernetes.io/enforce";
 export const privilegedOnlyForNodeAgents: StackRule = {
   name: "privileged-only-for-node-agents",
   description:
-    "A namespace that enforces the privileged Pod Security level admits host access for every pod in it: it must hold node agents only, never application or stateful pods.",
+    "A namespace that enforces the privileged Pod Security level admits host access to every pod in it: it must hold node agents only.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),

@@ -23,8 +23,7 @@ function loadBalancerAnnotations(r: PolicyResource): Record<string, string> | un
 
 export const loadBalancerOnSale: StackRule = {
   name: "load-balancer-on-sale",
-  description:
-    "CLB pay-by-specification instances are no longer sold since 2025-06-01: the cloud controller cannot create one, and the Service never gets an address.",
+  description: "CLB pay-by-specification instances are no longer sold since 2025-06-01: the Service of one never gets an address.",
   severity: "critical",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -99,8 +98,7 @@ function claimsOf(resources: readonly PolicyResource[]): Claim[] {
 
 export const diskAtLeastMinimum: StackRule = {
   name: "disk-at-least-minimum",
-  description:
-    "The disk driver refuses a claim below its category's smallest disk (20 GiB for ESSD PL1): the claim stays Pending and the database or Alertmanager never starts.",
+  description: "The disk driver refuses a claim below its category's smallest disk (20 GiB for ESSD PL1): the claim stays Pending.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -123,7 +121,7 @@ export const diskAtLeastMinimum: StackRule = {
 export const zonalDiskBindsOnSchedule: StackRule = {
   name: "zonal-disk-binds-on-schedule",
   description:
-    "A disk lives in one zone: a class that binds Immediately picks the zone before the scheduler places the pod, so in a multi-zone cluster the stateful pods' zone spread is decided by chance.",
+    "A disk lives in one zone: a class that binds Immediately picks it before the pod is scheduled, so stateful pods crowd zones by chance.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
@@ -162,8 +160,7 @@ function isRedirectOnly(route: Record<string, any>): boolean {
 
 export const publicGatewayHttps: StackRule = {
   name: "public-gateway-https",
-  description:
-    "A gateway on an internet address that serves routes over plain HTTP exposes every request, cookie and token to the networks in between; serve HTTPS or use an intranet address.",
+  description: "A gateway on an internet address that serves routes over plain HTTP exposes every request, cookie and token on the way.",
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),

@@ -25,6 +25,7 @@ const policy = (name: string, namespace: string, spec: Record<string, unknown>) 
     { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec },
     { name: `${namespace}-${name}` },
   );
+const APPS = resource(NAMESPACE, { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps" } });
 const DENY = policy("default-deny", "apps", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
 const ORDERS = policy("orders", "apps", {
   podSelector: { matchLabels: { app: "orders" } },
@@ -37,17 +38,18 @@ describe("network-default-deny", () => {
     assert.deepEqual(check(networkDefaultDeny, [workload(DEPLOYMENT, "orders"), DENY]), []));
 
   it("refuses a namespace with pods and no default deny, or one that still allows something", () => {
-    assert.deepEqual(check(networkDefaultDeny, [workload(DEPLOYMENT, "orders")]), [
+    assert.deepEqual(check(networkDefaultDeny, [APPS, workload(DEPLOYMENT, "orders")]), [
       "namespace 'apps' runs pods (Deployment 'apps/orders') but has no default-deny NetworkPolicy; add one with podSelector: {} and policyTypes [Ingress, Egress] and no rules, then allow what each pod needs",
     ]);
     const ingressOnly = changed(DENY, (d) => (d.inputs.spec.policyTypes = ["Ingress"]));
-    assert.equal(check(networkDefaultDeny, [workload(DEPLOYMENT, "orders"), ingressOnly]).length, 1);
+    assert.equal(check(networkDefaultDeny, [APPS, workload(DEPLOYMENT, "orders"), ingressOnly]).length, 1);
   });
 
   it("counts the pods of Helm releases and of operators' custom resources", () => {
     const release = resource("kubernetes:helm.sh/v3:Release", { name: "fluent-bit", namespace: "log-collector", chart: "fluent-bit" });
+    const ns = resource(NAMESPACE, { apiVersion: "v1", kind: "Namespace", metadata: { name: "log-collector" } });
     assert.match(
-      check(networkDefaultDeny, [release])[0]!,
+      check(networkDefaultDeny, [ns, release])[0]!,
       /namespace 'log-collector' runs pods \(pods of Helm release 'log-collector\/fluent-bit' \(fluent-bit\)\)/,
     );
   });
@@ -56,6 +58,9 @@ describe("network-default-deny", () => {
 describe("network-policy-selects-pods", () => {
   it("passes a pod that a policy of its own selects", () =>
     assert.deepEqual(check(networkPolicySelectsPods, [workload(DEPLOYMENT, "orders"), DENY, ORDERS]), []));
+
+  it("leaves namespaces without a default deny to network-default-deny", () =>
+    assert.deepEqual(check(networkPolicySelectsPods, [workload(DEPLOYMENT, "cart")]), []));
 
   it("refuses a pod that only the default deny selects", () => {
     assert.deepEqual(check(networkPolicySelectsPods, [workload(DEPLOYMENT, "cart"), DENY, ORDERS]), [
@@ -69,7 +74,10 @@ describe("network-policy-selects-pods", () => {
       namespace: "monitoring",
       chart: "kube-prometheus-stack",
     });
-    const found = check(networkPolicySelectsPods, [stack]);
+    const found = check(networkPolicySelectsPods, [
+      stack,
+      policy("default-deny", "monitoring", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+    ]);
     assert.ok(
       found.some((m) =>
         m.includes("(grafana) (labels {app.kubernetes.io/name: grafana, app.kubernetes.io/instance: kube-prometheus-stack})"),
