@@ -6,7 +6,7 @@ import { z } from "zod";
 import { zoneBelongsToRegion } from "../../components/cloud/networkPlan";
 import { type CheckContext } from "./checks";
 import { ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
-import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text } from "./common";
+import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text, withJsonSchema } from "./common";
 import { KIND_DEFAULTS } from "./defaults";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
 import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
@@ -37,13 +37,11 @@ export function policySchema(kind: EnvironmentKind) {
 
 /** A key that a kind of environment does not use; its presence is an error, not silently ignored. */
 function absent(why: string) {
-  return z
-    .unknown()
-    .transform((value, ctx) => {
-      if (value !== undefined) ctx.addIssue({ code: "custom", message: `is not used ${why}`, input: value });
-      return undefined;
-    })
-    .optional();
+  const schema = z.unknown().transform((value, ctx) => {
+    if (value !== undefined) ctx.addIssue({ code: "custom", message: `is not used ${why}`, input: value });
+    return undefined;
+  });
+  return withJsonSchema(schema, { not: {}, description: `is not used ${why}` }).optional();
 }
 
 /** The schema of each top-level key of one kind of environment. */
