@@ -108,8 +108,8 @@ export function parseEnvironment(
   // Each problem remembers its top-level key and list index, to be reported in the order of the file.
   const problems: Array<ConfigProblem & { key: string; index: number }> = [];
   const indexOf = (path: readonly PropertyKey[]) => (typeof path[1] === "number" ? path[1] : -1);
-  const report = (path: PropertyKey[], message: string) =>
-    problems.push({ key: String(path[0]), index: indexOf(path), path: formatPath(path), message });
+  const report = (path: PropertyKey[], message: string, detail?: { readonly secretKey?: string }) =>
+    problems.push({ key: String(path[0]), index: indexOf(path), path: formatPath(path), message, ...detail });
   const addIssues = (issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]) => {
     for (const issue of issues) {
       const index = indexOf([...prefix, ...issue.path]);
@@ -155,7 +155,7 @@ export function parseEnvironment(
   const sorted = problems
     .map((p, i) => ({ p, i }))
     .sort((a, b) => order(a.p.key) - order(b.p.key) || a.p.index - b.p.index || a.i - b.i)
-    .map(({ p }) => ({ path: p.path, message: p.message }));
+    .map(({ p }) => ({ path: p.path, message: p.message, ...(p.secretKey === undefined ? {} : { secretKey: p.secretKey }) }));
   return sorted.length === 0 ? { config: env as EnvironmentConfig, problems: [] } : { problems: sorted };
 }
 

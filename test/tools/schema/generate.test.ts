@@ -72,6 +72,8 @@ const INVALID: Readonly<Record<string, readonly string[]>> = {
     "/config/ack-platform:services/3/canary/weight",
   ],
   "test/fixtures/policy-violations/Pulumi.unexplained.yaml": ["/config/ack-platform:policy/disabled/0/reason"],
+  // Its region and registry endpoint may come from its ESC environment; a service's version may not.
+  "test/fixtures/esc/Pulumi.partial.yaml": ["/config/ack-platform:services/0/version"],
 };
 
 const read = (file: string) => fs.readFileSync(path.join(REPO, file), "utf8");
@@ -84,7 +86,7 @@ describe("the stack file schema", () => {
 
   it("is named on the first line of every stack file of this project, by a path that reaches it", () => {
     const files = stackFiles().filter((f) => f.project === "ack-platform");
-    assert.ok(files.length >= 8, `found only ${files.map((f) => f.file).join(", ")}`);
+    assert.ok(files.length >= 10, `found only ${files.map((f) => f.file).join(", ")}`);
     for (const { file } of files) {
       const first = read(file).split(/\r?\n/)[0]!;
       const m = MODELINE.exec(first);
