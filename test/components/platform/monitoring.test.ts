@@ -210,3 +210,42 @@ describe("validateMonitoringArgs", () => {
     it(`refuses ${what}`, () => assert.throws(() => validateMonitoringArgs(args), message));
   }
 });
+
+describe("Monitoring: zones, availability and disks", () => {
+  it("spreads Prometheus and Alertmanager over zones, runs Grafana highly available, and keeps clients on one Grafana", async () => {
+    const gateway = {
+      controller: "envoy-gateway" as const,
+      name: "platform",
+      namespace: "gateway-system",
+      listener: "https",
+      https: true,
+      ready: [],
+    };
+    const out = await render(
+      () =>
+        new Monitoring(
+          "monitoring",
+          { zones: ["a-1a", "a-1b"], grafana: { replicas: 2, host: "grafana.example.com" }, gateway },
+          { provider: testProvider() },
+        ),
+    );
+    const values = out.named("monitoring-stack").inputs["values"] as any;
+    for (const spec of [values.prometheus.prometheusSpec, values.alertmanager.alertmanagerSpec]) {
+      assert.equal(spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+      assert.equal(spec.topologySpreadConstraints[0].nodeTaintsPolicy, "Honor");
+    }
+    assert.equal(values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.resources.requests.storage, "20Gi");
+    assert.equal(values.grafana.replicas, 2);
+    assert.deepEqual(values.grafana.podDisruptionBudget, { minAvailable: 1 });
+    const affinity = out.object("BackendTrafficPolicy", "grafana");
+    assert.deepEqual(affinity["spec"].loadBalancer, { type: "ConsistentHash", consistentHash: { type: "SourceIP" } });
+    await assertValidObjects(manifestsOf(out).map((m) => m.object));
+  });
+
+  it("refuses an Alertmanager volume below its disk class's minimum", () => {
+    assert.throws(
+      () => validateMonitoringArgs({ alertmanager: { storage: "2Gi" }, prometheus: { storageClass: "alicloud-disk-essd" } }),
+      /Monitoring alertmanager.storage: '2Gi' is not at least '20Gi', the minimum of a disk of storage class 'alicloud-disk-essd'/,
+    );
+  });
+});
