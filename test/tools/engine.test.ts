@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { engineUrn } from "../../tools/plan/engine";
 import { render, testProvider } from "../harness";
 
@@ -52,6 +53,7 @@ describe("offline engine", () => {
       const provider = testProvider();
       new Box("box", { provider });
       new k8s.core.v1.Secret("secret", { metadata: { name: "s" }, stringData: { password: pulumi.secret("hunter2") } }, { provider });
+      new random.RandomPassword("password", { length: 24 });
     });
     assert.equal(out.named("box").id, undefined);
     assert.equal(out.named("box").state, undefined);
@@ -65,6 +67,12 @@ describe("offline engine", () => {
     });
     assert.match((config.state!["metadata"] as { uid: string }).uid, /^[0-9a-f]{8}-/);
     assert.equal(out.named("secret").state!["stringData"], "[secret]");
+    const password = out.named("password").state!;
+    assert.deepEqual(
+      [password["length"], password["result"], password["bcryptHash"]],
+      [24, "[secret]", "[secret]"],
+      "outputs the SDK declares secret (additionalSecretOutputs) are masked in the state",
+    );
     assert.ok(!JSON.stringify(out.resources).includes("hunter2"), "a secret never appears in clear, in the state either");
   });
 

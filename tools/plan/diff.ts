@@ -219,9 +219,13 @@ function computedValues(old: PreviousResource): string[] {
   return [...out];
 }
 
-/** `value` with every string that carries one of `values` made unknown. */
+/**
+ * `value` with every string that carries one of `values` made unknown; and every secret, which may
+ * carry them unseen (a certificate's key, a kubeconfig, a password in a Secret).
+ */
 function taint(value: unknown, values: readonly string[]): unknown {
   if (values.length === 0) return value;
+  if (value === SECRET) return UNKNOWN;
   if (typeof value === "string") return values.some((v) => value.includes(v)) ? UNKNOWN : value;
   if (Array.isArray(value)) return value.map((v) => taint(v, values));
   if (isObject(value)) {

@@ -128,14 +128,14 @@ function plainState(
   rawInputs: unknown,
   inputs: Record<string, unknown>,
   urnOf: (mockUrn: string) => string,
+  secretOutputs: readonly string[] | undefined,
 ): Record<string, unknown> {
-  if (state === null || typeof state !== "object" || rawInputs === null || typeof rawInputs !== "object") {
-    return plain(state, urnOf) as Record<string, unknown>;
-  }
-  const raw = state as Record<string, unknown>;
-  const given = rawInputs as Record<string, unknown>;
+  const raw = (state ?? {}) as Record<string, unknown>;
+  const given = (rawInputs ?? {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k in raw) out[k] = k in given && sameValue(raw[k], given[k]) ? inputs[k] : plain(raw[k], urnOf);
+  // The engine keeps these outputs secret whatever the provider says (a password, a private key).
+  for (const k of secretOutputs ?? []) if (k in out) out[k] = "[secret]";
   return out;
 }
 
@@ -154,6 +154,8 @@ interface RawRecord {
   aliases?: AliasRecord[];
   ignoreChanges?: string[];
   replaceOnChanges?: string[];
+  /** Outputs the engine stores as secrets (`additionalSecretOutputs`, which the SDKs set for passwords and keys). */
+  secretOutputs?: string[];
 }
 
 /** An alias as the SDK sends it: a URN, or a spec whose blanks mean "as the resource itself". */
@@ -388,16 +390,18 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       custom: r.custom,
       read: r.read,
       inputs,
-      ...(r.custom && answered ? { id: answered.id ?? "", state: plainState(answered.state, r.object, inputs, urnOf) } : {}),
+      ...(r.custom && answered
+        ? { id: answered.id ?? "", state: plainState(answered.state, r.object, inputs, urnOf, r.secretOutputs) }
+        : {}),
       ...(diffOptions ? { diffOptions } : {}),
     });
   }
   return { project, stack, resources: treeOrder(resources), outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
 }
 
-/** The options of a registration that matter to a comparison with the previous state; undefined fields when unset. */
-function diffOptionsOf(req: any): Pick<RawRecord, "aliases" | "ignoreChanges" | "replaceOnChanges"> {
-  const out: Pick<RawRecord, "aliases" | "ignoreChanges" | "replaceOnChanges"> = {};
+/** The options of a registration that shape its recorded state and its comparison with the previous one; only those set. */
+function diffOptionsOf(req: any): Pick<RawRecord, "aliases" | "ignoreChanges" | "replaceOnChanges" | "secretOutputs"> {
+  const out: Pick<RawRecord, "aliases" | "ignoreChanges" | "replaceOnChanges" | "secretOutputs"> = {};
   const aliases = req.getAliasesList() as any[];
   const aliasUrns = req.getAliasurnsList() as string[];
   if (aliases.length > 0 || aliasUrns.length > 0) {
@@ -421,6 +425,8 @@ function diffOptionsOf(req: any): Pick<RawRecord, "aliases" | "ignoreChanges" | 
   if (ignoreChanges.length > 0) out.ignoreChanges = ignoreChanges;
   const replaceOnChanges = req.getReplaceonchangesList() as string[];
   if (replaceOnChanges.length > 0) out.replaceOnChanges = replaceOnChanges;
+  const secretOutputs = req.getAdditionalsecretoutputsList() as string[];
+  if (secretOutputs.length > 0) out.secretOutputs = secretOutputs;
   return out;
 }
 

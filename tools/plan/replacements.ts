@@ -2,8 +2,8 @@
  * Which input changes replace a resource, per resource type the program declares, as each provider
  * decides it; and which inputs a provider reads only when it creates the resource.
  *
- * Every entry names its source. A type the program declares that this list does not know fails a
- * test (test/tools/replacements.test.ts), so the list grows with the program.
+ * Every entry names its source. A type a committed stack declares that this list does not know fails
+ * test/stacks/plans.test.ts, so the list grows with the program.
  *
  * Paths: dots between fields, `[*]` for any item of a list, "*" for every input. A change at a path, or
  * inside it, or around it (a parent object that changed whole) replaces the resource.
@@ -295,6 +295,41 @@ const others: Record<string, ReplacementRule & { readonly source: string }> = {
   "random:index/randomPassword:RandomPassword": { source: "hashicorp/terraform-provider-random resource_password.go", replaceOn: ["*"] },
   "random:index/randomString:RandomString": { source: "hashicorp/terraform-provider-random resource_string.go", replaceOn: ["*"] },
   "random:index/randomId:RandomId": { source: "hashicorp/terraform-provider-random resource_id.go", replaceOn: ["*"] },
+  // hashicorp/terraform-provider-tls internal/provider: the RequiresReplace plan modifiers of each
+  // resource; a certificate is also replaced when the key it is made from changes.
+  "tls:index/privateKey:PrivateKey": {
+    source: "hashicorp/terraform-provider-tls resource_private_key.go",
+    replaceOn: ["algorithm", "rsaBits", "ecdsaCurve"],
+  },
+  "tls:index/selfSignedCert:SelfSignedCert": {
+    source: "hashicorp/terraform-provider-tls resource_self_signed_cert.go",
+    replaceOn: [
+      "privateKeyPem",
+      "validityPeriodHours",
+      "allowedUses",
+      "dnsNames",
+      "ipAddresses",
+      "uris",
+      "isCaCertificate",
+      "maxPathLength",
+      "setSubjectKeyId",
+      "setAuthorityKeyId",
+      "subject",
+    ],
+  },
+  "tls:index/locallySignedCert:LocallySignedCert": {
+    source: "hashicorp/terraform-provider-tls resource_locally_signed_cert.go",
+    replaceOn: [
+      "caCertPem",
+      "caPrivateKeyPem",
+      "certRequestPem",
+      "validityPeriodHours",
+      "allowedUses",
+      "isCaCertificate",
+      "maxPathLength",
+      "setSubjectKeyId",
+    ],
+  },
   // provider.go, DiffConfig: a changed clusterIdentifier replaces the provider (and with it every object
   // it manages); while it stays the same, nothing does. Without one, a kubeconfig pointing at another
   // cluster replaces it (not visible offline: the kubeconfig is a secret).
@@ -303,6 +338,7 @@ const others: Record<string, ReplacementRule & { readonly source: string }> = {
   "pulumi:providers:alicloud": { source: "pulumi/pulumi-terraform-bridge DiffConfig", replaceOn: [] },
   "pulumi:providers:docker": { source: "pulumi/pulumi-docker provider/provider.go DiffConfig", replaceOn: [] },
   "pulumi:providers:random": { source: "pulumi/pulumi-terraform-bridge DiffConfig", replaceOn: [] },
+  "pulumi:providers:tls": { source: "pulumi/pulumi-terraform-bridge DiffConfig", replaceOn: [] },
 };
 
 /** Every entry, with where it comes from, for tests and reports. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type DiffResult, diffPlans, formatDiff, type PreviousResource } from "../../tools/plan/diff";
-import type { PlannedResource } from "../../tools/plan/engine";
+import { type DiffResult, diffPlans, formatDiff, type PreviousResource } from "../../../tools/plan/diff";
+import type { PlannedResource } from "../../../tools/plan/engine";
 
 const K8S_PROVIDER = "urn:pulumi:test::p::pulumi:providers:kubernetes::k8s";
 const ALI_PROVIDER = "urn:pulumi:test::p::pulumi:providers:alicloud::ali";
@@ -232,6 +232,24 @@ describe("comparing a plan with a previous one", () => {
     assert.deepEqual(
       result.diff.updated.map((u) => [u.urn.split("::").pop(), u.paths]),
       [["cluster", ["vswitchIds[0]"]]],
+    );
+  });
+
+  it("takes a secret input of what depends on a replaced resource as changed: it may carry the new value unseen", () => {
+    const key = (curve: string) => planned("tls:index/privateKey:PrivateKey", "key", { algorithm: "ECDSA", ecdsaCurve: curve });
+    const cert = planned(
+      "tls:index/selfSignedCert:SelfSignedCert",
+      "cert",
+      { privateKeyPem: "[secret]", validityPeriodHours: 1 },
+      { dependsOn: [key("P256").urn] },
+    );
+    assert.deepEqual(diff([key("P256"), cert], [key("P256"), cert]).diff.replaced, []);
+    assert.deepEqual(
+      diff([key("P256"), cert], [key("P384"), cert]).diff.replaced.map((r) => [r.urn.split("::").pop(), r.replaceOn]),
+      [
+        ["key", ["ecdsaCurve"]],
+        ["cert", ["privateKeyPem"]],
+      ],
     );
   });
 

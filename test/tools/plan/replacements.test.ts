@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { ENTRIES, replacementRule } from "../../tools/plan/replacements";
+import { ENTRIES, replacementRule } from "../../../tools/plan/replacements";
 
 const ALICLOUD = path.dirname(require.resolve("@pulumi/alicloud/package.json"));
 
