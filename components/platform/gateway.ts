@@ -112,6 +112,12 @@ export interface GatewayArgs {
    * @default undefined (pull from the public registries)
    */
   readonly imageMirror?: string;
+  /**
+   * ALB only: what the AlbConfig waits for, such as the ALB Ingress controller add-on that installs
+   * its CRD (the Cluster's `installedAddons["alb-ingress-controller"]`).
+   * @default []
+   */
+  readonly albDependsOn?: readonly pulumi.Resource[];
 }
 
 type Defaulted = Required<Omit<GatewayArgs, "imageMirror">> & Pick<GatewayArgs, "imageMirror">;
@@ -132,6 +138,7 @@ function withDefaults(args: GatewayArgs): Defaulted {
     albVswitchIds: args.albVswitchIds ?? [],
     albEdition: args.albEdition ?? "Standard",
     imageMirror: args.imageMirror,
+    albDependsOn: args.albDependsOn ?? [],
   };
 }
 
@@ -209,7 +216,7 @@ export class Gateway extends pulumi.ComponentResource {
             deletionProtection: a.deletionProtection,
           }),
         },
-        { parent: this },
+        { parent: this, dependsOn: [...a.albDependsOn] },
       );
       const ingressClass = new k8s.networking.v1.IngressClass(
         `${name}-ingress-class`,

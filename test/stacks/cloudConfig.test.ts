@@ -19,6 +19,7 @@ describe("cloud config: defaults per kind", () => {
       podVswitchPrefix: 19,
       natGateway: "per-environment",
       natBandwidthMbps: 50,
+      legacyNetworks: [],
     });
     assert.ok("nodePools" in env.cluster);
     assert.equal(env.cluster.edition, "standard");
