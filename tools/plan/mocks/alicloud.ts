@@ -7,7 +7,7 @@
  * own state shows what a second `pulumi up` would change.
  */
 import { createHash } from "node:crypto";
-import { mustParseCidr } from "../../../components/cloud/cidr";
+import { mustParseCidr, parseCidr } from "../../../components/cloud/cidr";
 import { CONTROL_PLANE_LOG_COMPONENTS, WEEKDAYS } from "../../../components/cloud/clusterPlan";
 import { accountInvokes, accountResource, ACTIVATED_ACCOUNT, type EmulatedAccount } from "./alicloudAccount";
 import { storedAddonConfig } from "./alicloudAddons";
@@ -213,6 +213,7 @@ function resource(req: ResourceRequest): ResourceResponse | undefined {
     case "alicloud:vpc/routeTableAttachment:RouteTableAttachment":
       return { id: `${inputs["routeTableId"]}:${inputs["vswitchId"]}`, state: { ...inputs } };
     case "alicloud:vpc/routeEntry:RouteEntry":
+      routeEntryCheck(req);
       return {
         id: `${inputs["routeTableId"]}:${stableId("vrt-", req.type, req.name)}:${inputs["destinationCidrblock"]}:${inputs["nexthopType"]}:${inputs["nexthopId"]}`,
         state: { ...inputs },
@@ -282,6 +283,36 @@ function resource(req: ResourceRequest): ResourceResponse | undefined {
     default:
       return undefined;
   }
+}
+
+/** Next-hop types CreateRouteEntry takes (the provider's documented values). */
+const NEXT_HOP_TYPES = [
+  "Instance",
+  "HaVip",
+  "RouterInterface",
+  "NetworkInterface",
+  "VpnGateway",
+  "IPv6Gateway",
+  "NatGateway",
+  "Attachment",
+  "VpcPeer",
+  "Ipv4Gateway",
+  "GatewayEndpoint",
+  "Ecr",
+];
+
+function routeEntryCheck(req: ResourceRequest): void {
+  const inputs = req.inputs;
+  const fail = (message: string): never => {
+    throw new Error(`vpc.RouteEntry '${req.name}': ${message}`);
+  };
+  if (!inputs["routeTableId"]) fail("routeTableId is required");
+  const type = String(inputs["nexthopType"] ?? "");
+  if (!NEXT_HOP_TYPES.includes(type)) fail(`nexthopType '${type}' is not one of: ${NEXT_HOP_TYPES.join(", ")}`);
+  if (!inputs["nexthopId"]) fail(`nexthopId is required with nexthopType '${type}'`);
+  const destination = String(inputs["destinationCidrblock"] ?? "");
+  const parsed = destination === "0.0.0.0/0" ? { base: 0, prefix: 0 } : parseCidr(destination, { min: 1, max: 32 });
+  if ("error" in parsed) fail(`destinationCidrblock '${destination}' is not an IPv4 CIDR block: ${parsed.error}`);
 }
 
 function secondsOf(interval: string, name: string): number {
