@@ -157,7 +157,7 @@ export function nodePoolSetProblems(pools: readonly NodePoolSettings[]): PoolPro
     const other =
       pool.formerName === undefined
         ? -1
-        : pools.findIndex((p, j) => j !== i && (p.name === pool.formerName || p.formerName === pool.formerName));
+        : pools.findIndex((p, j) => j !== i && (p.name === pool.formerName || (j < i && p.formerName === pool.formerName)));
     if (other >= 0)
       problems.push({
         path: [i, "formerName"],
