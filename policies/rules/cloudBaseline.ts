@@ -172,6 +172,18 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** Values of `namespaceOverride` keys anywhere in Helm values. */
+function namespaceOverrides(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) namespaceOverrides(v, out);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "namespaceOverride" && typeof v === "string" && v !== "") out.push(v);
+      else namespaceOverrides(v, out);
+    }
+  }
+  return out;
+}
+
 export const registryCredentialsCoverPulls: StackRule = {
   name: "registry-credentials-cover-pulls",
   description: "A pod whose namespace the credential helper does not watch gets no pull secret and never starts.",
@@ -184,6 +196,8 @@ export const registryCredentialsCoverPulls: StackRule = {
       if (helper.namespaces === "all" || helper.domains.length === 0) continue;
       const watched = new Set(helper.namespaces);
       const fromRegistry = (image: string) => helper.domains.includes(parseImage(image).registry ?? "");
+      const uncovered = (what: string, namespace: string) =>
+        `${what} pulls from ${helper.domains.join(", ")}, but the credential helper watches only ${(helper.namespaces as string[]).join(", ")}; add namespace '${namespace}' to it`;
       for (const r of args.resources) {
         let namespace: string | undefined;
         let what = "";
@@ -197,13 +211,12 @@ export const registryCredentialsCoverPulls: StackRule = {
           if (!values.some((v) => helper.domains.some((d) => v === d || v.startsWith(`${d}/`)))) continue;
           namespace = String(known(() => r.props["namespace"], "default") ?? "default");
           what = `the Helm release '${String(known(() => r.props["name"], r.name))}'`;
+          // A subchart that deploys elsewhere says so with Helm's namespaceOverride convention.
+          for (const other of known(() => namespaceOverrides(r.props["values"]), [])) {
+            if (!watched.has(other)) report(uncovered(`${what} (a subchart)`, other), r.urn);
+          }
         } else continue;
-        if (!watched.has(namespace)) {
-          report(
-            `${what} pulls from ${helper.domains.join(", ")}, but the credential helper watches only ${helper.namespaces.join(", ")}; add namespace '${namespace}' to it`,
-            r.urn,
-          );
-        }
+        if (!watched.has(namespace)) report(uncovered(what, namespace), r.urn);
       }
     }
   },

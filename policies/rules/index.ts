@@ -7,6 +7,8 @@ import { AVAILABILITY_RULES } from "./availability";
 import { CAPACITY_RULES } from "./capacity";
 import { CLOUD_RULES } from "./cloud";
 import { DATA_RULES } from "./data";
+import { NETWORK_RULES } from "./network";
+import { PLATFORM_RULES } from "./platform";
 import { RELEASE_RULES } from "./release";
 import { WORKLOAD_RULES } from "./workloads";
 
@@ -18,6 +20,8 @@ export const RULE_GROUPS: ReadonlyArray<{ readonly title: string; readonly rules
   { title: "Capacity", rules: CAPACITY_RULES },
   { title: "Cloud", rules: CLOUD_RULES },
   { title: "Data", rules: DATA_RULES },
+  { title: "Network", rules: NETWORK_RULES },
+  { title: "Platform add-ons", rules: PLATFORM_RULES },
 ];
 
 export const RULES: readonly Rule[] = RULE_GROUPS.flatMap((g) => g.rules);
@@ -26,5 +30,7 @@ export * from "./availability";
 export * from "./capacity";
 export * from "./cloud";
 export * from "./data";
+export * from "./network";
+export * from "./platform";
 export * from "./release";
 export * from "./workloads";

@@ -44,8 +44,9 @@ export function registryPullNamespaces(env: EnvironmentConfig, registryHost: str
       namespaces.push(env.gateway.namespace);
       if (env.gateway.tls.mode === "cert-manager") namespaces.push("cert-manager");
     }
-    if (env.logging.enabled) namespaces.push(env.logging.namespace);
-    if (env.monitoring.enabled) namespaces.push(env.monitoring.namespace);
+    // Each add-on's node agent runs in a namespace of its own.
+    if (env.logging.enabled) namespaces.push(env.logging.namespace, env.logging.collectorNamespace);
+    if (env.monitoring.enabled) namespaces.push(env.monitoring.namespace, env.monitoring.nodeExporterNamespace);
   }
   return [...new Set(namespaces)].sort();
 }

@@ -184,6 +184,17 @@ describe("registry-credentials-cover-pulls", () => {
     });
     assert.deepEqual(check(registryCredentialsCoverPulls, [helper("apps"), elsewhere]), []);
   });
+  it("names a subchart that deploys its pods in a namespace of its own", () => {
+    const kps = resource("kubernetes:helm.sh/v3:Release", {
+      name: "kube-prometheus-stack",
+      namespace: "monitoring",
+      values: { global: { imageRegistry: DOMAIN }, "prometheus-node-exporter": { namespaceOverride: "node-exporter" } },
+    });
+    assert.deepEqual(check(registryCredentialsCoverPulls, [helper("monitoring,node-exporter"), kps]), []);
+    assert.deepEqual(check(registryCredentialsCoverPulls, [helper("monitoring"), kps]), [
+      `the Helm release 'kube-prometheus-stack' (a subchart) pulls from ${DOMAIN}, but the credential helper watches only monitoring; add namespace 'node-exporter' to it`,
+    ]);
+  });
   it("names a workload and a release whose namespace is not watched", () => {
     assert.deepEqual(check(registryCredentialsCoverPulls, [helper("apps"), pulling("batch"), release("monitoring")]), [
       `Deployment 'batch/orders' pulls from ${DOMAIN}, but the credential helper watches only apps; add namespace 'batch' to it`,

@@ -151,7 +151,7 @@ describe("cloud layer: services built from source", () => {
       kind: "staging",
       registry: { mode: "managed", instanceName: "acme-staging", namespace: "acme" },
       services: [HELLO],
-      gateway: { tls: { email: "ops@acme.example.com" } },
+      gateway: { tls: { email: "ops@acme.example.com", hosts: ["hello.staging.acme.example.com"] } },
     };
     const { out } = await plan(environment(values));
     const image = out.named("image-hello-image");
@@ -236,7 +236,7 @@ describe("cloud layer: the baseline, protection and legacy routes of prod", () =
   it("the credential helper watches exactly the namespaces whose pods pull from the stack's registry", async () => {
     const { out } = await plan(repositoryStack("prod"), "prod");
     const config = JSON.parse(String(out.named("cluster-acr-credential-helper").inputs["config"]));
-    assert.equal(config.watchNamespace, "apps,cert-manager,gateway-system,logging,monitoring");
+    assert.equal(config.watchNamespace, "apps,cert-manager,gateway-system,log-collector,logging,monitoring,node-exporter");
     const staging = await plan(repositoryStack("staging"), "staging");
     assert.equal(
       JSON.parse(String(staging.out.named("cluster-acr-credential-helper").inputs["config"])).watchNamespace,
