@@ -128,6 +128,12 @@ export interface GatewayArgs {
    * @default undefined (pull from the public registries)
    */
   readonly imageMirror?: string;
+  /**
+   * ALB only: what the AlbConfig waits for, such as the ALB Ingress controller add-on that installs
+   * its CRD (the Cluster's `installedAddons["alb-ingress-controller"]`).
+   * @default []
+   */
+  readonly albDependsOn?: readonly pulumi.Resource[];
 }
 
 export type ResolvedGatewayArgs = Required<Omit<GatewayArgs, "imageMirror" | "monitoringNamespace">> &
@@ -151,6 +157,7 @@ export function resolveGatewayArgs(args: GatewayArgs): ResolvedGatewayArgs {
     albEdition: args.albEdition ?? "Standard",
     backendCidrs: args.backendCidrs ?? [],
     imageMirror: args.imageMirror,
+    albDependsOn: args.albDependsOn ?? [],
     monitoringNamespace: args.monitoringNamespace,
   };
 }
@@ -271,7 +278,7 @@ export class Gateway extends pulumi.ComponentResource {
             deletionProtection: a.deletionProtection,
           }),
         },
-        { parent: this },
+        { parent: this, dependsOn: [...a.albDependsOn] },
       );
       const ingressClass = new k8s.networking.v1.IngressClass(
         `${name}-ingress-class`,

@@ -7,7 +7,7 @@ import { copyOfProject, diffOf, type PlanCommandResult, runPlan } from "../planR
 /** The last segment of a URN: the resource's name. */
 const nameOf = (urn: string) => urn.split("::").pop()!;
 
-describe("npm run plan -- prod --previous: what pulumi up would change in prod", () => {
+describe("npm run plan -- prod --previous: what pulumi up would change in prod", { concurrency: false }, () => {
   let dir: string;
   let first: PlanCommandResult;
   const file = () => path.join(dir, "Pulumi.prod.yaml");
@@ -51,17 +51,30 @@ describe("npm run plan -- prod --previous: what pulumi up would change in prod",
     // The summary calls out protected replacements before any other change.
     const summary = res.stdout.slice(res.stdout.indexOf("Compared with"));
     assert.match(summary, new RegExp(`^Compared with .*: ${diff.replaced.length} to replace`));
-    const protectedOnes = diff.replaced.filter((r) => r.protected);
+    // prod protects its vSwitches: pulumi up would refuse, and the summary says so before anything else.
+    const protectedOnes = diff.replaced.filter((r) => r.protected).map((r) => r.urn);
+    assert.deepEqual([...protectedOnes].sort(), [...switches].sort());
     const sections = [...summary.matchAll(/^ {2}(\S[^:]*):$/gm)].map((m) => m[1]);
-    if (protectedOnes.length > 0) assert.equal(sections[0], "REPLACE PROTECTED (pulumi up refuses until they are unprotected)");
-    else assert.equal(sections[0], "replace");
-    for (const r of protectedOnes) {
-      const previous = first.plan().resources.find((x) => x.urn === r.urn)!;
-      assert.ok(previous.protect || plan.resources.find((x) => x.urn === r.urn)!.protect);
-    }
+    assert.deepEqual(sections.slice(0, 3), ["REPLACE PROTECTED (pulumi up refuses until they are unprotected)", "replace", "update"]);
+    assert.match(
+      summary,
+      /: 20 to replace \(6 protected\), 0 to delete, 0 to create, \d+ to update\n {2}REPLACE PROTECTED[^\n]*\n {4}alicloud Switch /,
+    );
   });
 
-  it("after a service is removed: its resources are deleted, and nothing else changes", () => {
+  it("after a node pool is renamed with its former name: the same pool, renamed in place", () => {
+    const text = original();
+    assert.match(text, /\n {6}- name: general\n/);
+    fs.writeFileSync(file(), text.replace(/\n( {6})- name: general\n/, "\n$1- name: main\n$1  formerName: general\n"));
+    const res = runPlan(["--project", dir, "prod", "--previous", first.outDir]);
+    assert.equal(res.status, 0, res.stderr);
+    const diff = diffOf(res);
+    assert.deepEqual({ added: diff.added, removed: diff.removed, replaced: diff.replaced }, { added: [], removed: [], replaced: [] });
+    const pool = diff.updated.find((u) => nameOf(u.urn) === "cluster-pool-main");
+    assert.deepEqual(pool?.fields, ["nodePoolName"], "an alias of the old URN: the pool keeps its nodes");
+  });
+
+  it("after a service is removed: its resources are deleted, the protected repository called out, and nothing else changes", () => {
     const text = original();
     const start = text.indexOf("    - name: cart\n");
     const end = text.indexOf("\n    - name:", start + 1);
@@ -77,6 +90,14 @@ describe("npm run plan -- prod --previous: what pulumi up would change in prod",
     assert.ok(cart.length >= 5);
     assert.deepEqual([...diff.removed].sort(), [...cart].sort());
     assert.deepEqual({ added: diff.added, updated: diff.updated, replaced: diff.replaced }, { added: [], updated: [], replaced: [] });
-    assert.match(res.stdout, new RegExp(`0 to replace, ${cart.length} to delete, 0 to create, 0 to update`));
+    // prod protects the registry's repositories: deleting the service's own is refused, and said first.
+    const repo = cart.find((u) => nameOf(u) === "registry-repo-cart")!;
+    assert.ok(first.plan().resources.find((r) => r.urn === repo)!.protect);
+    assert.match(
+      res.stdout,
+      new RegExp(
+        `: 0 to replace, ${cart.length} to delete \\(1 protected\\), 0 to create, 0 to update\\n {2}delete:\\n {4}alicloud RegistryEnterpriseRepo registry-repo-cart \\(PROTECTED: pulumi up refuses\\)\\n`,
+      ),
+    );
   });
 });

@@ -192,6 +192,15 @@ const alicloud: Record<string, ReplacementRule & { readonly source: string }> = 
     source: `${ALICLOUD}_cr_chart_repository.go`,
     replaceOn: ["instanceId", "repoName", "repoNamespaceName"],
   },
+  "alicloud:ram/role:Role": { source: `${ALICLOUD}_ram_role.go`, replaceOn: ["roleName", "name"] },
+  "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment": {
+    source: `${ALICLOUD}_ram_role_policy_attachment.go`,
+    replaceOn: ["policyName", "policyType", "roleName"],
+  },
+  "alicloud:resourcemanager/serviceLinkedRole:ServiceLinkedRole": {
+    source: `${ALICLOUD}_resource_manager_service_linked_role.go`,
+    replaceOn: ["serviceName", "description", "customSuffix"],
+  },
   "alicloud:kms/key:Key": {
     source: `${ALICLOUD}_kms_key.go`,
     replaceOn: ["dkmsInstanceId", "keySpec", "keyUsage", "origin", "protectionLevel"],
@@ -259,6 +268,8 @@ const kubernetesKinds: Record<string, { readonly source: string; readonly replac
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": { source: `${K8S}/diff.go roleBinding`, replaceOn: ["roleRef"] },
   "kubernetes:storage.k8s.io/v1:StorageClass": { source: `${K8S}/diff.go storage.k8s.io`, replaceOn: ["parameters", "provisioner"] },
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": { source: `${K8S}/diff.go (no entry)`, replaceOn: [] },
+  "kubernetes:networking.k8s.io/v1:Ingress": { source: `${K8S}/diff.go (no entry)`, replaceOn: [] },
+  "kubernetes:networking.k8s.io/v1:IngressClass": { source: `${K8S}/diff.go (no entry)`, replaceOn: [] },
   "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": { source: `${K8S}/diff.go (no entry)`, replaceOn: [] },
   // Custom resources: the provider knows no schema for them, only their identity.
   "kubernetes:cert-manager.io/v1:Certificate": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },
