@@ -24,7 +24,7 @@ import {
   httpsRedirectRouteSpec,
   type Resources,
 } from "./gatewayValues";
-import { crdChart, helmRelease } from "./helm";
+import { crdChart, helmRelease, type PullSource, validatePullSource } from "./helm";
 import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, MEMORY_QUANTITY } from "./namespace";
 import { CHARTS } from "./upstream";
 
@@ -108,13 +108,24 @@ export interface GatewayArgs {
    */
   readonly albEdition?: "Standard" | "StandardWithWaf";
   /**
-   * Registry path mirroring docker.io, quay.io and the other public registries.
+   * Registry host mirroring docker.io, quay.io and the other public registries (see PullSource).
    * @default undefined (pull from the public registries)
    */
   readonly imageMirror?: string;
+  /**
+   * Registry host holding the charts at `oci://<chartMirror>/charts/<chart>` (see PullSource).
+   * @default undefined (fetch the charts from their upstream repositories)
+   */
+  readonly chartMirror?: string;
+  /**
+   * What fills the mirrors, resolved once they hold every chart and image (see PullSource).
+   * @default [] (nothing to wait for)
+   */
+  readonly mirrorReady?: PullSource["mirrorReady"];
 }
 
-type Defaulted = Required<Omit<GatewayArgs, "imageMirror">> & Pick<GatewayArgs, "imageMirror">;
+type PullKeys = "imageMirror" | "chartMirror" | "mirrorReady";
+type Defaulted = Required<Omit<GatewayArgs, PullKeys>> & Pick<GatewayArgs, PullKeys>;
 
 function withDefaults(args: GatewayArgs): Defaulted {
   return {
@@ -132,6 +143,8 @@ function withDefaults(args: GatewayArgs): Defaulted {
     albVswitchIds: args.albVswitchIds ?? [],
     albEdition: args.albEdition ?? "Standard",
     imageMirror: args.imageMirror,
+    chartMirror: args.chartMirror,
+    mirrorReady: args.mirrorReady,
   };
 }
 
@@ -149,6 +162,7 @@ export function validateGatewayArgs(args: GatewayArgs): void {
   if (!LB_SPEC.test(a.loadBalancerSpec))
     fail("loadBalancerSpec", a.loadBalancerSpec, "a CLB specification such as 'slb.s2.small', or 'clcu'");
   if (!Number.isInteger(a.replicas) || a.replicas < 1 || a.replicas > 20) fail("replicas", a.replicas, "an integer between 1 and 20");
+  validatePullSource("Gateway", a);
   if (!CPU_QUANTITY.test(a.proxyResources.cpu)) fail("proxyResources.cpu", a.proxyResources.cpu, "a CPU quantity such as '250m' or '1'");
   if (!MEMORY_QUANTITY.test(a.proxyResources.memory))
     fail("proxyResources.memory", a.proxyResources.memory, "a memory quantity such as '256Mi'");
@@ -237,7 +251,7 @@ export class Gateway extends pulumi.ComponentResource {
     const ns = namespace.metadata.name;
     const crds = crdChart(
       `${name}-crds`,
-      { chart: CHARTS.envoyGatewayCrds, values: envoyGatewayCrdValues(), namespace: ns },
+      { chart: CHARTS.envoyGatewayCrds, values: envoyGatewayCrdValues(), namespace: ns, source: a },
       { parent: this },
     );
     const controller = helmRelease(
@@ -248,6 +262,7 @@ export class Gateway extends pulumi.ComponentResource {
         chart: CHARTS.envoyGateway,
         values: envoyGatewayValues({ controllerReplicas: a.replicas > 1 ? 2 : 1, imageMirror: a.imageMirror }),
         skipCrds: true,
+        source: a,
       },
       { parent: this, dependsOn: [crds] },
     );
@@ -356,6 +371,7 @@ export class Gateway extends pulumi.ComponentResource {
         namespace: cmNamespace.metadata.name,
         chart: CHARTS.certManager,
         values: certManagerValues({ imageMirror: a.imageMirror }),
+        source: a,
       },
       // Its Gateway API support needs the Gateway API CRDs at start.
       { parent: this, dependsOn: crds },

@@ -11,7 +11,7 @@ import * as random from "@pulumi/random";
 import { adminRouteSpecs, PRIVATE_RANGES, routedUrl } from "./adminRoute";
 import { declareRoute, type RouteThrough } from "./uiRoute";
 import type { Resources } from "./gatewayValues";
-import { crdChart, helmRelease } from "./helm";
+import { crdChart, helmRelease, type PullSource, validatePullSource } from "./helm";
 import {
   contentHash,
   eckNames,
@@ -88,10 +88,20 @@ export interface LoggingArgs {
    */
   readonly protectData?: boolean;
   /**
-   * Registry path mirroring the public registries (docker.elastic.co, cr.fluentbit.io, docker.io).
+   * Registry host mirroring the public registries (docker.elastic.co, cr.fluentbit.io, docker.io; see PullSource).
    * @default undefined
    */
   readonly imageMirror?: string;
+  /**
+   * Registry host holding the charts at `oci://<chartMirror>/charts/<chart>` (see PullSource).
+   * @default undefined (fetch the charts from their upstream repositories)
+   */
+  readonly chartMirror?: string;
+  /**
+   * What fills the mirrors, resolved once they hold every chart and image (see PullSource).
+   * @default [] (nothing to wait for)
+   */
+  readonly mirrorReady?: PullSource["mirrorReady"];
 }
 
 function withDefaults(args: LoggingArgs) {
@@ -119,6 +129,8 @@ function withDefaults(args: LoggingArgs) {
     zones: args.zones ?? [],
     protectData: args.protectData ?? false,
     imageMirror: args.imageMirror,
+    chartMirror: args.chartMirror,
+    mirrorReady: args.mirrorReady,
   };
 }
 
@@ -154,6 +166,7 @@ export function validateLoggingArgs(args: LoggingArgs): void {
     if (!CPU_QUANTITY.test(r.cpu)) fail(`${field}.cpu`, r.cpu, "a CPU quantity such as '100m'");
     if (!MEMORY_QUANTITY.test(r.memory)) fail(`${field}.memory`, r.memory, "a memory quantity such as '256Mi'");
   }
+  validatePullSource("Logging", a);
 }
 
 /** EFK logging: see the module comment. */
@@ -180,11 +193,7 @@ export class Logging extends pulumi.ComponentResource {
       ...keep,
     });
     const ns = namespace.metadata.name;
-    const crds = crdChart(
-      `${name}-crds`,
-      { chart: { ...CHARTS.eckOperator, chart: "eck-operator-crds" }, namespace: ns },
-      { parent: this, ...keep },
-    );
+    const crds = crdChart(`${name}-crds`, { chart: CHARTS.eckOperatorCrds, namespace: ns, source: a }, { parent: this, ...keep });
     const operator = helmRelease(
       `${name}-operator`,
       {
@@ -193,6 +202,7 @@ export class Logging extends pulumi.ComponentResource {
         chart: CHARTS.eckOperator,
         values: eckOperatorValues({ namespace: a.namespace, imageMirror: a.imageMirror }),
         skipCrds: true,
+        source: a,
       },
       { parent: this, dependsOn: [crds] },
     );
@@ -273,6 +283,7 @@ export class Logging extends pulumi.ComponentResource {
           resources: a.fluentBit,
           imageMirror: a.imageMirror,
         }),
+        source: a,
       },
       { parent: this, dependsOn: [lifecycleJob, writer.secret] },
     );

@@ -11,7 +11,7 @@ import YAML from "yaml";
 import { adminRouteSpecs, PRIVATE_RANGES, routedUrl } from "./adminRoute";
 import { type AlertThresholds, DEFAULT_THRESHOLDS, platformRuleGroups } from "./alertRules";
 import { alertmanagerConfig, DISCARD_RECEIVER, type ResolvedReceiver } from "./alertmanagerConfig";
-import { crdChart, helmRelease } from "./helm";
+import { crdChart, helmRelease, type PullSource, validatePullSource } from "./helm";
 import { gatewayPodMonitorSpec, kubePrometheusStackValues } from "./monitoringValues";
 import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY, required } from "./namespace";
 import { declareRoute, type RouteThrough } from "./uiRoute";
@@ -91,10 +91,20 @@ export interface MonitoringArgs {
    */
   readonly protectData?: boolean;
   /**
-   * Registry path mirroring quay.io, docker.io and registry.k8s.io.
+   * Registry host mirroring quay.io, docker.io, ghcr.io and registry.k8s.io (see PullSource).
    * @default undefined
    */
   readonly imageMirror?: string;
+  /**
+   * Registry host holding the charts at `oci://<chartMirror>/charts/<chart>` (see PullSource).
+   * @default undefined (fetch the charts from their upstream repositories)
+   */
+  readonly chartMirror?: string;
+  /**
+   * What fills the mirrors, resolved once they hold every chart and image (see PullSource).
+   * @default [] (nothing to wait for)
+   */
+  readonly mirrorReady?: PullSource["mirrorReady"];
 }
 
 function withDefaults(args: MonitoringArgs) {
@@ -118,6 +128,8 @@ function withDefaults(args: MonitoringArgs) {
     gateway: args.gateway,
     protectData: args.protectData ?? false,
     imageMirror: args.imageMirror,
+    chartMirror: args.chartMirror,
+    mirrorReady: args.mirrorReady,
   };
 }
 
@@ -167,6 +179,7 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
   if (a.gatewayMetricsNamespace !== undefined && !DNS_LABEL.test(a.gatewayMetricsNamespace)) {
     fail("gatewayMetricsNamespace", a.gatewayMetricsNamespace, "a DNS label");
   }
+  validatePullSource("Monitoring", a);
 }
 
 /** Monitoring: see the module comment. */
@@ -192,7 +205,7 @@ export class Monitoring extends pulumi.ComponentResource {
       ...keep,
     });
     const ns = namespace.metadata.name;
-    const crds = crdChart(`${name}-crds`, { chart: CHARTS.prometheusOperatorCrds, namespace: ns }, { parent: this, ...keep });
+    const crds = crdChart(`${name}-crds`, { chart: CHARTS.prometheusOperatorCrds, namespace: ns, source: a }, { parent: this, ...keep });
 
     const adminPassword =
       a.grafana.adminPassword ??
@@ -254,6 +267,7 @@ export class Monitoring extends pulumi.ComponentResource {
           imageMirror: a.imageMirror,
         }),
         skipCrds: true,
+        source: a,
       },
       { parent: this, dependsOn: [crds, grafanaAdmin, alertmanagerSecret], ...keep },
     );

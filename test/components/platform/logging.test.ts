@@ -25,7 +25,7 @@ describe("Logging", () => {
     const out = await renderLogging({});
     assert.equal(out.object("Namespace", "logging")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
     const crds = out.named("logging-crds");
-    assert.deepEqual([crds.inputs["chart"], crds.inputs["version"]], ["eck-operator-crds", CHARTS.eckOperator.version]);
+    assert.deepEqual([crds.inputs["chart"], crds.inputs["version"]], ["eck-operator-crds", CHARTS.eckOperatorCrds.version]);
     const operator = out.named("logging-operator");
     assert.deepEqual(
       [
