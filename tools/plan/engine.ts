@@ -33,6 +33,8 @@ export interface ProgramRun {
   readonly resources: PlannedResource[];
   /** Stack outputs; secrets appear as "[secret]". */
   readonly outputs: Record<string, unknown>;
+  /** What the emulators assumed about the world outside the program (e.g. images people push), once each. */
+  readonly assumptions: readonly string[];
 }
 
 export interface RunOptions {
@@ -44,6 +46,8 @@ export interface RunOptions {
   readonly secretKeys?: readonly string[];
   /** Answers StackReferences. */
   readonly stackOutputs?: EmulatorContext["stackOutputs"];
+  /** What people have put into registries outside the program; unset, it is assumed done as asked. */
+  readonly registryContents?: EmulatorContext["registryContents"];
   readonly emulators?: readonly ProviderEmulator[];
 }
 
@@ -119,10 +123,13 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): 
 // awaits. During a run it is a failure of that run; after it, one already reported is not news.
 let active: { failures: Error[] } | undefined;
 const reported = new Set<string>();
+// One failed Output surfaces once per resource that consumes it, each time wrapped by the SDK in
+// 'error serializing property "<name>": ...': they are the same failure.
+const failureOf = (message: string) => message.replace(/^(error serializing property "[^"]*": )+/, "");
 process.on("unhandledRejection", (reason) => {
   const err = reason instanceof Error ? reason : new Error(String(reason));
   if (active) active.failures.push(err);
-  else if (!reported.has(err.message)) throw err;
+  else if (!reported.has(failureOf(err.message))) throw err;
 });
 
 /**
@@ -143,10 +150,13 @@ let queue: Promise<void> = Promise.resolve();
 
 async function runAlone(options: RunOptions, program: () => unknown | Promise<unknown>): Promise<ProgramRun> {
   const { project, stack } = options;
+  const assumptions = new Set<string>();
   const ctx: EmulatorContext = {
     project,
     stack,
     stackOutputs: options.stackOutputs ?? (() => undefined),
+    ...(options.registryContents ? { registryContents: options.registryContents } : {}),
+    assume: (note) => assumptions.add(note),
   };
   pulumi.runtime.setMocks(createMocks(ctx, options.emulators ?? EMULATORS), project, stack, false);
   pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
@@ -231,7 +241,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
   // the program then fails on, so it is reported first, as the engine would.
   if (programError) failures.push(programError);
   if (failures.length > 0) {
-    for (const f of failures) reported.add(f.message);
+    for (const f of failures) reported.add(failureOf(f.message));
     throw failures[0];
   }
 
@@ -268,7 +278,13 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       inputs: plain(r.object, urnOf) as Record<string, unknown>,
     });
   }
-  return { project, stack, resources: treeOrder(resources), outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
+  return {
+    project,
+    stack,
+    resources: treeOrder(resources),
+    outputs: plain(stackOutputs, urnOf) as Record<string, unknown>,
+    assumptions: [...assumptions],
+  };
 }
 
 /**

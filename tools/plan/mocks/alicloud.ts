@@ -1,11 +1,13 @@
 /**
  * A plausible Alibaba Cloud provider: ids in the formats the real APIs return (vpc-..., vsw-...,
  * a 33-character ACK cluster id), and the outputs that downstream code reads: a NAT gateway's SNAT
- * table, an EIP's address, a cluster's endpoints and kubeconfig, a registry's temporary login.
+ * table, an EIP's address, a cluster's endpoints and kubeconfig, a registry's temporary login, and
+ * what a registry holds (see ./registry.ts).
  */
 import { createHash } from "node:crypto";
 import { mustParseCidr } from "../../../components/cloud/cidr";
-import type { ProviderEmulator, ResourceRequest, ResourceResponse } from "./types";
+import { mirrorComponent, namespaceResource, registryRepos, repositoryResource, subscriptionRuleResource } from "./registry";
+import type { EmulatorContext, ProviderEmulator, ResourceRequest, ResourceResponse } from "./types";
 import { stableId } from "./types";
 
 /** Id prefixes of the resources whose id is one prefixed token. */
@@ -106,7 +108,7 @@ function kubeconfigOf(clusterId: string): string {
   ].join("\n");
 }
 
-function resource(req: ResourceRequest): ResourceResponse | undefined {
+function resource(req: ResourceRequest, ctx: EmulatorContext): ResourceResponse | undefined {
   const inputs = req.inputs;
   const prefix = ID_PREFIX[req.type];
   if (prefix !== undefined) {
@@ -171,12 +173,11 @@ function resource(req: ResourceRequest): ResourceResponse | undefined {
     case "alicloud:cs/kubernetesAddon:KubernetesAddon":
       return { id: `${inputs["clusterId"]}:${inputs["name"]}`, state: { ...inputs, version: String(inputs["version"] ?? "v1.0.0") } };
     case "alicloud:cs/registryEnterpriseNamespace:RegistryEnterpriseNamespace":
-      return { id: `${inputs["instanceId"]}:${inputs["name"]}`, state: { ...inputs } };
+      return namespaceResource(req, ctx);
     case "alicloud:cs/registryEnterpriseRepo:RegistryEnterpriseRepo":
-      return {
-        id: `${inputs["instanceId"]}:${inputs["namespace"]}:${inputs["name"]}`,
-        state: { ...inputs, repoId: stableId("crr-", req.type, req.name) },
-      };
+      return repositoryResource(req, ctx);
+    case "alicloud:cr/artifactSubscriptionRule:ArtifactSubscriptionRule":
+      return subscriptionRuleResource(req, ctx);
     case "alicloud:cs/registryEnterpriseSyncRule:RegistryEnterpriseSyncRule": {
       const ruleId = stableId("crsr-", req.type, req.name);
       return { id: `${inputs["instanceId"]}:${inputs["namespaceName"]}:${ruleId}`, state: { ...inputs, ruleId, syncDirection: "FROM" } };
@@ -221,5 +222,14 @@ export const alicloudEmulator: ProviderEmulator = {
         }));
       return { id: ids.join(","), ids, names: instances.map((i) => i.name), instances };
     },
+    "alicloud:cs/getRegistryEnterpriseRepos:getRegistryEnterpriseRepos": (inputs, ctx) =>
+      registryRepos(inputs, ctx, registries.get(String(inputs["instanceId"]))?.name),
   },
+};
+
+/** The RegistryMirror component: what it asks people to put into the registry (see ./registry.ts). */
+export const registryMirrorEmulator: ProviderEmulator = {
+  prefix: "ack-platform:cloud:RegistryMirror",
+  resource: mirrorComponent,
+  invokes: {},
 };
