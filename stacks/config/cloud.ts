@@ -157,6 +157,11 @@ const managedRegistry = section({
   namespace: repositoryNamespace(),
   /** Extra CIDR blocks (offices, CI runners) allowed to reach the registry over the internet. */
   allowedCidrs: listOf(allowListCidr()).default([]),
+  /**
+   * Minutes `pulumi up` waits for the registry to hold what the stack pulls from it (the mirrored
+   * images and charts, the services' pushed images) before it fails; 0 looks once.
+   */
+  waitMinutes: intBetween(0, 180).default(20),
   /** Replicate every repository to an instance in another region. */
   replication: section({
     region: matching(/^[a-z]{2}-[a-z0-9-]+$/, "a region id such as 'cn-shanghai'"),

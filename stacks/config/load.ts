@@ -17,6 +17,7 @@ export const CONFIG_KEYS = [
   "cluster",
   "registry",
   "imageMirror",
+  "chartMirror",
   "gateway",
   "logging",
   "monitoring",

@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from "../config";
 import { certificateHosts } from "../config/platform";
 import { Gateway, type GatewayTls } from "../../components/platform/gateway";
 import { HTTP_LISTENER, HTTPS_LISTENER } from "../../components/platform/gatewayValues";
+import type { PullSource } from "../../components/platform/helm";
 import { Logging } from "../../components/platform/logging";
 import { type AlertReceiver, Monitoring } from "../../components/platform/monitoring";
 import type { RouteThrough } from "../../components/platform/uiRoute";
@@ -20,6 +21,12 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
   const prod = env.kind === "prod";
   const outputs: Record<string, pulumi.Input<unknown>> = {};
   const ready: pulumi.Resource[] = [];
+  // Where every add-on gets its images and charts, and what fills those mirrors first.
+  const pull: PullSource = {
+    ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+    ...(env.chartMirror ? { chartMirror: env.chartMirror } : {}),
+    ...(cloud.mirrorReady ? { mirrorReady: cloud.mirrorReady } : {}),
+  };
 
   let gateway: Gateway | undefined;
   if (env.gateway.enabled) {
@@ -39,7 +46,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         zones: cloud.zones,
         tls: gatewayTls(env, config),
         ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
-        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+        ...pull,
       },
       opts,
     );
@@ -66,7 +73,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         ...(through ? { gateway: through } : {}),
         zones: cloud.zones,
         protectData: prod,
-        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+        ...pull,
       },
       opts,
     );
@@ -93,7 +100,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         ...(gateway?.attachment.controller === "envoy-gateway" ? { gatewayMetricsNamespace: env.gateway.namespace } : {}),
         ...(through ? { gateway: through } : {}),
         protectData: prod,
-        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+        ...pull,
       },
       opts,
     );
