@@ -8,6 +8,7 @@ import { CAPACITY_RULES } from "./capacity";
 import { CLOUD_RULES } from "./cloud";
 import { DATA_RULES } from "./data";
 import { RELEASE_RULES } from "./release";
+import { SUPPLY_RULES } from "./supply";
 import { WORKLOAD_RULES } from "./workloads";
 
 /** The rules by area, for the documentation. */
@@ -17,6 +18,7 @@ export const RULE_GROUPS: ReadonlyArray<{ readonly title: string; readonly rules
   { title: "Gray release", rules: RELEASE_RULES },
   { title: "Capacity", rules: CAPACITY_RULES },
   { title: "Cloud", rules: CLOUD_RULES },
+  { title: "Supply", rules: SUPPLY_RULES },
   { title: "Data", rules: DATA_RULES },
 ];
 
@@ -27,4 +29,5 @@ export * from "./capacity";
 export * from "./cloud";
 export * from "./data";
 export * from "./release";
+export * from "./supply";
 export * from "./workloads";
