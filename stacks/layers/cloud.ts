@@ -14,7 +14,7 @@ import { RegistryMirror } from "../../components/cloud/registryMirror";
 import { registryDomains } from "../../components/cloud/registryPlan";
 import { ServiceImage } from "../../components/cloud/serviceImage";
 import type { EnvironmentConfig, RegistryConfig, ServiceConfig } from "../config";
-import { inRegistry, mirrorArtifacts, pushedArtifacts } from "./supply";
+import { inRegistry, mirrorArtifacts, pushedArtifacts, registrySupply } from "./supply";
 import type { CloudLayer, ImageSource } from "./types";
 
 /** Name of the image pull Secret workload namespaces get when the registry needs credentials. */
@@ -243,6 +243,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       registryNamespace: images.namespace,
       ...(registry ? { registryInstanceId: registry.instanceId } : {}),
       builtImages: images.builtImages,
+      registrySupply: registrySupply(env),
     },
   };
 }

@@ -104,3 +104,26 @@ export function pushedArtifacts(env: EnvironmentConfig, namespace: string): Push
   }
   return [...byRepository].map(([repository, tags]) => ({ namespace, repository, tags: [...tags] }));
 }
+
+/**
+ * What the environment pulls from its mirrors, each with where it comes from and how it gets there:
+ * the `registrySupply` stack output. For a registry the stack does not own (dev's existing one) it
+ * is the list to fill that registry with; for its own, what the RegistryMirror declares.
+ */
+export function registrySupply(env: EnvironmentConfig): Array<{ readonly pull: string; readonly from: string; readonly fill: string }> {
+  const entries = (mirror: string | undefined, artifacts: MirrorArtifact[]) =>
+    mirror === undefined
+      ? []
+      : artifacts.map((a) => ({
+          pull: `${a.kind === "chart" ? "oci://" : ""}${mirror}/${a.namespace}/${a.repository}:${a.tags.join(",")}`,
+          from: a.upstream,
+          fill:
+            a.fill.by === "subscription"
+              ? `artifact subscription from ${a.fill.provider} ${a.fill.sourceNamespace}/${a.fill.sourceRepository}`
+              : `copied once from ${a.fill.from}`,
+        }));
+  return [
+    ...entries(env.imageMirror, environmentImages(env).map(imageArtifact)),
+    ...entries(env.chartMirror, environmentCharts(env).map(chartArtifact)),
+  ];
+}
