@@ -49,6 +49,12 @@ export interface RegistryMirrorArgs {
    * @default 20
    */
   readonly waitMinutes?: number;
+  /**
+   * Keep the namespaces and repositories (and what they hold) when the stack stops declaring them,
+   * e.g. when an add-on is turned off: what a person copied need not be copied again. Production.
+   * @default false
+   */
+  readonly retainOnDelete?: boolean;
 }
 
 export type ResolvedRegistryMirrorArgs = Required<RegistryMirrorArgs>;
@@ -61,6 +67,7 @@ export function resolveRegistryMirror(args: RegistryMirrorArgs): ResolvedRegistr
     artifacts: mergeArtifacts(args.artifacts),
     pushed: args.pushed ?? [],
     waitMinutes: args.waitMinutes ?? 20,
+    retainOnDelete: args.retainOnDelete ?? false,
   };
 }
 
@@ -121,6 +128,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
     );
     this.args = a;
     const instanceId = a.instanceId;
+    const keep = a.retainOnDelete ? { retainOnDelete: true } : {};
 
     const namespaces = new Map<string, alicloud.cs.RegistryEnterpriseNamespace>();
     for (const ns of [...new Set(a.artifacts.map((x) => x.namespace))].sort()) {
@@ -129,7 +137,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
         new alicloud.cs.RegistryEnterpriseNamespace(
           `${name}-ns-${ns}`,
           { instanceId, name: ns, autoCreate: false, defaultVisibility: "PRIVATE" },
-          { parent: this },
+          { parent: this, ...keep },
         ),
       );
     }
@@ -147,7 +155,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
           // A mirrored version is what some release runs: it never changes under it.
           tagImmutability: true,
         },
-        { parent: this },
+        { parent: this, ...keep },
       );
       fills.push(repo);
       if (x.fill.by === "subscription") {

@@ -185,6 +185,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
               repositoryReady: registry.pullRepositories[p.repository]!,
             })),
             waitMinutes: managed.waitMinutes,
+            retainOnDelete: protect,
           },
           opts,
         )

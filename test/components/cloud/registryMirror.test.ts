@@ -128,6 +128,23 @@ describe("RegistryMirror", () => {
     assert.equal(Object.keys(out.outputs["contents"] as object).length, 2);
   });
 
+  it("keeps what it holds when told to (production), and by default does not", async () => {
+    const kept = await render(program({ artifacts: [ENVOY], retainOnDelete: true }));
+    assert.deepEqual(
+      kept.resources
+        .filter((r) => r.name.startsWith("registry-mirror-"))
+        .map((r) => [r.name, r.retainOnDelete])
+        .sort(),
+      [
+        ["registry-mirror-ns-envoyproxy", true],
+        ["registry-mirror-repo-envoyproxy-envoy", true],
+        ["registry-mirror-sub-envoyproxy-envoy", false],
+      ],
+    );
+    const plain = await render(program({ artifacts: [ENVOY] }));
+    assert.ok(plain.resources.every((r) => !r.retainOnDelete));
+  });
+
   it("refuses, before declaring anything, what ACR Enterprise cannot hold and a wait out of range", () => {
     const problems = registryMirrorProblems(
       resolveRegistryMirror({
