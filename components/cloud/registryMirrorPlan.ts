@@ -173,7 +173,7 @@ export function fillInstruction(artifact: MirrorArtifact, tags: readonly string[
   if (artifact.fill.by === "subscription") {
     const f = artifact.fill;
     const source = `${f.provider} ${f.sourceNamespace}/${f.sourceRepository}`;
-    return `subscribed from ${source}; if the subscription has not delivered it, check the rule's task (ACR console: Repository > Artifact Subscription) or copy it: ${tags.map((t) => `skopeo copy --all docker://${subscriptionHost(f.provider)}/${f.sourceNamespace}/${f.sourceRepository}:${t} docker://${target}:${t}`).join(" && ")}`;
+    return `subscribed from ${source}; if it has not arrived, run the rule once by hand in the ACR console (Repository > Artifact Subscription) or copy it: ${tags.map((t) => `skopeo copy --all docker://${subscriptionHost(f.provider)}/${f.sourceNamespace}/${f.sourceRepository}:${t} docker://${target}:${t}`).join(" && ")}`;
   }
   if (artifact.kind === "chart") {
     const pull = (t: string) =>
