@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { REGISTRY_HOST } from "./images";
-import { invalid } from "./namespace";
+import { type Problem, problemList } from "./validation";
 import { CHART_NAMESPACE, type ChartRef } from "./upstream";
 
 /** Seconds Helm waits for a release's workloads; operators and data stores start slowly. */
@@ -36,19 +36,20 @@ export interface PullSource {
   readonly mirrorReady?: pulumi.Input<pulumi.Resource>;
 }
 
-/** Throws for a mirror that is not a registry host, naming the component and the field. */
-export function validatePullSource(component: string, source: PullSource): void {
+/** Problems of the mirrors: each must be a registry host. */
+export function pullSourceProblems(source: PullSource): Problem[] {
+  const { problems, fail } = problemList();
   for (const field of ["imageMirror", "chartMirror"] as const) {
     const value = source[field];
     if (value !== undefined && !REGISTRY_HOST.test(value)) {
-      invalid(
-        component,
+      fail(
         field,
         value,
         "a registry host such as 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com' (the mirror holds <namespace>/<repository> paths under it)",
       );
     }
   }
+  return problems;
 }
 
 /** The `chart`/`version`/`repositoryOpts` a Helm release or chart takes: from the mirror when there is one. */

@@ -7,6 +7,8 @@ import { AVAILABILITY_RULES } from "./availability";
 import { CAPACITY_RULES } from "./capacity";
 import { CLOUD_RULES } from "./cloud";
 import { DATA_RULES } from "./data";
+import { NETWORK_RULES } from "./network";
+import { PLATFORM_RULES } from "./platform";
 import { RELEASE_RULES } from "./release";
 import { SUPPLY_RULES } from "./supply";
 import { WORKLOAD_RULES } from "./workloads";
@@ -20,6 +22,8 @@ export const RULE_GROUPS: ReadonlyArray<{ readonly title: string; readonly rules
   { title: "Cloud", rules: CLOUD_RULES },
   { title: "Supply", rules: SUPPLY_RULES },
   { title: "Data", rules: DATA_RULES },
+  { title: "Network", rules: NETWORK_RULES },
+  { title: "Platform add-ons", rules: PLATFORM_RULES },
 ];
 
 export const RULES: readonly Rule[] = RULE_GROUPS.flatMap((g) => g.rules);
@@ -28,6 +32,8 @@ export * from "./availability";
 export * from "./capacity";
 export * from "./cloud";
 export * from "./data";
+export * from "./network";
+export * from "./platform";
 export * from "./release";
 export * from "./supply";
 export * from "./workloads";

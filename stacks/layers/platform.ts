@@ -10,6 +10,7 @@ import { HTTP_LISTENER, HTTPS_LISTENER } from "../../components/platform/gateway
 import type { PullSource } from "../../components/platform/helm";
 import { Logging } from "../../components/platform/logging";
 import { type AlertReceiver, Monitoring } from "../../components/platform/monitoring";
+import { DiskClass, PLATFORM_DISK_CLASS } from "../../components/platform/storage";
 import type { RouteThrough } from "../../components/platform/uiRoute";
 import type { CloudLayer, PlatformLayer } from "./types";
 
@@ -27,6 +28,13 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
     ...(env.chartMirror ? { chartMirror: env.chartMirror } : {}),
     ...(cloud.mirrorReady ? { mirrorReady: cloud.mirrorReady } : {}),
   };
+
+  // The platform's disk class, declared where an add-on's volumes use it; the add-ons wait for it.
+  const usesDiskClass =
+    (env.logging.enabled && env.logging.elasticsearch.storageClass === PLATFORM_DISK_CLASS) ||
+    (env.monitoring.enabled && env.monitoring.prometheus.storageClass === PLATFORM_DISK_CLASS);
+  const diskClass = usesDiskClass ? new DiskClass("storage", { retain: prod }, opts) : undefined;
+  const storageOpts = { ...opts, ...(diskClass ? { dependsOn: [diskClass] } : {}) };
 
   let gateway: Gateway | undefined;
   if (env.gateway.enabled) {
@@ -46,6 +54,8 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         zones: cloud.zones,
         tls: gatewayTls(env, config),
         ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
+        backendCidrs: legacyBackendCidrs(env),
+        ...(env.monitoring.enabled ? { monitoringNamespace: env.monitoring.namespace } : {}),
         ...pull,
       },
       opts,
@@ -62,6 +72,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
       "logging",
       {
         namespace: l.namespace,
+        collectorNamespace: l.collectorNamespace,
         retentionDays: l.retentionDays,
         elasticsearch: l.elasticsearch,
         kibana: {
@@ -75,7 +86,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         protectData: prod,
         ...pull,
       },
-      opts,
+      storageOpts,
     );
     if (logging.kibanaUrl) outputs["kibanaUrl"] = logging.kibanaUrl;
     outputs["kibanaPortForward"] = logging.kibanaPortForward;
@@ -88,9 +99,17 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
       "monitoring",
       {
         namespace: m.namespace,
+        nodeExporterNamespace: m.nodeExporterNamespace,
+        zones: cloud.zones,
+        scrapePorts: [...new Set(env.services.map((svc) => svc.port))],
         prometheus: m.prometheus,
-        alertmanager: { replicas: m.alertmanager.replicas, receivers: m.alertmanager.receivers.map((r) => alertReceiver(r, config)) },
+        alertmanager: {
+          replicas: m.alertmanager.replicas,
+          storage: m.alertmanager.storage,
+          receivers: m.alertmanager.receivers.map((r) => alertReceiver(r, config)),
+        },
         grafana: {
+          replicas: m.grafana.replicas,
           allowedSourceRanges: m.grafana.allowedSourceRanges,
           ...(m.grafana.host ? { host: m.grafana.host } : {}),
           ...(m.grafana.adminPasswordSecret ? { adminPassword: config.requireSecret(m.grafana.adminPasswordSecret) } : {}),
@@ -102,7 +121,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         protectData: prod,
         ...pull,
       },
-      opts,
+      storageOpts,
     );
     ready.push(monitoring.crds);
     if (monitoring.grafanaUrl) outputs["grafanaUrl"] = monitoring.grafanaUrl;
@@ -128,6 +147,12 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
     ready,
     outputs,
   };
+}
+
+/** The legacy VMs the gateway routes to, one /32 per address: the proxies' only way out of the cluster. */
+function legacyBackendCidrs(env: EnvironmentConfig): string[] {
+  const addresses = env.services.flatMap((svc) => svc.legacy?.endpoints ?? []).map((endpoint) => `${String(endpoint).split(":")[0]}/32`);
+  return [...new Set(addresses)].sort();
 }
 
 /** The gateway's TLS from the config, with the certificate and key read from their secret keys. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { afterReady, crdChart, helmRelease, validatePullSource } from "../../../components/platform/helm";
+import { afterReady, crdChart, helmRelease, pullSourceProblems } from "../../../components/platform/helm";
 import { CHARTS } from "../../../components/platform/upstream";
 import { render } from "../../harness";
 
@@ -67,14 +67,18 @@ describe("Helm releases and charts", () => {
   });
 
   it("refuse a mirror that is not a registry host", () => {
-    assert.throws(
-      () => validatePullSource("Monitoring", { imageMirror: "registry.example.com/mirror" }),
-      /Monitoring imageMirror: 'registry.example.com\/mirror' is not a registry host such as 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com'/,
-    );
-    assert.throws(
-      () => validatePullSource("Gateway", { chartMirror: "oci://m.example.com" }),
-      /Gateway chartMirror: 'oci:\/\/m.example.com'/,
-    );
-    validatePullSource("Logging", { imageMirror: "localhost:5001", chartMirror: MIRROR });
+    assert.deepEqual(pullSourceProblems({ imageMirror: "registry.example.com/mirror", chartMirror: "oci://m.example.com" }), [
+      {
+        field: "imageMirror",
+        message:
+          "'registry.example.com/mirror' is not a registry host such as 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com' (the mirror holds <namespace>/<repository> paths under it)",
+      },
+      {
+        field: "chartMirror",
+        message:
+          "'oci://m.example.com' is not a registry host such as 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com' (the mirror holds <namespace>/<repository> paths under it)",
+      },
+    ]);
+    assert.deepEqual(pullSourceProblems({ imageMirror: "localhost:5001", chartMirror: MIRROR }), []);
   });
 });

@@ -8,6 +8,7 @@ import { dockerEmulator } from "./docker";
 import { kubernetesEmulator } from "./kubernetes";
 import { pulumiEmulator } from "./pulumi";
 import { randomEmulator } from "./random";
+import { tlsEmulator } from "./tls";
 import type { EmulatorContext, ProviderEmulator } from "./types";
 import { stableId } from "./types";
 
@@ -21,6 +22,7 @@ export const EMULATORS: readonly ProviderEmulator[] = [
   registryMirrorEmulator,
   dockerEmulator,
   randomEmulator,
+  tlsEmulator,
 ];
 
 /** Builds Pulumi `Mocks` from the emulators. An invoke that no emulator knows is an error, not a guess. */
