@@ -50,11 +50,12 @@ export interface RegistryMirrorArgs {
    */
   readonly waitMinutes?: number;
   /**
-   * Keep the namespaces and repositories (and what they hold) when the stack stops declaring them,
-   * e.g. when an add-on is turned off: what a person copied need not be copied again. Production.
+   * Pulumi's `protect` on the namespaces and repositories (production): a rename or a mistaken
+   * destroy does not delete what they hold, some of it copied in by a person. To remove one on
+   * purpose (an add-on turned off): `pulumi state unprotect`, then `pulumi up`.
    * @default false
    */
-  readonly retainOnDelete?: boolean;
+  readonly protect?: boolean;
 }
 
 export type ResolvedRegistryMirrorArgs = Required<RegistryMirrorArgs>;
@@ -67,7 +68,7 @@ export function resolveRegistryMirror(args: RegistryMirrorArgs): ResolvedRegistr
     artifacts: mergeArtifacts(args.artifacts),
     pushed: args.pushed ?? [],
     waitMinutes: args.waitMinutes ?? 20,
-    retainOnDelete: args.retainOnDelete ?? false,
+    protect: args.protect ?? false,
   };
 }
 
@@ -128,7 +129,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
     );
     this.args = a;
     const instanceId = a.instanceId;
-    const keep = a.retainOnDelete ? { retainOnDelete: true } : {};
+    const keep = a.protect ? { protect: true } : {};
 
     const namespaces = new Map<string, alicloud.cs.RegistryEnterpriseNamespace>();
     for (const ns of [...new Set(a.artifacts.map((x) => x.namespace))].sort()) {

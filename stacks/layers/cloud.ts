@@ -185,7 +185,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
               repositoryReady: registry.pullRepositories[p.repository]!,
             })),
             waitMinutes: managed.waitMinutes,
-            retainOnDelete: protect,
+            protect,
           },
           opts,
         )

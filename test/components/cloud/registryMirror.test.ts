@@ -128,12 +128,12 @@ describe("RegistryMirror", () => {
     assert.equal(Object.keys(out.outputs["contents"] as object).length, 2);
   });
 
-  it("keeps what it holds when told to (production), and by default does not", async () => {
-    const kept = await render(program({ artifacts: [ENVOY], retainOnDelete: true }));
+  it("protects what it holds when told to (production), and by default does not", async () => {
+    const kept = await render(program({ artifacts: [ENVOY], protect: true }));
     assert.deepEqual(
       kept.resources
         .filter((r) => r.name.startsWith("registry-mirror-"))
-        .map((r) => [r.name, r.retainOnDelete])
+        .map((r) => [r.name, r.protect])
         .sort(),
       [
         ["registry-mirror-ns-envoyproxy", true],
@@ -142,7 +142,7 @@ describe("RegistryMirror", () => {
       ],
     );
     const plain = await render(program({ artifacts: [ENVOY] }));
-    assert.ok(plain.resources.every((r) => !r.retainOnDelete));
+    assert.ok(plain.resources.filter((r) => r.name.startsWith("registry-mirror")).every((r) => !r.protect));
   });
 
   it("refuses, before declaring anything, what ACR Enterprise cannot hold and a wait out of range", () => {
