@@ -10,9 +10,30 @@ export {
   CLUSTER_SPEC,
   type ClusterArgs,
   type RegistryAccess,
+  type SecretEncryption,
   clusterDefaults,
   validateClusterArgs,
+  DEFAULT_MAINTENANCE_WINDOW,
 } from "./cluster";
+export {
+  AccountPrerequisites,
+  ACCOUNT_PREREQUISITES_TYPE,
+  type AccountPrerequisitesArgs,
+  resolveAccountPrerequisites,
+  accountPrerequisitesProblems,
+} from "./prerequisites";
+export { accountPlan, missingRoles, missingRolesMessage, roleCommands, type AccountFeatures, type AccountPlan } from "./prerequisitesPlan";
+export { goJson, storedConfig, ALB_INGRESS_CONTROLLER, CREDENTIAL_HELPER_ADDON, type InstalledAddon } from "./addonConfig";
+export {
+  CONTROL_PLANE_LOG_COMPONENTS,
+  DEFAULT_CONTROL_PLANE_LOGS,
+  WEEKDAYS,
+  checkOfferedVersion,
+  kubeconfigWithServer,
+  maintenanceWindowSpec,
+  type ClusterLogs,
+  type MaintenanceWindow,
+} from "./clusterPlan";
 export { Registry, REGISTRY_TYPE, type RegistryArgs, type RegistryEdition, registryDefaults, validateRegistryArgs } from "./registry";
 export {
   RegistryMirror,
@@ -44,6 +65,10 @@ export {
   zoneCapacity,
   zoneProblems,
   PRIVATE_RANGES,
+  LEGACY_NEXT_HOPS,
+  legacyNetworkProblems,
+  legacyNetworkOf,
+  type LegacyNetwork,
   type NatMode,
   type VswitchPlan,
   type ZoneAllocation,

@@ -138,6 +138,12 @@ export interface GatewayArgs {
    * @default [] (nothing to wait for)
    */
   readonly mirrorReady?: PullSource["mirrorReady"];
+  /**
+   * ALB only: what the AlbConfig waits for, such as the ALB Ingress controller add-on that installs
+   * its CRD (the Cluster's `installedAddons["alb-ingress-controller"]`).
+   * @default []
+   */
+  readonly albDependsOn?: readonly pulumi.Resource[];
 }
 
 type OptionalKeys = "imageMirror" | "chartMirror" | "mirrorReady" | "monitoringNamespace";
@@ -163,6 +169,7 @@ export function resolveGatewayArgs(args: GatewayArgs): ResolvedGatewayArgs {
     imageMirror: args.imageMirror,
     chartMirror: args.chartMirror,
     mirrorReady: args.mirrorReady,
+    albDependsOn: args.albDependsOn ?? [],
     monitoringNamespace: args.monitoringNamespace,
   };
 }
@@ -284,7 +291,7 @@ export class Gateway extends pulumi.ComponentResource {
             deletionProtection: a.deletionProtection,
           }),
         },
-        { parent: this },
+        { parent: this, dependsOn: [...a.albDependsOn] },
       );
       const ingressClass = new k8s.networking.v1.IngressClass(
         `${name}-ingress-class`,

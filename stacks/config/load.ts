@@ -14,6 +14,7 @@ export const CONFIG_KEYS = [
   "region",
   "zones",
   "network",
+  "account",
   "cluster",
   "registry",
   "imageMirror",

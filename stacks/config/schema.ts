@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { zoneBelongsToRegion } from "../../components/cloud/networkPlan";
 import { type CheckContext } from "./checks";
-import { ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
+import { accountSchema, ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
 import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text, withJsonSchema } from "./common";
 import { KIND_DEFAULTS } from "./defaults";
 import { applyMirrorDefaults, checkMirrorConfig, mirrorSchema } from "./mirrors";
@@ -54,6 +54,7 @@ export function environmentShape(kind: EnvironmentKind) {
     region: local ? absent("by a local environment (it has no cloud layer)") : matching(REGION, "a region id such as 'cn-hangzhou'"),
     zones: local ? listOf(zone).default([]) : listOf(zone, 1, "zone"),
     network: local ? absent("by a local environment (it has no cloud layer)") : networkSchema(kind),
+    account: local ? absent("by a local environment (it has no cloud account)") : accountSchema(),
     cluster: local ? localClusterSchema() : ackClusterSchema(kind),
     registry: registrySchema(kind).prefault({}),
     /**

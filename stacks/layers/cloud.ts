@@ -7,8 +7,10 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ALB_INGRESS_CONTROLLER } from "../../components/cloud/addonConfig";
 import { Cluster } from "../../components/cloud/cluster";
 import { Network } from "../../components/cloud/network";
+import { AccountPrerequisites } from "../../components/cloud/prerequisites";
 import { Registry } from "../../components/cloud/registry";
 import { RegistryMirror } from "../../components/cloud/registryMirror";
 import { registryDomains } from "../../components/cloud/registryPlan";
@@ -20,9 +22,35 @@ import type { CloudLayer, ImageSource } from "./types";
 /** Name of the image pull Secret workload namespaces get when the registry needs credentials. */
 export const PULL_SECRET_NAME = "registry-credentials";
 
-/** Repository names of the services whose images live in the environment's registry, once each. */
-export function registryRepositories(services: readonly ServiceConfig[]): string[] {
-  return [...new Set(services.filter(inRegistry).map((s) => s.image ?? s.name))];
+/**
+ * Repository names of the services whose images live in the environment's registry, once each, then
+ * the repositories kept for services that are gone.
+ */
+export function registryRepositories(services: readonly ServiceConfig[], retained: readonly string[] = []): string[] {
+  return [
+    ...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained]),
+  ];
+}
+
+/**
+ * Namespaces whose pods pull from the environment's registry, for its credential helper: the
+ * services', and the add-ons' when their images are mirrored in the same registry. The add-ons'
+ * namespaces are those the platform layer creates (the `registry-credentials-cover-namespaces`
+ * policy rule catches one added there and missed here).
+ */
+export function registryPullNamespaces(env: EnvironmentConfig, registryHost: string): string[] {
+  const namespaces = [env.workloads.namespace, ...env.services.map((s) => s.namespace ?? env.workloads.namespace)];
+  const mirrored = env.imageMirror !== undefined && env.imageMirror.split("/")[0] === registryHost;
+  if (mirrored) {
+    if (env.gateway.enabled && env.gateway.controller === "envoy-gateway") {
+      namespaces.push(env.gateway.namespace);
+      if (env.gateway.tls.mode === "cert-manager") namespaces.push("cert-manager");
+    }
+    // Each add-on's node agent runs in a namespace of its own.
+    if (env.logging.enabled) namespaces.push(env.logging.namespace, env.logging.collectorNamespace);
+    if (env.monitoring.enabled) namespaces.push(env.monitoring.namespace, env.monitoring.nodeExporterNamespace);
+  }
+  return [...new Set(namespaces)].sort();
 }
 
 /** A .dockerconfigjson for one registry, as a secret. */
@@ -101,9 +129,33 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   const namePrefix = `${pulumi.getProject()}-${pulumi.getStack()}`;
   const tags = { "ack-platform-stack": namePrefix, "ack-platform-kind": env.kind };
 
+  const managed = env.registry.mode === "managed" ? env.registry : undefined;
+  const alb = env.gateway.enabled && env.gateway.controller === "alb";
+
+  // What the account must have comes first, through a provider of its own: the provider of every
+  // other resource waits for it, so nothing is created in an account that is not ready.
+  const prerequisites = new AccountPrerequisites(
+    "account",
+    {
+      features: {
+        edition: cluster.edition,
+        cni: cluster.cni,
+        autoscaling: cluster.nodePools.some((p) => p.max > p.min),
+        credentialHelper: managed !== undefined,
+        secretEncryption: cluster.secretEncryption.enabled,
+        auditLog: cluster.logs.audit,
+        controlPlaneLogs: cluster.logs.controlPlane.length > 0,
+        privateZone: managed !== undefined,
+      },
+      serviceRoles: env.account!.serviceRoles,
+      activateServices: env.account!.activateServices,
+    },
+    { providers: { alicloud: new alicloud.Provider("alicloud-account", { region }) } },
+  );
+
   // The Alibaba Cloud provider is explicit so that the region comes from this stack's config alone;
   // credentials come from the environment (ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY or a profile).
-  const provider = new alicloud.Provider("alicloud", { region });
+  const provider = new alicloud.Provider("alicloud", { region }, { dependsOn: prerequisites.ready });
   const opts: pulumi.ComponentResourceOptions = { providers: { alicloud: provider } };
 
   const network = new Network(
@@ -119,6 +171,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       serviceCidr: cluster.serviceCidr,
       ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
       minZones: env.kind === "prod" ? 2 : 1,
+      legacyNetworks: env.network.legacyNetworks,
       deletionProtection: protect,
       namePrefix,
       tags,
@@ -126,7 +179,6 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
     opts,
   );
 
-  const managed = env.registry.mode === "managed" ? env.registry : undefined;
   const registry = managed
     ? new Registry(
         "registry",
@@ -135,7 +187,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
           region,
           edition: managed.edition,
           namespace: managed.namespace,
-          repositories: registryRepositories(env.services),
+          repositories: registryRepositories(env.services, managed.retainedRepositories),
           vpc: { vpcId: network.vpcId, vswitchId: network.nodeVswitches[zones[0]!]!.id },
           allowedCidrs: managed.allowedCidrs,
           ...(managed.replication ? { replication: managed.replication } : {}),
@@ -146,10 +198,12 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       )
     : undefined;
 
+  const window = cluster.maintenanceWindow;
   const ack = new Cluster(
     "cluster",
     {
       version: cluster.version,
+      checkVersion: cluster.checkVersion,
       edition: cluster.edition,
       clusterName: namePrefix,
       vswitchIds: zones.map((z) => network.nodeVswitches[z]!.id),
@@ -161,7 +215,35 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       publicApiServer: cluster.publicApiServer,
       deletionProtection: protect,
       nodePools: cluster.nodePools,
-      ...(registry ? { registryAccess: { instanceId: registry.instanceId, region, domains: [registry.endpoint] } } : {}),
+      // The AlbConfig CRD comes with ACK's ALB Ingress controller; installed as an add-on resource so
+      // that it reaches a cluster that already exists.
+      installedAddons: alb ? [ALB_INGRESS_CONTROLLER] : [],
+      ...(registry && managed
+        ? {
+            registryAccess: {
+              instanceId: registry.instanceId,
+              region,
+              domains: [registry.endpoint],
+              namespaces: registryPullNamespaces(env, registryDomains(managed.instanceName, region).vpc),
+              serviceAccounts: ["*"],
+            },
+          }
+        : {}),
+      logs: {
+        audit: cluster.logs.audit,
+        controlPlane: cluster.logs.controlPlane,
+        retentionDays: cluster.logs.retentionDays,
+        ...(cluster.logs.project ? { project: cluster.logs.project } : {}),
+      },
+      secretEncryption: !cluster.secretEncryption.enabled
+        ? "off"
+        : cluster.secretEncryption.kmsKeyId
+          ? { kmsKeyId: cluster.secretEncryption.kmsKeyId }
+          : "managed-key",
+      rrsa: cluster.rrsa,
+      maintenanceWindow: window.enabled
+        ? { weekdays: window.weekdays, start: window.start, hours: window.hours, utcOffset: window.utcOffset }
+        : false,
       tags,
     },
     opts,
@@ -224,6 +306,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
     alicloud: {
       region,
       clusterId: ack.clusterId,
+      installedAddons: ack.installedAddons,
       vpcId: network.vpcId,
       vswitchIds: network.vswitchIds,
       securityGroupId: network.securityGroupId,

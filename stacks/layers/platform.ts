@@ -54,6 +54,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         zones: cloud.zones,
         tls: gatewayTls(env, config),
         ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
+        albDependsOn: [cloud.alicloud?.installedAddons["alb-ingress-controller"]].filter((r) => r !== undefined),
         backendCidrs: legacyBackendCidrs(env),
         ...(env.monitoring.enabled ? { monitoringNamespace: env.monitoring.namespace } : {}),
         ...pull,

@@ -43,6 +43,8 @@ export interface CloudLayer {
   readonly alicloud?: {
     readonly region: string;
     readonly clusterId: pulumi.Output<string>;
+    /** Add-ons installed on the cluster by name (e.g. "alb-ingress-controller"): what waits for one depends on it. */
+    readonly installedAddons: Readonly<Record<string, pulumi.Resource>>;
     readonly vpcId: pulumi.Output<string>;
     /** Node vSwitch ids by zone. */
     readonly vswitchIds: pulumi.Output<Record<string, string>>;

@@ -18,6 +18,13 @@ describe("docs/cloud.md", () => {
       { heading: "RegistryMirror", kind: "output", file: "components/cloud/registryMirror.ts", declaration: "RegistryMirror" },
       { heading: "ServiceImage", kind: "arg", file: "components/cloud/serviceImage.ts", declaration: "ServiceImageArgs" },
       { heading: "ServiceImage", kind: "output", file: "components/cloud/serviceImage.ts", declaration: "ServiceImage" },
+      {
+        heading: "Account prerequisites",
+        kind: "arg",
+        file: "components/cloud/prerequisites.ts",
+        declaration: "AccountPrerequisitesArgs",
+      },
+      { heading: "Account prerequisites", kind: "output", file: "components/cloud/prerequisites.ts", declaration: "AccountPrerequisites" },
     ]);
   });
 });
