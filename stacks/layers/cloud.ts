@@ -27,9 +27,7 @@ export const PULL_SECRET_NAME = "registry-credentials";
  * the repositories kept for services that are gone.
  */
 export function registryRepositories(services: readonly ServiceConfig[], retained: readonly string[] = []): string[] {
-  return [
-    ...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained]),
-  ];
+  return [...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained])];
 }
 
 /**
