@@ -33,6 +33,8 @@ export interface ProgramRun {
   readonly resources: PlannedResource[];
   /** Stack outputs; secrets appear as "[secret]". */
   readonly outputs: Record<string, unknown>;
+  /** What the emulators assumed about the world outside the program (e.g. images people push), once each. */
+  readonly assumptions: readonly string[];
 }
 
 export interface RunOptions {
@@ -44,6 +46,8 @@ export interface RunOptions {
   readonly secretKeys?: readonly string[];
   /** Answers StackReferences. */
   readonly stackOutputs?: EmulatorContext["stackOutputs"];
+  /** What people have put into registries outside the program; unset, it is assumed done as asked. */
+  readonly registryContents?: EmulatorContext["registryContents"];
   readonly emulators?: readonly ProviderEmulator[];
 }
 
@@ -152,10 +156,13 @@ let queue: Promise<void> = Promise.resolve();
 
 async function runAlone(options: RunOptions, program: () => unknown | Promise<unknown>): Promise<ProgramRun> {
   const { project, stack } = options;
+  const assumptions = new Set<string>();
   const ctx: EmulatorContext = {
     project,
     stack,
     stackOutputs: options.stackOutputs ?? (() => undefined),
+    ...(options.registryContents ? { registryContents: options.registryContents } : {}),
+    assume: (note) => assumptions.add(note),
   };
   pulumi.runtime.setMocks(createMocks(ctx, options.emulators ?? EMULATORS), project, stack, false);
   pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
@@ -285,7 +292,13 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       inputs: plain(r.object, urnOf) as Record<string, unknown>,
     });
   }
-  return { project, stack, resources: treeOrder(resources), outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
+  return {
+    project,
+    stack,
+    resources: treeOrder(resources),
+    outputs: plain(stackOutputs, urnOf) as Record<string, unknown>,
+    assumptions: [...assumptions],
+  };
 }
 
 /**
