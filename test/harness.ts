@@ -13,6 +13,8 @@ export type { PlannedResource } from "../tools/plan/engine";
 export interface Rendered {
   readonly resources: readonly PlannedResource[];
   readonly outputs: Record<string, unknown>;
+  /** What the emulators assumed about the world outside the program. */
+  readonly assumptions: readonly string[];
   /** Resources of one type token, e.g. "kubernetes:apps/v1:Deployment". */
   ofType(type: string): PlannedResource[];
   /** The one resource with this name; throws if there is none or more than one. */
@@ -31,6 +33,8 @@ export interface RenderOptions {
   /** Keys of `config` that are secrets. */
   readonly secretKeys?: readonly string[];
   readonly stackOutputs?: RunOptions["stackOutputs"];
+  /** What people have put into registries; unset, the emulator assumes what the program asks for. */
+  readonly registryContents?: RunOptions["registryContents"];
   /** The provider emulators, when not the plan's own (e.g. an Alibaba Cloud account with no roles). */
   readonly emulators?: RunOptions["emulators"];
 }
@@ -49,6 +53,7 @@ export async function render(program: () => unknown, options: RenderOptions = {}
       config,
       secretKeys: (options.secretKeys ?? []).map((k) => `${project}:${k}`),
       ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}),
+      ...(options.registryContents ? { registryContents: options.registryContents } : {}),
       ...(options.emulators ? { emulators: options.emulators } : {}),
     },
     program,
@@ -62,6 +67,7 @@ export async function render(program: () => unknown, options: RenderOptions = {}
   return {
     resources,
     outputs: run.outputs,
+    assumptions: run.assumptions,
     ofType: (type) => resources.filter((r) => r.type === type),
     named(name) {
       const found = resources.filter((r) => r.name === name);

@@ -1,7 +1,7 @@
 /**
  * The cloud layer's components, for other Pulumi programs:
  *
- *   import { Network, Cluster, Registry, ServiceImage } from "ack-platform/cloud";
+ *   import { Network, Cluster, Registry, RegistryMirror, ServiceImage } from "ack-platform/cloud";
  */
 export { Network, NETWORK_TYPE, type NetworkArgs, networkDefaults, validateNetworkArgs } from "./network";
 export {
@@ -35,6 +35,27 @@ export {
   type MaintenanceWindow,
 } from "./clusterPlan";
 export { Registry, REGISTRY_TYPE, type RegistryArgs, type RegistryEdition, registryDefaults, validateRegistryArgs } from "./registry";
+export {
+  RegistryMirror,
+  REGISTRY_MIRROR_TYPE,
+  type RegistryMirrorArgs,
+  resolveRegistryMirror,
+  registryMirrorProblems,
+} from "./registryMirror";
+export {
+  subscriptionSource,
+  subscriptionRuleSpec,
+  exactTagPattern,
+  mirrorProblems,
+  missingTags,
+  fillInstruction,
+  SUBSCRIPTION_PROVIDERS,
+  SUBSCRIPTION_TAG_LIMITS,
+  type MirrorArtifact,
+  type MirrorFill,
+  type PushedArtifact,
+  type SubscriptionProvider,
+} from "./registryMirrorPlan";
 export { ServiceImage, SERVICE_IMAGE_TYPE, type ServiceImageArgs, serviceImageDefaults, validateServiceImageArgs } from "./serviceImage";
 export {
   planVswitches,

@@ -243,6 +243,11 @@ const managedRegistry = section({
    * prod the repositories are protected, and a repository no service lists is refused until named here).
    */
   retainedRepositories: listOf(text("a repository name")).default([]),
+  /**
+   * Minutes `pulumi up` waits for the registry to hold what the stack pulls from it (the mirrored
+   * images and charts, the services' pushed images) before it fails; 0 looks once.
+   */
+  waitMinutes: intBetween(0, 180).default(20),
   /** Replicate every repository to an instance in another region. */
   replication: section({
     region: matching(/^[a-z]{2}-[a-z0-9-]+$/, "a region id such as 'cn-shanghai'"),

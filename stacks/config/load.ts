@@ -18,6 +18,7 @@ export const CONFIG_KEYS = [
   "cluster",
   "registry",
   "imageMirror",
+  "chartMirror",
   "gateway",
   "logging",
   "monitoring",

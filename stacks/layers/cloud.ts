@@ -12,9 +12,11 @@ import { Cluster } from "../../components/cloud/cluster";
 import { Network } from "../../components/cloud/network";
 import { AccountPrerequisites } from "../../components/cloud/prerequisites";
 import { Registry } from "../../components/cloud/registry";
+import { RegistryMirror } from "../../components/cloud/registryMirror";
 import { registryDomains } from "../../components/cloud/registryPlan";
 import { ServiceImage } from "../../components/cloud/serviceImage";
 import type { EnvironmentConfig, RegistryConfig, ServiceConfig } from "../config";
+import { inRegistry, mirrorArtifacts, pushedArtifacts, registrySupply } from "./supply";
 import type { CloudLayer, ImageSource } from "./types";
 
 /** Name of the image pull Secret workload namespaces get when the registry needs credentials. */
@@ -25,9 +27,7 @@ export const PULL_SECRET_NAME = "registry-credentials";
  * the repositories kept for services that are gone.
  */
 export function registryRepositories(services: readonly ServiceConfig[], retained: readonly string[] = []): string[] {
-  return [
-    ...new Set([...services.filter((s) => s.build || !(s.image ?? s.name).includes("/")).map((s) => s.image ?? s.name), ...retained]),
-  ];
+  return [...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained])];
 }
 
 /**
@@ -247,16 +247,43 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
     opts,
   );
 
+  // The registry is filled before anything pulls from it: the add-ons' public images and charts by
+  // subscription rules (or a person's one-time copy), the services' images by their pipelines; the
+  // mirror waits until every tag is there, and what pulls depends on that wait.
+  const domains = managed ? registryDomains(managed.instanceName, region) : undefined;
+  const mirror =
+    registry && managed && domains
+      ? new RegistryMirror(
+          "registry-mirror",
+          {
+            instanceId: registry.instanceId,
+            host: domains.vpc,
+            pushHost: managed.allowedCidrs.length > 0 ? domains.internet : domains.vpc,
+            artifacts: mirrorArtifacts(env, domains.vpc),
+            pushed: pushedArtifacts(env, managed.namespace).map((p) => ({
+              ...p,
+              repositoryReady: registry.pullRepositories[p.repository]!,
+            })),
+            waitMinutes: managed.waitMinutes,
+            protect,
+          },
+          opts,
+        )
+      : undefined;
+
   let images: ImageSource;
-  if (registry && managed) {
+  if (registry && managed && mirror) {
     const builtImages = buildImages(env.services, {
       repository: (repo) => registry.pushRepositories[repo]!,
       pullRepository: (repo) => registry.pullRepositories[repo]!,
       push: true,
       credentials: registry.pushCredentials,
     });
-    // Nodes pull through ACK's credential helper, so workloads need no pull secret.
-    images = { server: registry.endpoint, namespace: managed.namespace, builtImages };
+    // Nodes pull through ACK's credential helper, so workloads need no pull secret. The server is
+    // known only once the services' pushed images are in the registry, so every workload that names
+    // one waits for them (and depends on their repositories).
+    const server = pulumi.all([mirror.pushedReady, registry.endpoint]).apply(([, host]) => host);
+    images = { server, namespace: managed.namespace, builtImages };
   } else if (env.registry.mode === "existing") {
     const { target, pullSecret } = existingRegistryTarget(env.registry);
     images = {
@@ -272,6 +299,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   return {
     kubernetes: ack.provider,
     images,
+    ...(mirror ? { mirrorReady: mirror.ready } : {}),
     zones,
     alicloud: {
       region,
@@ -297,6 +325,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       registryNamespace: images.namespace,
       ...(registry ? { registryInstanceId: registry.instanceId } : {}),
       builtImages: images.builtImages,
+      registrySupply: registrySupply(env),
     },
   };
 }

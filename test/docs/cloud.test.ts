@@ -14,6 +14,8 @@ describe("docs/cloud.md", () => {
       { heading: "Cluster outputs", kind: "output", file: "components/cloud/cluster.ts", declaration: "Cluster" },
       { heading: "Registry", kind: "arg", file: "components/cloud/registry.ts", declaration: "RegistryArgs" },
       { heading: "Registry", kind: "output", file: "components/cloud/registry.ts", declaration: "Registry" },
+      { heading: "RegistryMirror", kind: "arg", file: "components/cloud/registryMirror.ts", declaration: "RegistryMirrorArgs" },
+      { heading: "RegistryMirror", kind: "output", file: "components/cloud/registryMirror.ts", declaration: "RegistryMirror" },
       { heading: "ServiceImage", kind: "arg", file: "components/cloud/serviceImage.ts", declaration: "ServiceImageArgs" },
       { heading: "ServiceImage", kind: "output", file: "components/cloud/serviceImage.ts", declaration: "ServiceImage" },
       {

@@ -1,5 +1,5 @@
 /**
- * npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference NAME=DIR] [--previous DIR] [--trace]
+ * npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference NAME=DIR] [--registry-contents FILE] [--previous DIR] [--trace]
  *
  * Shows what `pulumi up --stack <stack>` would create, with no cloud account and no Pulumi CLI; with
  * --previous, what it would change in a stack whose state is that earlier plan (diff.json).
@@ -14,7 +14,7 @@ import { formatPolicyReport, PolicyPackConfigError } from "./policy";
 import { listStacks, StackFileError } from "./stackFiles";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference org/project/stack=DIR] [--previous DIR] [--trace]";
+  "usage: npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference org/project/stack=DIR] [--registry-contents FILE] [--previous DIR] [--trace]";
 
 function isConfigError(err: unknown): err is Error & { problems?: unknown } {
   return (
@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: "string" },
         project: { type: "string", default: "." },
         "stack-reference": { type: "string", multiple: true, default: [] },
+        "registry-contents": { type: "string" },
         previous: { type: "string" },
         trace: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -81,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
       stack: args.positionals[0]!,
       ...(args.values.out ? { outDir: path.resolve(args.values.out) } : {}),
       stackReferences,
+      ...(args.values["registry-contents"] ? { registryContentsFile: args.values["registry-contents"] } : {}),
       ...(args.values.previous ? { previousDir: path.resolve(args.values.previous) } : {}),
     });
     console.log(summarize(result));

@@ -50,6 +50,8 @@ export interface ProgramRun {
   readonly resources: PlannedResource[];
   /** Stack outputs; secrets appear as "[secret]". */
   readonly outputs: Record<string, unknown>;
+  /** What the emulators assumed about the world outside the program (e.g. images people push), once each. */
+  readonly assumptions: readonly string[];
 }
 
 export interface RunOptions {
@@ -61,6 +63,8 @@ export interface RunOptions {
   readonly secretKeys?: readonly string[];
   /** Answers StackReferences. */
   readonly stackOutputs?: EmulatorContext["stackOutputs"];
+  /** What people have put into registries outside the program; unset, it is assumed done as asked. */
+  readonly registryContents?: EmulatorContext["registryContents"];
   readonly emulators?: readonly ProviderEmulator[];
 }
 
@@ -227,10 +231,13 @@ let queue: Promise<void> = Promise.resolve();
 
 async function runAlone(options: RunOptions, program: () => unknown | Promise<unknown>): Promise<ProgramRun> {
   const { project, stack } = options;
+  const assumptions = new Set<string>();
   const ctx: EmulatorContext = {
     project,
     stack,
     stackOutputs: options.stackOutputs ?? (() => undefined),
+    ...(options.registryContents ? { registryContents: options.registryContents } : {}),
+    assume: (note) => assumptions.add(note),
   };
   pulumi.runtime.setMocks(createMocks(ctx, options.emulators ?? EMULATORS), project, stack, false);
   pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
@@ -413,7 +420,13 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       ...(diffOptions ? { diffOptions } : {}),
     });
   }
-  return { project, stack, resources: treeOrder(resources), outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
+  return {
+    project,
+    stack,
+    resources: treeOrder(resources),
+    outputs: plain(stackOutputs, urnOf) as Record<string, unknown>,
+    assumptions: [...assumptions],
+  };
 }
 
 /** The options of a registration that shape its recorded state and its comparison with the previous one; only those set. */

@@ -1,7 +1,8 @@
 /**
  * A plausible Alibaba Cloud provider: ids in the formats the real APIs return (vpc-..., vsw-...,
  * a 33-character ACK cluster id), and the outputs that downstream code reads: a NAT gateway's SNAT
- * table, an EIP's address, a cluster's endpoints and kubeconfig, a registry's temporary login.
+ * table, an EIP's address, a cluster's endpoints and kubeconfig, a registry's temporary login, and
+ * what a registry holds (see ./registry.ts).
  * It refuses what the real provider or API refuses, and stores what they store (an add-on's config
  * in the provider's form, a KMS key's rotation interval in seconds), so that a plan of the plan's
  * own state shows what a second `pulumi up` would change.
@@ -11,7 +12,8 @@ import { mustParseCidr, parseCidr } from "../../../components/cloud/cidr";
 import { CONTROL_PLANE_LOG_COMPONENTS, WEEKDAYS } from "../../../components/cloud/clusterPlan";
 import { accountInvokes, accountResource, ACTIVATED_ACCOUNT, type EmulatedAccount } from "./alicloudAccount";
 import { storedAddonConfig } from "./alicloudAddons";
-import type { ProviderEmulator, ResourceRequest, ResourceResponse } from "./types";
+import { mirrorComponent, namespaceResource, registryRepos, repositoryResource, subscriptionRuleResource } from "./registry";
+import type { EmulatorContext, ProviderEmulator, ResourceRequest, ResourceResponse } from "./types";
 import { stableId } from "./types";
 
 /** Id prefixes of the resources whose id is one prefixed token. */
@@ -171,7 +173,7 @@ function kubeconfigOf(clusterId: string): string {
   ].join("\n");
 }
 
-function resource(req: ResourceRequest): ResourceResponse | undefined {
+function resource(req: ResourceRequest, ctx: EmulatorContext): ResourceResponse | undefined {
   const inputs = req.inputs;
   const prefix = ID_PREFIX[req.type];
   if (prefix !== undefined) {
@@ -263,12 +265,11 @@ function resource(req: ResourceRequest): ResourceResponse | undefined {
       };
     }
     case "alicloud:cs/registryEnterpriseNamespace:RegistryEnterpriseNamespace":
-      return { id: `${inputs["instanceId"]}:${inputs["name"]}`, state: { ...inputs } };
+      return namespaceResource(req, ctx);
     case "alicloud:cs/registryEnterpriseRepo:RegistryEnterpriseRepo":
-      return {
-        id: `${inputs["instanceId"]}:${inputs["namespace"]}:${inputs["name"]}`,
-        state: { ...inputs, repoId: stableId("crr-", req.type, req.name) },
-      };
+      return repositoryResource(req, ctx);
+    case "alicloud:cr/artifactSubscriptionRule:ArtifactSubscriptionRule":
+      return subscriptionRuleResource(req, ctx);
     case "alicloud:cs/registryEnterpriseSyncRule:RegistryEnterpriseSyncRule": {
       const ruleId = stableId("crsr-", req.type, req.name);
       return { id: `${inputs["instanceId"]}:${inputs["namespaceName"]}:${ruleId}`, state: { ...inputs, ruleId, syncDirection: "FROM" } };
@@ -325,7 +326,7 @@ function secondsOf(interval: string, name: string): number {
 export function createAlicloudEmulator(account: EmulatedAccount = ACTIVATED_ACCOUNT): ProviderEmulator {
   return {
     prefix: "alicloud:",
-    resource: (req) => accountResource(account, req) ?? resource(req),
+    resource: (req, ctx) => accountResource(account, req) ?? resource(req, ctx),
     invokes: { ...accountInvokes(account), ...invokes },
   };
 }
@@ -369,6 +370,15 @@ const invokes: ProviderEmulator["invokes"] = {
       }));
     return { id: ids.join(","), ids, names: instances.map((i) => i.name), instances };
   },
+  "alicloud:cs/getRegistryEnterpriseRepos:getRegistryEnterpriseRepos": (inputs, ctx) =>
+    registryRepos(inputs, ctx, registries.get(String(inputs["instanceId"]))?.name),
 };
 
 export const alicloudEmulator: ProviderEmulator = createAlicloudEmulator();
+
+/** The RegistryMirror component: what it asks people to put into the registry (see ./registry.ts). */
+export const registryMirrorEmulator: ProviderEmulator = {
+  prefix: "ack-platform:cloud:RegistryMirror",
+  resource: mirrorComponent,
+  invokes: {},
+};
