@@ -21,6 +21,16 @@ export const MONITORING_TYPE = "ack-platform:platform:Monitoring";
 
 /** Release name; kube-prometheus-stack names its objects after it ("kube-prometheus-stack-grafana"). */
 const RELEASE = "kube-prometheus-stack";
+
+/**
+ * Labels the Prometheus Operator gives the pods of the Prometheus this release declares: its
+ * custom resource is `<release>-prometheus` (the chart's fullname is the release name when that
+ * contains the chart name), and the operator labels every pod with its name. The chart's own
+ * Prometheus Service selects the pods by these two labels.
+ */
+export function prometheusPodLabels(): Record<string, string> {
+  return { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": `${RELEASE}-prometheus` };
+}
 const GATEWAY_POD_MONITOR = "gateway-proxies";
 
 /** An Alertmanager receiver; `url` and `password` may be secrets. */
