@@ -7,6 +7,7 @@ import { AVAILABILITY_RULES } from "./availability";
 import { CAPACITY_RULES } from "./capacity";
 import { CLOUD_RULES } from "./cloud";
 import { DATA_RULES } from "./data";
+import { NETWORK_RULES } from "./network";
 import { RELEASE_RULES } from "./release";
 import { WORKLOAD_RULES } from "./workloads";
 
@@ -15,6 +16,7 @@ export const RULE_GROUPS: ReadonlyArray<{ readonly title: string; readonly rules
   { title: "Workloads", rules: WORKLOAD_RULES },
   { title: "Availability", rules: AVAILABILITY_RULES },
   { title: "Gray release", rules: RELEASE_RULES },
+  { title: "Network", rules: NETWORK_RULES },
   { title: "Capacity", rules: CAPACITY_RULES },
   { title: "Cloud", rules: CLOUD_RULES },
   { title: "Data", rules: DATA_RULES },
@@ -26,5 +28,6 @@ export * from "./availability";
 export * from "./capacity";
 export * from "./cloud";
 export * from "./data";
+export * from "./network";
 export * from "./release";
 export * from "./workloads";
