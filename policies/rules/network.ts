@@ -60,11 +60,16 @@ export const namespaceDefaultDeny: StackRule = {
   severity: "high",
   enforcementLevel: "mandatory",
   configSchema: configSchema(),
-  appliesTo: [...SERVING_WORKLOAD_TYPES, ...NETWORK_POLICY_TYPES],
+  appliesTo: [...SERVING_WORKLOAD_TYPES, ...NETWORK_POLICY_TYPES, "kubernetes:core/v1:Namespace"],
   validateStack: (args, report) => {
     prodOnly(args);
     const policies = policiesOf(args.resources);
-    const serving = workloadsOf(args.resources).filter((w) => isServing(w.resource.type));
+    // The stack that creates a namespace owns its default deny; a stack that deploys into a namespace
+    // another stack created (an application team's, through a StackReference) cannot declare it.
+    const owned = new Set(
+      args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => objectRef(r.props, r.name).name),
+    );
+    const serving = workloadsOf(args.resources).filter((w) => isServing(w.resource.type) && owned.has(w.namespace));
     for (const namespace of [...new Set(serving.map((w) => w.namespace))].sort()) {
       if (policies.some((p) => p.namespace === namespace && isDefaultDeny(p))) continue;
       const first = serving.find((w) => w.namespace === namespace)!;
