@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   bool,
   cidr,
+  cidrPattern,
   dnsLabel,
   type EnvironmentKind,
   intBetween,
@@ -17,6 +18,7 @@ import {
   show,
   stringMap,
   text,
+  withJsonSchema,
 } from "./common";
 import { ALLOW_LIST_PREFIXES, formatCidr, mustParseCidr, parseCidr } from "../../components/cloud/cidr";
 import { planVswitches, rangeProblems } from "../../components/cloud/networkPlan";
@@ -93,11 +95,15 @@ const ACK_VERSION = /^1\.(\d{2})\.\d+-aliyun\.\d+$/;
 export function ackClusterSchema(kind: EnvironmentKind) {
   return section({
     /** Kubernetes version, pinned: an upgrade is a deliberate change. */
-    version: rule("an ACK version such as '1.35.2-aliyun.1' (Kubernetes 1.33 or later)", (v) => {
-      if (typeof v !== "string") return undefined;
-      const m = ACK_VERSION.exec(v);
-      return m && Number(m[1]) >= 33 ? v : undefined;
-    }).default(DEFAULT_KUBERNETES_VERSION),
+    version: rule(
+      "an ACK version such as '1.35.2-aliyun.1' (Kubernetes 1.33 or later)",
+      (v) => {
+        if (typeof v !== "string") return undefined;
+        const m = ACK_VERSION.exec(v);
+        return m && Number(m[1]) >= 33 ? v : undefined;
+      },
+      { type: "string", pattern: "^1\\.(3[3-9]|[4-9][0-9])\\.[0-9]+-aliyun\\.[0-9]+$" },
+    ).default(DEFAULT_KUBERNETES_VERSION),
     edition: oneOf(["standard", "pro"]).default(KIND_DEFAULTS[kind].clusterEdition),
     cni: oneOf(["terway", "flannel"]).default("terway"),
     /** Pod network for Flannel only; Terway gives pods addresses from the pod vSwitches. */
@@ -142,11 +148,15 @@ const existingRegistry = section({
 
 /** An allow-list entry: a CIDR block from /8 down to one address (/32). */
 const allowListCidr = () =>
-  rule("an IPv4 CIDR block such as '203.0.113.0/24' or '198.51.100.7/32'", (v) => {
-    if (typeof v !== "string") return undefined;
-    const parsed = parseCidr(v, ALLOW_LIST_PREFIXES);
-    return "error" in parsed ? { error: `${show(v)} is not an IPv4 CIDR block such as '203.0.113.0/24': ${parsed.error}` } : v;
-  });
+  rule(
+    "an IPv4 CIDR block such as '203.0.113.0/24' or '198.51.100.7/32'",
+    (v) => {
+      if (typeof v !== "string") return undefined;
+      const parsed = parseCidr(v, ALLOW_LIST_PREFIXES);
+      return "error" in parsed ? { error: `${show(v)} is not an IPv4 CIDR block such as '203.0.113.0/24': ${parsed.error}` } : v;
+    },
+    { type: "string", pattern: cidrPattern(ALLOW_LIST_PREFIXES) },
+  );
 
 const managedRegistry = section({
   mode: z.literal("managed"),
@@ -180,7 +190,7 @@ export function registrySchema(kind: EnvironmentKind) {
     ? { local: localRegistry, existing: existingRegistry }
     : { existing: existingRegistry, managed: managedRegistry };
   const defaultMode = KIND_DEFAULTS[kind].registryMode;
-  return z.unknown().transform((value, ctx): RegistryConfig => {
+  const schema = z.unknown().transform((value, ctx): RegistryConfig => {
     const input = value ?? {};
     if (typeof input !== "object" || Array.isArray(input)) {
       ctx.addIssue({ code: "custom", message: `${show(value)} is not a mapping with a 'mode' key`, input: value });
@@ -204,6 +214,22 @@ export function registrySchema(kind: EnvironmentKind) {
     }
     return parsed.data;
   });
+  // For editors: each mode's own keys, chosen by `mode` (the kind's default mode when it is unset).
+  return withJsonSchema(schema, (jsonSchemaOf) => ({
+    type: "object",
+    description: `a mapping with a 'mode' key: one of ${Object.keys(modes).join(", ")} in a ${kind} environment; '${defaultMode}' when unset`,
+    properties: { mode: { type: "string", enum: Object.keys(modes) } },
+    allOf: Object.entries(modes).map(([mode, modeSchema]) => {
+      const { required = [], ...json } = jsonSchemaOf(modeSchema) as { required?: string[] };
+      const isDefault = mode === defaultMode;
+      // The default mode's keys apply when `mode` is unset, so there it is not required.
+      const keys = required.filter((key) => !(isDefault && key === "mode"));
+      return {
+        if: { properties: { mode: { const: mode } }, ...(isDefault ? {} : { required: ["mode"] }) },
+        then: { ...json, ...(keys.length > 0 ? { required: keys } : {}) },
+      };
+    }),
+  }));
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { parseCpu, parseMemory } from "../../components/workload/quantities";
-import { parseCidr } from "../../components/cloud/cidr";
+import { NETWORK_PREFIXES, parseCidr } from "../../components/cloud/cidr";
 
 /** The four kinds of environment; defaults are chosen per kind. */
 export const ENVIRONMENT_KINDS = ["local", "dev", "staging", "prod"] as const;
@@ -23,11 +23,38 @@ export function show(value: unknown): string {
 }
 
 /**
+ * A JSON Schema (draft-07) fragment: what a value accepts, in the terms editors understand.
+ *
+ * `npm run schema` writes schema/stack.schema.json from the zod schema, and a check written as code
+ * (every `rule()`) is invisible to it: each helper below states beside its check what it accepts as
+ * JSON Schema. A fragment may be looser than the check (the host bits of a CIDR cannot be written
+ * as a pattern), never stricter: an editor must not flag a value the stack accepts.
+ */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** A fragment, or one built from the JSON Schema of other zod schemas (when code picks among them). */
+export type JsonSchemaSource = JsonSchema | ((jsonSchemaOf: (schema: z.ZodType) => JsonSchema) => JsonSchema);
+
+const JSON_SCHEMAS = new WeakMap<z.core.$ZodType, JsonSchemaSource>();
+
+/** Declares what `schema` accepts in JSON Schema terms, for the schema generator; returns `schema`. */
+export function withJsonSchema<S extends z.core.$ZodType>(schema: S, jsonSchema: JsonSchemaSource): S {
+  JSON_SCHEMAS.set(schema, jsonSchema);
+  return schema;
+}
+
+/** The JSON Schema declared for `schema` with `withJsonSchema`, if any. */
+export function declaredJsonSchema(schema: z.core.$ZodType): JsonSchemaSource | undefined {
+  return JSON_SCHEMAS.get(schema);
+}
+
+/**
  * A value checked by `accept`, which returns the parsed value, or a sentence saying what is wrong
  * with it. A missing value reads "is required: <accepted>"; a wrong one "<value> is not <accepted>".
+ * `jsonSchema` says the same for editors (type, enum, pattern, range); `accepted` is its description.
  */
-export function rule<T>(accepted: string, accept: (value: unknown) => T | { error: string } | undefined) {
-  return z.unknown().transform((value, ctx): T => {
+export function rule<T>(accepted: string, accept: (value: unknown) => T | { error: string } | undefined, jsonSchema: JsonSchema = {}) {
+  const schema = z.unknown().transform((value, ctx): T => {
     if (value === undefined || value === null) {
       ctx.addIssue({ code: "custom", message: `is required: ${accepted}`, input: value });
       return z.NEVER;
@@ -41,6 +68,7 @@ export function rule<T>(accepted: string, accept: (value: unknown) => T | { erro
     }
     return result as T;
   });
+  return withJsonSchema(schema, { description: accepted, ...jsonSchema });
 }
 
 function isFailure(result: unknown): result is { error: string } {
@@ -50,7 +78,11 @@ function isFailure(result: unknown): result is { error: string } {
 /** An integer in [min, max]: "150 is not between 0 and 100". */
 export function intBetween(min: number, max: number) {
   const accepted = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `between ${min} and ${max}`;
-  return rule(accepted, (v) => (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined));
+  return rule(accepted, (v) => (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined), {
+    type: "integer",
+    minimum: min,
+    ...(max === Number.MAX_SAFE_INTEGER ? {} : { maximum: max }),
+  });
 }
 
 /** An integer of at least `min`. */
@@ -60,44 +92,83 @@ export function intAtLeast(min: number) {
 
 /** One of a fixed set of strings: "'blue' is not one of: local, dev, staging, prod". */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return rule(`one of: ${values.join(", ")}`, (v) => (typeof v === "string" && values.includes(v) ? (v as T[number]) : undefined));
+  return rule(`one of: ${values.join(", ")}`, (v) => (typeof v === "string" && values.includes(v) ? (v as T[number]) : undefined), {
+    type: "string",
+    enum: [...values],
+  });
 }
 
 /** A string matching a pattern, with the pattern explained in words. */
 export function matching(pattern: RegExp, accepted: string) {
-  return rule(accepted, (v) => (typeof v === "string" && pattern.test(v) ? v : undefined));
+  // JSON Schema patterns have no flags: a pattern with flags is described in words only.
+  return rule(accepted, (v) => (typeof v === "string" && pattern.test(v) ? v : undefined), {
+    type: "string",
+    ...(pattern.flags === "" ? { pattern: pattern.source } : {}),
+  });
 }
 
 /** A boolean; refuses the quoted "true" that YAML authors sometimes write by accident. */
 export function bool() {
-  return rule("true or false", (v) => (typeof v === "boolean" ? v : undefined));
+  return rule("true or false", (v) => (typeof v === "boolean" ? v : undefined), { type: "boolean" });
+}
+
+/**
+ * The pattern of what `parseCidr` accepts with these prefixes, less the host-bits rule (which a
+ * pattern cannot state): four numbers of 0-255 (leading zeros allowed, as the parser allows them).
+ */
+export function cidrPattern(prefixes: { readonly min: number; readonly max: number }): string {
+  const octet = "(25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])";
+  const lengths: string[] = [];
+  for (let p = prefixes.min; p <= prefixes.max; p++) lengths.push(p < 10 ? `0?${p}` : String(p));
+  return `^(${octet}\\.){3}${octet}/(${lengths.join("|")})$`;
 }
 
 /** An IPv4 CIDR block such as "10.0.0.0/16". */
 export function cidr() {
-  return rule("an IPv4 CIDR block such as '10.0.0.0/16'", (v) => {
-    if (typeof v !== "string") return undefined;
-    const parsed = parseCidr(v);
-    return "error" in parsed ? { error: `${show(v)} is not an IPv4 CIDR block such as '10.0.0.0/16': ${parsed.error}` } : v;
-  });
+  return rule(
+    "an IPv4 CIDR block such as '10.0.0.0/16'",
+    (v) => {
+      if (typeof v !== "string") return undefined;
+      const parsed = parseCidr(v);
+      return "error" in parsed ? { error: `${show(v)} is not an IPv4 CIDR block such as '10.0.0.0/16': ${parsed.error}` } : v;
+    },
+    { type: "string", pattern: cidrPattern(NETWORK_PREFIXES) },
+  );
 }
+
+// A Kubernetes quantity as `parseQuantity` reads it: surrounding spaces, a number, a suffix.
+const QUANTITY_NUMBER = "([0-9]+(\\.[0-9]+)?|\\.[0-9]+)";
+const QUANTITY_EXPONENT = "[eE][-+]?[0-9]+";
 
 /** A Kubernetes memory quantity ("512Mi"); "1GB" is refused with the quantity the user meant. */
 export function memory() {
-  return rule("a memory quantity such as '512Mi' or '2Gi'", (v) => {
-    if (typeof v !== "string") return undefined;
-    const parsed = parseMemory(v);
-    return "error" in parsed ? parsed : v;
-  });
+  return rule(
+    "a memory quantity such as '512Mi' or '2Gi'",
+    (v) => {
+      if (typeof v !== "string") return undefined;
+      const parsed = parseMemory(v);
+      return "error" in parsed ? parsed : v;
+    },
+    // Every suffix but 'm' (millibytes are refused); a zero is refused by the check only.
+    { type: "string", pattern: `^\\s*${QUANTITY_NUMBER}(Ki|Mi|Gi|Ti|Pi|Ei|n|u|k|M|G|T|P|E|${QUANTITY_EXPONENT})?\\s*$` },
+  );
 }
 
 /** A Kubernetes CPU quantity ("250m", "1"). */
 export function cpu() {
-  return rule("a CPU quantity such as '250m' or '1'", (v) => {
-    if (typeof v !== "string" && typeof v !== "number") return undefined;
-    const parsed = parseCpu(String(v));
-    return "error" in parsed ? parsed : String(v);
-  });
+  return rule(
+    "a CPU quantity such as '250m' or '1'",
+    (v) => {
+      if (typeof v !== "string" && typeof v !== "number") return undefined;
+      const parsed = parseCpu(String(v));
+      return "error" in parsed ? parsed : String(v);
+    },
+    {
+      type: ["string", "number"],
+      pattern: `^\\s*${QUANTITY_NUMBER}(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|${QUANTITY_EXPONENT})?\\s*$`,
+      exclusiveMinimum: 0,
+    },
+  );
 }
 
 /** A DNS-1123 label (Kubernetes object names): lower case, digits and '-', at most `max` characters. */
@@ -115,20 +186,23 @@ export function hostname() {
 
 /** A non-empty string without surrounding spaces. */
 export function text(accepted = "a non-empty string") {
-  return rule(accepted, (v) => (typeof v === "string" && v.trim() !== "" && v.trim() === v ? v : undefined));
+  return rule(accepted, (v) => (typeof v === "string" && v.trim() !== "" && v.trim() === v ? v : undefined), {
+    type: "string",
+    pattern: "^\\S([\\s\\S]*\\S)?$",
+  });
 }
+
+/** What a secret config key may be called: the name after "<project>:" in the stack file. */
+export const SECRET_KEY_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
 
 /** The name of another (secret) key of this stack's config, e.g. "grafanaAdminPassword". */
 export function secretKeyName() {
-  return matching(
-    /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/,
-    "the name of a secret key of this stack's config, set with `pulumi config set --secret <name> <value>`",
-  );
+  return matching(SECRET_KEY_NAME, "the name of a secret key of this stack's config, set with `pulumi config set --secret <name> <value>`");
 }
 
 /** A list of `item`; `min` entries at least. */
 export function listOf<T extends z.ZodType>(item: T, min = 0, what = "entry") {
-  return z
+  const list = z
     .array(item, { error: (iss) => (iss.input === undefined ? `is required: a list` : `${show(iss.input)} is not a list`) })
     .check((ctx) => {
       if (ctx.value.length < min) {
@@ -139,6 +213,7 @@ export function listOf<T extends z.ZodType>(item: T, min = 0, what = "entry") {
         });
       }
     });
+  return withJsonSchema(list, min > 0 ? { minItems: min } : {});
 }
 
 /** A label or annotation map with string values. */

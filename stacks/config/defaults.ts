@@ -1,5 +1,5 @@
 /**
- * Defaults per kind of environment, in one table so the README's config reference and the schema
+ * Defaults per kind of environment, in one table so the config reference (docs/configuration.md) and the schema
  * cannot disagree: local and dev are light (one replica, small disks), prod is strict (HA, protected).
  */
 import type { EnvironmentKind } from "./common";

@@ -6,6 +6,8 @@ import { show } from "./common";
 export interface ConfigProblem {
   readonly path: string;
   readonly message: string;
+  /** The secret config key the problem is about, when the config names one that is not set. */
+  readonly secretKey?: string;
 }
 
 /**

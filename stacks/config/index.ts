@@ -1,5 +1,13 @@
 export { ConfigError, type ConfigProblem, formatPath } from "./errors";
-export { CONFIG_KEYS, loadEnvironmentConfig, parseEnvironmentConfig, rawStackConfig, readStackConfig, type RawStackConfig } from "./load";
+export {
+  CONFIG_KEYS,
+  loadEnvironmentConfig,
+  PROVIDER_NAMESPACES,
+  parseEnvironmentConfig,
+  rawStackConfig,
+  readStackConfig,
+  type RawStackConfig,
+} from "./load";
 export { type EnvironmentConfig, environmentShape, parseEnvironment } from "./schema";
 export { ENVIRONMENT_KINDS, type EnvironmentKind } from "./common";
 export { KIND_DEFAULTS, DEFAULT_KUBERNETES_VERSION } from "./defaults";

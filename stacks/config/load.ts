@@ -25,6 +25,12 @@ export const CONFIG_KEYS = [
   "policy",
 ] as const;
 
+/**
+ * The other namespaces a stack file's config keys may have besides this project's: the providers
+ * this program configures (their credentials and regions), and the engine's own (`pulumi:tags`).
+ */
+export const PROVIDER_NAMESPACES = ["alicloud", "kubernetes", "docker", "random", "pulumi"] as const;
+
 /** A stack's config as plain values, before validation. */
 export interface RawStackConfig {
   readonly stack: string;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { zoneBelongsToRegion } from "../../components/cloud/networkPlan";
 import { type CheckContext } from "./checks";
 import { ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
-import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text } from "./common";
+import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text, withJsonSchema } from "./common";
 import { KIND_DEFAULTS } from "./defaults";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
 import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
@@ -37,13 +37,11 @@ export function policySchema(kind: EnvironmentKind) {
 
 /** A key that a kind of environment does not use; its presence is an error, not silently ignored. */
 function absent(why: string) {
-  return z
-    .unknown()
-    .transform((value, ctx) => {
-      if (value !== undefined) ctx.addIssue({ code: "custom", message: `is not used ${why}`, input: value });
-      return undefined;
-    })
-    .optional();
+  const schema = z.unknown().transform((value, ctx) => {
+    if (value !== undefined) ctx.addIssue({ code: "custom", message: `is not used ${why}`, input: value });
+    return undefined;
+  });
+  return withJsonSchema(schema, { not: {}, description: `is not used ${why}` }).optional();
 }
 
 /** The schema of each top-level key of one kind of environment. */
@@ -110,8 +108,8 @@ export function parseEnvironment(
   // Each problem remembers its top-level key and list index, to be reported in the order of the file.
   const problems: Array<ConfigProblem & { key: string; index: number }> = [];
   const indexOf = (path: readonly PropertyKey[]) => (typeof path[1] === "number" ? path[1] : -1);
-  const report = (path: PropertyKey[], message: string) =>
-    problems.push({ key: String(path[0]), index: indexOf(path), path: formatPath(path), message });
+  const report = (path: PropertyKey[], message: string, detail?: { readonly secretKey?: string }) =>
+    problems.push({ key: String(path[0]), index: indexOf(path), path: formatPath(path), message, ...detail });
   const addIssues = (issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]) => {
     for (const issue of issues) {
       const index = indexOf([...prefix, ...issue.path]);
@@ -157,7 +155,7 @@ export function parseEnvironment(
   const sorted = problems
     .map((p, i) => ({ p, i }))
     .sort((a, b) => order(a.p.key) - order(b.p.key) || a.p.index - b.p.index || a.i - b.i)
-    .map(({ p }) => ({ path: p.path, message: p.message }));
+    .map(({ p }) => ({ path: p.path, message: p.message, ...(p.secretKey === undefined ? {} : { secretKey: p.secretKey }) }));
   return sorted.length === 0 ? { config: env as EnvironmentConfig, problems: [] } : { problems: sorted };
 }
 

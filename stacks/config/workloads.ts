@@ -15,6 +15,7 @@ import {
   memory,
   oneOf,
   rule,
+  SECRET_KEY_NAME,
   secretKeyName,
   section,
   show,
@@ -41,52 +42,71 @@ export const MAX_SERVICE_NAME = 40;
  * An image version: a tag other than "latest", or a digest. Every release must be addressable in
  * the registry, or a rollback has nothing to roll back to.
  */
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 export function imageVersion() {
-  return rule("a version tag such as '1.4.2' or a digest 'sha256:<64 hex digits>'", (v) => {
-    if (typeof v === "number") v = String(v);
-    if (typeof v !== "string") return undefined;
-    if (v === "latest") {
-      return {
-        error: "'latest' is not accepted: pin a version tag such as '1.4.2' or a digest, so every release can be rolled back to",
-      };
-    }
-    if (/^sha256:[a-f0-9]{64}$/.test(v) || /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v)) return v;
-    return undefined;
-  });
+  return rule(
+    "a version tag such as '1.4.2' or a digest 'sha256:<64 hex digits>'",
+    (v) => {
+      if (typeof v === "number") v = String(v);
+      if (typeof v !== "string") return undefined;
+      if (v === "latest") {
+        return {
+          error: "'latest' is not accepted: pin a version tag such as '1.4.2' or a digest, so every release can be rolled back to",
+        };
+      }
+      if (DIGEST.test(v) || TAG.test(v)) return v;
+      return undefined;
+    },
+    { type: ["string", "number"], pattern: `${DIGEST.source}|${TAG.source}`, minimum: 0, not: { const: "latest" } },
+  );
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Environment variables: names as the shell accepts them, scalar values (numbers become strings). */
 function envMap() {
-  return rule("a mapping of variable names (A-Z, 0-9, _) to values", (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
-    const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(v)) {
-      if (!ENV_NAME.test(key)) return { error: `${show(key)} is not a variable name (letters, digits, '_')` };
-      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-        return { error: `the value of ${key} is ${show(value)}; use a string, number or boolean` };
+  return rule(
+    "a mapping of variable names (A-Z, 0-9, _) to values",
+    (v) => {
+      if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+      const out: Record<string, string> = {};
+      for (const [key, value] of Object.entries(v)) {
+        if (!ENV_NAME.test(key)) return { error: `${show(key)} is not a variable name (letters, digits, '_')` };
+        if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+          return { error: `the value of ${key} is ${show(value)}; use a string, number or boolean` };
+        }
+        out[key] = String(value);
       }
-      out[key] = String(value);
-    }
-    return out;
-  });
+      return out;
+    },
+    { type: "object", propertyNames: { pattern: ENV_NAME.source }, additionalProperties: { type: ["string", "number", "boolean"] } },
+  );
 }
 
 /** Variables taken from secret config keys: { DB_PASSWORD: ordersDbPassword }. */
 function secretEnvMap() {
-  return rule("a mapping of variable names to secret config keys", (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
-    const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(v)) {
-      if (!ENV_NAME.test(key)) return { error: `${show(key)} is not a variable name (letters, digits, '_')` };
-      if (typeof value !== "string" || !/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/.test(value)) {
-        return { error: `the value of ${key} is ${show(value)}; use the name of a secret config key` };
+  return rule(
+    "a mapping of variable names to secret config keys",
+    (v) => {
+      if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+      const out: Record<string, string> = {};
+      for (const [key, value] of Object.entries(v)) {
+        if (!ENV_NAME.test(key)) return { error: `${show(key)} is not a variable name (letters, digits, '_')` };
+        if (typeof value !== "string" || !SECRET_KEY_NAME.test(value)) {
+          return { error: `the value of ${key} is ${show(value)}; use the name of a secret config key` };
+        }
+        out[key] = value;
       }
-      out[key] = value;
-    }
-    return out;
-  });
+      return out;
+    },
+    {
+      type: "object",
+      propertyNames: { pattern: ENV_NAME.source },
+      additionalProperties: { type: "string", pattern: SECRET_KEY_NAME.source },
+    },
+  );
 }
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -94,13 +114,18 @@ const ENDPOINT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
 
 /** "10.0.1.15:8080": an IPv4 address and port of a backend outside the cluster. */
 function legacyEndpoint() {
-  return rule("an IPv4 address and port such as '10.0.1.15:8080'", (v) => {
-    if (typeof v !== "string") return undefined;
-    const m = ENDPOINT.exec(v);
-    if (!m) return undefined;
-    if (m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 1 || Number(m[5]) > 65535) return undefined;
-    return v;
-  });
+  return rule(
+    "an IPv4 address and port such as '10.0.1.15:8080'",
+    (v) => {
+      if (typeof v !== "string") return undefined;
+      const m = ENDPOINT.exec(v);
+      if (!m) return undefined;
+      if (m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 1 || Number(m[5]) > 65535) return undefined;
+      return v;
+    },
+    // The port's range is left to the check.
+    { type: "string", pattern: "^((25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9]):[0-9]{1,5}$" },
+  );
 }
 
 const timeOfDay = () => matching(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day such as '23:00'");

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { checkDisabledRules, packConfigFor, PolicySettingsError, type StackPolicySettings } from "../../policies/config";
@@ -13,7 +11,6 @@ import {
   reconcilePackConfig,
   stackPolicySettings,
 } from "../../tools/plan/policy";
-import { REPO } from "../planRunner";
 import { deployment, resource } from "./helpers";
 
 const prod: StackPolicySettings = {
@@ -320,30 +317,5 @@ describe("formatPolicyReport", () => {
         "    the same verdict from the CLI: pulumi preview --policy-pack policies --policy-pack-config out/prod/policy-config.json",
       ].join("\n"),
     );
-  });
-});
-
-describe("the README's policy section", () => {
-  it("lists every rule with its reason, severity and default enforcement", () => {
-    // Table cells are compared trimmed: a formatter may pad the columns.
-    const rows = fs
-      .readFileSync(path.join(REPO, "README.md"), "utf8")
-      .split("\n")
-      .filter((line) => line.startsWith("|"))
-      .map((line) =>
-        line
-          .split("|")
-          .slice(1, -1)
-          .map((cell) => cell.trim()),
-      );
-    for (const r of RULES) {
-      assert.ok(
-        rows.some(
-          (cells) =>
-            cells[0] === `\`${r.name}\`` && cells[1] === r.description && cells[2] === r.severity && cells[3] === r.enforcementLevel,
-        ),
-        `README.md has no row for ${r.name} as declared`,
-      );
-    }
   });
 });

@@ -52,6 +52,43 @@ describe("npm run plan", () => {
     assert.ok(!fs.existsSync(path.join(res.outDir, "plan.json")), "nothing is written");
   });
 
+  it("names the ESC environments a stack imports, and plans the secrets it takes from them as secrets", () => {
+    const res = runPlan(["--project", "test/fixtures/esc", "shared"]);
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(
+      res.stdout,
+      /^Planned stack 'shared' of ack-platform: .*\n  not read: the ESC environment 'acme\/platform-secrets' \(only the Pulumi CLI can open it; config it holds is missing from this plan\)\n    secrets taken to come from it, planned as '\[secret\]': grafanaAdminPassword, ordersDbPassword\n/m,
+    );
+    const plan = res.plan();
+    assert.deepEqual(plan.esc, {
+      environmentsNotRead: ["acme/platform-secrets"],
+      inlineValuesNotRead: false,
+      secretsAssumed: ["grafanaAdminPassword", "ordersDbPassword"],
+    });
+    // Planned as the stack file's own secret is: withheld.
+    const env = res.manifests().find((m) => m.file === "05-secret-apps-orders-env.yaml");
+    assert.deepEqual(env?.object["stringData"], {});
+    assert.equal(env?.object["metadata"].annotations["plan.ack-platform/data"], "withheld: secret");
+    assert.equal(runPlan(["dev"]).plan().esc, undefined, "a stack without environments has no esc entry");
+  });
+
+  it("says which missing keys may come from the ESC environments when it refuses the config", () => {
+    const res = runPlan(["--project", "test/fixtures/esc", "partial"]);
+    assert.equal(res.status, 2, res.stdout + res.stderr);
+    const note = "(it may come from the ESC environment 'acme/network', which the offline plan cannot read)";
+    assert.equal(
+      res.stderr.trim(),
+      [
+        "stack 'partial' has 4 config problems; nothing was declared:",
+        `  region: is required: a region id such as 'cn-hangzhou' ${note}`,
+        `  zones: is required: a list ${note}`,
+        `  registry.endpoint: is required: a registry host such as 'registry.cn-hangzhou.aliyuncs.com' or 'localhost:5001' ${note}`,
+        "  services[0].version: is required: a version tag such as '1.4.2' or a digest 'sha256:<64 hex digits>'",
+      ].join("\n"),
+    );
+    assert.ok(!fs.existsSync(path.join(res.outDir, "plan.json")), "nothing is written");
+  });
+
   it("names the stacks that exist when the stack is unknown", () => {
     const res = runPlan(["nosuch"]);
     assert.equal(res.status, 2);

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { listStacks, readProject, readStack, StackFileError } from "../../tools/plan/stackFiles";
+import { listStacks, readProject, readStack, StackFileError, stackEnvironments } from "../../tools/plan/stackFiles";
 
 function project(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stackfiles-"));
@@ -59,6 +59,31 @@ describe("stack files", () => {
         return true;
       },
     );
+  });
+
+  it("reads the ESC environments a stack imports, in each form the CLI accepts", () => {
+    const dir = project({
+      "Pulumi.yaml": "name: demo\nruntime: nodejs\nmain: src/\n",
+      "Pulumi.dev.yaml": "environment:\n  - acme/common\n  - acme/dev@3\nconfig:\n  demo:kind: dev\n",
+      "Pulumi.prod.yaml": "config:\n  demo:kind: prod\n",
+    });
+    const dev = readStack(readProject(dir), "dev");
+    assert.deepEqual([dev.environments, dev.unmergedEnvironments, dev.inlineEnvironment], [["acme/common", "acme/dev@3"], [], false]);
+    assert.deepEqual(dev.config, { "demo:kind": "dev" });
+    const prod = readStack(readProject(dir), "prod");
+    assert.deepEqual([prod.environments, prod.inlineEnvironment], [[], false]);
+
+    assert.deepEqual(
+      stackEnvironments("f", {
+        imports: ["acme/common", { "acme/prod": { merge: false } }, { "acme/keys": null }],
+        values: { pulumiConfig: { "demo:region": "cn-hangzhou" } },
+      }),
+      { environments: ["acme/common", "acme/prod", "acme/keys"], unmergedEnvironments: ["acme/prod"], inlineEnvironment: true },
+    );
+    assert.deepEqual(stackEnvironments("f", { values: {} }), { environments: [], unmergedEnvironments: [], inlineEnvironment: false });
+    for (const wrong of ["acme/prod", 3, [""], [{ a: {}, b: {} }], { imports: "acme/prod" }, { import: ["acme/prod"] }]) {
+      assert.throws(() => stackEnvironments("Pulumi.dev.yaml", wrong), StackFileError, JSON.stringify(wrong));
+    }
   });
 
   it("refuses a project that is not Node.js or has no entry", () => {

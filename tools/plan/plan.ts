@@ -10,7 +10,9 @@ import { kindOf, renderGraph } from "./graph";
 import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
 import { evaluatePolicies, type PolicyViolation, reconcilePackConfig, stackPackConfig, stackPolicySettings } from "./policy";
 import type { StackPolicySettings } from "../../policies/config";
-import { readProject, readStack } from "./stackFiles";
+import { describeEnvironments, environmentCount, importsEnvironments, withEnvironmentNotes } from "./environments";
+import { readProject, readStack, SECRET_PLACEHOLDER } from "./stackFiles";
+import { ConfigError, type ConfigProblem } from "../../stacks/config/errors";
 
 export type { PolicyViolation } from "./policy";
 
@@ -35,6 +37,15 @@ export interface PlanDocument {
   readonly policy: {
     readonly violations: readonly PolicyViolation[];
     readonly disabled: ReadonlyArray<{ readonly rule: string; readonly reason: string }>;
+  };
+  /** Only for a stack that imports ESC environments: what the plan could not read, and what it assumed. */
+  readonly esc?: {
+    /** The imported environments, which only the Pulumi CLI can open: their config is missing here. */
+    readonly environmentsNotRead: readonly string[];
+    /** Whether the stack file's own environment values (`environment: { values: ... }`) were left unread too. */
+    readonly inlineValuesNotRead: boolean;
+    /** Secret config keys the config names and the stack file does not set, planned as "[secret]" from the environments. */
+    readonly secretsAssumed: readonly string[];
   };
 }
 
@@ -102,22 +113,42 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
   const previousDir = process.cwd();
   process.chdir(projectDir);
   let run: ProgramRun;
+  const secretsAssumed: string[] = [];
   try {
-    run = await runProgram(
-      {
-        project: project.name,
-        stack: options.stack,
-        config: stackFile.config,
-        secretKeys: stackFile.secretKeys,
-        stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, previousDir),
-      },
-      async () => {
-        // The program is loaded the way Pulumi's Node.js host loads it: an exported function is called.
-        const mod = require(project.main);
-        const entry = mod?.default ?? mod;
-        return typeof entry === "function" ? await entry() : entry;
-      },
-    );
+    const config = { ...stackFile.config };
+    const secretKeys = [...stackFile.secretKeys];
+    for (;;) {
+      try {
+        run = await runProgram(
+          {
+            project: project.name,
+            stack: options.stack,
+            config,
+            secretKeys,
+            stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, previousDir),
+          },
+          async () => {
+            // The program is loaded the way Pulumi's Node.js host loads it: an exported function is called.
+            const mod = require(project.main);
+            const entry = mod?.default ?? mod;
+            return typeof entry === "function" ? await entry() : entry;
+          },
+        );
+        break;
+      } catch (err) {
+        const problems = configProblems(err);
+        if (!problems || !importsEnvironments(stackFile)) throw err;
+        // A config error is thrown before anything is declared, so the program runs again at once with
+        // the secrets the environments are taken to hold (see environments.ts); the rest is reported.
+        const assumed = problems.flatMap((p) => (p.secretKey !== undefined && !secretsAssumed.includes(p.secretKey) ? [p.secretKey] : []));
+        if (assumed.length === 0) throw new ConfigError(options.stack, withEnvironmentNotes(problems, stackFile));
+        for (const key of new Set(assumed)) {
+          secretsAssumed.push(key);
+          config[`${project.name}:${key}`] = SECRET_PLACEHOLDER;
+          secretKeys.push(`${project.name}:${key}`);
+        }
+      }
+    }
   } finally {
     process.chdir(previousDir);
   }
@@ -145,6 +176,15 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
       violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig)),
       disabled: policySettings?.disabled ?? [],
     },
+    ...(importsEnvironments(stackFile)
+      ? {
+          esc: {
+            environmentsNotRead: stackFile.environments,
+            inlineValuesNotRead: stackFile.inlineEnvironment,
+            secretsAssumed: secretsAssumed.sort(),
+          },
+        }
+      : {}),
   };
   writePlan(outDir, document, manifests, helm, run);
   // The file `pulumi preview --policy-pack policies --policy-pack-config` takes, for the same verdict from the CLI.
@@ -158,6 +198,27 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     timings: { runSeconds, totalSeconds: seconds() },
     ...(policySettings ? { policySettings } : {}),
   };
+}
+
+/** The problems of a config error thrown by the program (the policy pack has its own copy of the class). */
+function configProblems(err: unknown): readonly ConfigProblem[] | undefined {
+  return err instanceof Error && err.name === "ConfigError" && Array.isArray((err as ConfigError).problems)
+    ? (err as ConfigError).problems
+    : undefined;
+}
+
+/** The lines of the summary about ESC environments: what was not read, and which secrets were assumed. */
+export function environmentLines(document: PlanDocument): string[] {
+  const esc = document.esc;
+  if (!esc) return [];
+  const unread = { environments: esc.environmentsNotRead, inlineEnvironment: esc.inlineValuesNotRead };
+  const [it, holds] = environmentCount(unread) === 1 ? ["it", "it holds"] : ["them", "they hold"];
+  return [
+    `  not read: ${describeEnvironments(unread)} (only the Pulumi CLI can open ${it}; config ${holds} is missing from this plan)`,
+    ...(esc.secretsAssumed.length > 0
+      ? [`    secrets taken to come from ${it}, planned as '${SECRET_PLACEHOLDER}': ${esc.secretsAssumed.join(", ")}`]
+      : []),
+  ];
 }
 
 function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
@@ -225,6 +286,7 @@ export function summarize(result: PlanResult, relativeTo = process.cwd()): strin
   const components = resources.filter((r) => !r.custom).length;
   return [
     `Planned stack '${result.run.stack}' of ${result.run.project}: ${managed.length} resources in ${components} components`,
+    ...environmentLines(result.document),
     `  by layer: ${layerLine || "none"}`,
     `  by type:`,
     ...typeLines,

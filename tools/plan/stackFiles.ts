@@ -3,6 +3,9 @@
  *
  * Secret values (`secure: v1:...`) cannot be decrypted offline: they become the placeholder
  * "[secret]" and their keys are marked secret, so the program sees a secret where `pulumi up` would.
+ *
+ * Pulumi ESC environments a stack file imports (`environment:`) cannot be opened offline either:
+ * their names are kept, so that the plan can say which config it could not read.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,6 +29,12 @@ export interface StackFile {
   /** Config as the CLI hands it to a program: "<namespace>:<key>" to a string. */
   readonly config: Readonly<Record<string, string>>;
   readonly secretKeys: readonly string[];
+  /** The ESC environments the stack file imports, in order ("acme/prod", "acme/prod@3"). */
+  readonly environments: readonly string[];
+  /** Those imported with `merge: false`: their values reach the config only through the inline values. */
+  readonly unmergedEnvironments: readonly string[];
+  /** Whether the stack file defines environment values of its own (`environment: { values: ... }`). */
+  readonly inlineEnvironment: boolean;
 }
 
 /** Thrown when a project or stack file is missing or malformed; the plan reports it as bad config. */
@@ -136,6 +145,38 @@ export function parseStackText(project: ProjectFile, stack: string, file: string
   return parseStack(project, stack, file, (doc.toJS() ?? {}) as Record<string, unknown>);
 }
 
+/**
+ * The `environment:` of a stack file as the Pulumi CLI reads it: a list of environment names, or an
+ * inline environment definition whose `imports` name environments (a name, or a name with options
+ * such as `{ acme/prod: { merge: false } }`) and whose `values` may hold config of its own.
+ */
+export function stackEnvironments(
+  file: string,
+  environment: unknown,
+): { environments: string[]; unmergedEnvironments: string[]; inlineEnvironment: boolean } {
+  const wrong = () =>
+    new StackFileError(
+      `${file}: environment must be a list of ESC environment names, or a mapping with 'imports' (a list of names) and 'values'`,
+    );
+  const unmergedEnvironments: string[] = [];
+  const nameOf = (entry: unknown): string => {
+    if (typeof entry === "string" && entry !== "") return entry;
+    if (entry !== null && typeof entry === "object" && !Array.isArray(entry) && Object.keys(entry).length === 1) {
+      const [name, options] = Object.entries(entry)[0]!;
+      if ((options as { merge?: unknown } | null)?.merge === false) unmergedEnvironments.push(name);
+      return name;
+    }
+    throw wrong();
+  };
+  if (environment === undefined || environment === null) return { environments: [], unmergedEnvironments, inlineEnvironment: false };
+  if (Array.isArray(environment)) return { environments: environment.map(nameOf), unmergedEnvironments, inlineEnvironment: false };
+  if (typeof environment !== "object") throw wrong();
+  const { imports = [], values, ...rest } = environment as { imports?: unknown; values?: unknown };
+  if (!Array.isArray(imports) || Object.keys(rest).length > 0) throw wrong();
+  const inline = values !== null && typeof values === "object" && Object.keys(values).length > 0;
+  return { environments: imports.map(nameOf), unmergedEnvironments, inlineEnvironment: inline };
+}
+
 function parseStack(project: ProjectFile, stack: string, file: string, doc: Record<string, unknown>): StackFile {
   const raw = { ...project.config, ...((doc["config"] ?? {}) as Record<string, unknown>) };
   const config: Record<string, string> = {};
@@ -146,5 +187,5 @@ function parseStack(project: ProjectFile, stack: string, file: string, doc: Reco
     if (masked.secret) secretKeys.push(full);
     config[full] = typeof masked.value === "string" ? masked.value : JSON.stringify(masked.value);
   }
-  return { stack, file, config, secretKeys };
+  return { stack, file, config, secretKeys, ...stackEnvironments(file, doc["environment"]) };
 }

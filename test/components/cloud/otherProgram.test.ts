@@ -1,5 +1,5 @@
 /**
- * The cloud components used from another Pulumi program: the example of the README's cloud layer section, rendered.
+ * The cloud components used from another Pulumi program: the example of docs/cloud.md, rendered.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

@@ -1,0 +1,21 @@
+/**
+ * docs/cloud.md restates the cloud components' API: their args with defaults, their outputs.
+ */
+import { describe, it } from "node:test";
+import { assertApiTables } from "./apiTables";
+
+describe("docs/cloud.md", () => {
+  it("lists each component's args with the defaults the source documents, and its outputs", () => {
+    assertApiTables("docs/cloud.md", [
+      { heading: "Network", kind: "arg", file: "components/cloud/network.ts", declaration: "NetworkArgs" },
+      { heading: "Network", kind: "output", file: "components/cloud/network.ts", declaration: "Network" },
+      { heading: "Cluster", kind: "arg", file: "components/cloud/cluster.ts", declaration: "ClusterArgs" },
+      { heading: "Node pools", kind: "arg", file: "components/cloud/nodePoolPlan.ts", declaration: "NodePoolSettings" },
+      { heading: "Cluster outputs", kind: "output", file: "components/cloud/cluster.ts", declaration: "Cluster" },
+      { heading: "Registry", kind: "arg", file: "components/cloud/registry.ts", declaration: "RegistryArgs" },
+      { heading: "Registry", kind: "output", file: "components/cloud/registry.ts", declaration: "Registry" },
+      { heading: "ServiceImage", kind: "arg", file: "components/cloud/serviceImage.ts", declaration: "ServiceImageArgs" },
+      { heading: "ServiceImage", kind: "output", file: "components/cloud/serviceImage.ts", declaration: "ServiceImage" },
+    ]);
+  });
+});

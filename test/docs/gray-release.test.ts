@@ -1,0 +1,96 @@
+/**
+ * docs/gray-release.md restates what a Microservice declares (its objects and their names) and its
+ * API (args with defaults, outputs, options). The objects are checked by rendering services that use
+ * every option, the API against the source.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import type { MicroserviceArgs } from "../../components/workload/args";
+import { Microservice } from "../../components/workload/microservice";
+import { render, testProvider } from "../harness";
+import { assertApiTables } from "./apiTables";
+import { codeSpans, readPage, tables } from "./markdown";
+
+const PAGE = "docs/gray-release.md";
+
+const BASE: MicroserviceArgs = {
+  namespace: "apps",
+  image: "registry.example.com/acme/orders:1.4.2",
+  version: "1.4.2",
+  resources: { cpu: "250m", memory: "512Mi" },
+  replicas: { min: 2, max: 6 },
+  autoscaling: { night: { min: 1, from: "23:30", to: "07:00" } },
+  env: { LOG_LEVEL: "info" },
+  secretEnv: { DB_PASSWORD: pulumi.secret("hunter2") },
+  monitoring: {},
+};
+const GATEWAY = { router: "gateway-api", gatewayName: "platform", gatewayNamespace: "gateway-system" } as const;
+const ALB = { router: "alb", ingressClassName: "alb" } as const;
+const CANARY = { version: "1.5.0", weight: 10, header: { name: "x-canary", value: "testers" } };
+const LEGACY = { endpoints: ["10.0.1.15:8080"], weight: 10 };
+
+/** Services that between them use every option: each router, with a canary and with legacy backends. */
+const VARIANTS: MicroserviceArgs[] = [
+  { ...BASE, route: { host: "api.example.com", attachment: GATEWAY }, canary: CANARY, legacy: LEGACY },
+  { ...BASE, route: { host: "api.example.com", attachment: ALB }, canary: CANARY },
+  { ...BASE, route: { host: "api.example.com", attachment: ALB }, legacy: LEGACY },
+];
+
+/** `<service>-legacy-<port>` as a pattern: `<service>` is the service's name, any other `<...>` anything. */
+function pattern(name: string, service: string): RegExp {
+  const parts = name
+    .split(/(<[^>]+>)/)
+    .map((p) => (p === "<service>" ? service : p.startsWith("<") ? "[^/]+" : p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  return new RegExp(`^${parts.join("")}$`);
+}
+
+describe(PAGE, () => {
+  const page = readPage(PAGE);
+
+  it("lists every object a Microservice declares, by kind and name, and no other", async () => {
+    const table = tables(page).find((t) => t.header[0] === "objects" && t.header[1] === "names");
+    assert.ok(table, "the table of objects");
+    const rows = table.rows.map((r) => ({ kinds: codeSpans(r[0] ?? ""), names: codeSpans(r[1] ?? "").map((n) => pattern(n, "orders")) }));
+    const declared = new Set<string>();
+    for (const args of VARIANTS) {
+      const out = await render(() => new Microservice("orders", args, { provider: testProvider() }));
+      for (const o of out.objects()) declared.add(`${o["kind"]}/${o["metadata"].name}`);
+    }
+    const objects = [...declared].map((d) => d.split("/") as [string, string]);
+    const problems: string[] = [];
+    for (const [kind, name] of objects) {
+      if (!rows.some((r) => r.kinds.includes(kind) && r.names.some((p) => p.test(name))))
+        problems.push(`${kind} ${name} is declared but not listed`);
+    }
+    for (const r of rows) {
+      for (const kind of r.kinds) {
+        if (!objects.some(([k, n]) => k === kind && r.names.some((p) => p.test(n))))
+          problems.push(`no ${kind} is declared with a name like ${r.names.join(", ")}`);
+      }
+      for (const p of r.names) {
+        if (!objects.some(([k, n]) => r.kinds.includes(k) && p.test(n)))
+          problems.push(`no ${r.kinds.join(" or ")} is declared with a name like ${p}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it("lists the args with the defaults the source documents, the outputs and the options", () => {
+    assertApiTables(PAGE, [
+      { heading: "Microservice from another program", kind: "arg", file: "components/workload/args.ts", declaration: "MicroserviceArgs" },
+      {
+        heading: "Microservice from another program",
+        kind: "output",
+        file: "components/workload/microservice.ts",
+        declaration: "Microservice",
+      },
+      {
+        heading: "Microservice from another program",
+        kind: "option",
+        file: "components/workload/microservice.ts",
+        declaration: "MicroserviceOptions",
+      },
+    ]);
+  });
+});

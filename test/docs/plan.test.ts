@@ -1,0 +1,19 @@
+/**
+ * docs/plan.md lists what the plan writes; a plan's output directory is compared with that list.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { describe, it } from "node:test";
+import { runPlan } from "../planRunner";
+import { codeSpans, readPage, tables } from "./markdown";
+
+describe("docs/plan.md", () => {
+  it("lists every file and folder the plan writes, and no other", () => {
+    const table = tables(readPage("docs/plan.md")).find((t) => t.header[0] === "file" && t.header[1] === "contents");
+    assert.ok(table, "the table of files");
+    const listed = table.rows.map((r) => codeSpans(r[0] ?? "")[0]!.replace(/\/$/, "")).sort();
+    const res = runPlan(["local"]);
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(listed, fs.readdirSync(res.outDir).sort());
+  });
+});
