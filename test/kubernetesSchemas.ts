@@ -121,7 +121,7 @@ const stackMonitoring = z
   })
   .partial();
 
-/** elasticsearch.k8s.elastic.co/v1 Elasticsearch (ECK 3.x, pkg/apis/elasticsearch/v1). */
+/** elasticsearch.k8s.elastic.co/v1 Elasticsearch (ECK 3.5, pkg/apis/elasticsearch/v1). */
 const elasticsearch = z.strictObject({
   apiVersion: z.literal("elasticsearch.k8s.elastic.co/v1"),
   kind: z.literal("Elasticsearch"),
@@ -140,6 +140,12 @@ const elasticsearch = z.strictObject({
           name: str.max(23).regex(/^[a-zA-Z0-9-]+$/),
           config: z.record(z.string(), z.unknown()).optional(),
           count: int.min(0),
+          resources: z.record(z.string(), z.unknown()).optional(),
+          // ECK 3.4+: zone spread, node.attr.zone and shard allocation awareness on the zone.
+          zoneAwareness: z
+            .strictObject({ topologyKey: str, zones: z.array(str).min(1) })
+            .partial()
+            .optional(),
           podTemplate: z.record(z.string(), z.unknown()).optional(),
           volumeClaimTemplates: z.array(z.record(z.string(), z.unknown())).optional(),
         }),

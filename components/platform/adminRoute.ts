@@ -32,6 +32,11 @@ export interface AdminRouteArgs {
   /** Client ranges admitted; "0.0.0.0/0" among them makes the UI public. */
   readonly allowedSourceRanges: readonly string[];
   readonly gateway: GatewayAttachment;
+  /**
+   * Keep each client on one replica: for a UI whose replicas each keep their own login sessions.
+   * @default false
+   */
+  readonly sessionAffinity?: boolean;
 }
 
 /** The UI is public when its ranges admit every IPv4 address. */
@@ -56,7 +61,21 @@ export function adminRouteSpecs(args: AdminRouteArgs) {
   if (gateway.controller === "alb") {
     return {
       ingress: {
-        metadata: { name: args.name, namespace: args.namespace, labels: labels(args.name) },
+        metadata: {
+          name: args.name,
+          namespace: args.namespace,
+          labels: labels(args.name),
+          // The ALB inserts a cookie that pins the client to one backend.
+          ...(args.sessionAffinity
+            ? {
+                annotations: {
+                  "alb.ingress.kubernetes.io/sticky-session": "true",
+                  "alb.ingress.kubernetes.io/sticky-session-type": "Insert",
+                  "alb.ingress.kubernetes.io/cookie-timeout": "86400",
+                },
+              }
+            : {}),
+        },
         spec: {
           ingressClassName: gateway.ingressClassName,
           rules: [
@@ -92,7 +111,17 @@ export function adminRouteSpecs(args: AdminRouteArgs) {
       ],
     },
   };
-  if (isPublic(args.allowedSourceRanges)) return { route };
+  // The same client address always hashes to the same replica (the load balancer keeps the address).
+  const affinity = args.sessionAffinity
+    ? {
+        metadata: { name: args.name, namespace: args.namespace, labels: labels(args.name) },
+        spec: {
+          targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: args.name }],
+          loadBalancer: { type: "ConsistentHash", consistentHash: { type: "SourceIP" } },
+        },
+      }
+    : undefined;
+  if (isPublic(args.allowedSourceRanges)) return { route, ...(affinity ? { affinity } : {}) };
   // The load balancer keeps the client's address (externalTrafficPolicy Local), so Envoy can match it.
   const policy = {
     metadata: { name: args.name, namespace: args.namespace, labels: labels(args.name) },
@@ -104,5 +133,5 @@ export function adminRouteSpecs(args: AdminRouteArgs) {
       },
     },
   };
-  return { route, policy };
+  return { route, policy, ...(affinity ? { affinity } : {}) };
 }

@@ -25,8 +25,11 @@ import {
   type Resources,
 } from "./gatewayValues";
 import { crdChart, helmRelease } from "./helm";
-import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, MEMORY_QUANTITY } from "./namespace";
+import { certManagerPolicies, gatewayPolicies, prometheusPodLabels } from "./addonPolicies";
+import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
+import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
 import { CHARTS } from "./upstream";
+import { type Problem, problemList, throwProblems } from "./validation";
 
 export const GATEWAY_TYPE = "ack-platform:platform:Gateway";
 
@@ -63,13 +66,15 @@ export interface GatewayArgs {
    */
   readonly exposure?: "load-balancer" | "node-port";
   /**
-   * Public (internet) or VPC-only (intranet) load balancer address.
-   * @default "internet"
+   * Public (internet) or VPC-only (intranet) load balancer address. An internet address needs TLS:
+   * a public gateway that serves its routes in clear is refused.
+   * @default "intranet"
    */
   readonly addressType?: "internet" | "intranet";
   /**
-   * CLB specification of the load balancer, or "clcu" for a pay-by-CLCU instance without one.
-   * @default "slb.s1.small"
+   * Billing of the CLB: "clcu" (pay-by-CLCU, no specification), the only one sold since
+   * 2025-06-01; the retired pay-by-specification names ("slb.s2.small", ...) are refused.
+   * @default "clcu"
    */
   readonly loadBalancerSpec?: string;
   /**
@@ -108,22 +113,35 @@ export interface GatewayArgs {
    */
   readonly albEdition?: "Standard" | "StandardWithWaf";
   /**
+   * Address blocks outside the cluster the proxies route to (legacy backends); the proxies' network
+   * policy lets them reach these and the pods of every namespace, nothing else.
+   * @default []
+   */
+  readonly backendCidrs?: readonly string[];
+  /**
+   * Namespace of the Prometheus that scrapes the proxies' statistics, admitted by their network policy.
+   * @default undefined (no scraping)
+   */
+  readonly monitoringNamespace?: string;
+  /**
    * Registry path mirroring docker.io, quay.io and the other public registries.
    * @default undefined (pull from the public registries)
    */
   readonly imageMirror?: string;
 }
 
-type Defaulted = Required<Omit<GatewayArgs, "imageMirror">> & Pick<GatewayArgs, "imageMirror">;
+export type ResolvedGatewayArgs = Required<Omit<GatewayArgs, "imageMirror" | "monitoringNamespace">> &
+  Pick<GatewayArgs, "imageMirror" | "monitoringNamespace">;
 
-function withDefaults(args: GatewayArgs): Defaulted {
+/** The args with their defaults: the only place defaults are applied. */
+export function resolveGatewayArgs(args: GatewayArgs): ResolvedGatewayArgs {
   return {
     controller: args.controller ?? "envoy-gateway",
     name: args.name ?? "platform",
     namespace: args.namespace ?? "gateway-system",
     exposure: args.exposure ?? "load-balancer",
-    addressType: args.addressType ?? "internet",
-    loadBalancerSpec: args.loadBalancerSpec ?? "slb.s1.small",
+    addressType: args.addressType ?? "intranet",
+    loadBalancerSpec: args.loadBalancerSpec ?? "clcu",
     deletionProtection: args.deletionProtection ?? false,
     replicas: args.replicas ?? 1,
     proxyResources: args.proxyResources ?? { cpu: "200m", memory: "256Mi" },
@@ -131,28 +149,66 @@ function withDefaults(args: GatewayArgs): Defaulted {
     tls: args.tls ?? { mode: "none" },
     albVswitchIds: args.albVswitchIds ?? [],
     albEdition: args.albEdition ?? "Standard",
+    backendCidrs: args.backendCidrs ?? [],
     imageMirror: args.imageMirror,
+    monitoringNamespace: args.monitoringNamespace,
   };
 }
 
-const LB_SPEC = /^(slb\.s[1-3]\.(small|medium|large|xlarge)|clcu)$/;
+/** Ports of the Gateway's listeners: HTTP, and HTTPS when it has a certificate. */
+const LISTENER_PORTS = [80, 443];
 
-/** Validates the args before anything is declared; the error names the field, the value and what is accepted. */
-export function validateGatewayArgs(args: GatewayArgs): void {
-  const a = withDefaults(args);
-  const fail = (field: string, value: unknown, accepted: string) => invalid("Gateway", field, value, accepted);
+/**
+ * What is wrong with a CLB billing: the retired pay-by-specification names are refused with the
+ * reason; it reads after "<value> is not".
+ */
+export function loadBalancerSpecProblem(spec: string): string | undefined {
+  if (spec === "clcu") return undefined;
+  if (/^slb\.s\d\.\w+$/.test(spec))
+    return "on sale: CLB pay-by-specification instances are no longer sold since 2025-06-01, so the cloud controller cannot create one and the gateway would never get an address; use 'clcu' (pay-by-CLCU)";
+  return "a CLB billing: use 'clcu' (pay-by-CLCU, the only CLB billing on sale)";
+}
+
+/** Whether the gateway serves HTTPS, from its TLS settings (cert-manager needs a host to certify). */
+export function servesHttps(tls: GatewayTls): boolean {
+  return tls.mode === "secret" || tls.mode === "alb-discovery" || (tls.mode === "cert-manager" && tls.hosts.length > 0);
+}
+
+/**
+ * What is wrong with how the gateway is exposed: a public load balancer that serves no HTTPS would
+ * carry every route in clear over the internet. Reads after "<addressType> is not".
+ */
+export function exposureProblem(a: {
+  readonly exposure: string;
+  readonly addressType: string;
+  readonly https: boolean;
+}): string | undefined {
+  if (a.exposure !== "load-balancer" || a.addressType !== "internet" || a.https) return undefined;
+  return "accepted without TLS: an internet-facing gateway would serve every route in clear; give it a certificate (tls) or make it 'intranet'";
+}
+
+/** Every problem with resolved args: the field, the value and what is accepted. */
+export function gatewayProblems(a: ResolvedGatewayArgs): Problem[] {
+  const { problems, fail } = problemList();
   if (a.controller !== "envoy-gateway" && a.controller !== "alb") fail("controller", a.controller, "one of: envoy-gateway, alb");
   if (!DNS_LABEL.test(a.name) || a.name.length > 40) fail("name", a.name, "a DNS label of at most 40 characters");
   if (!DNS_LABEL.test(a.namespace)) fail("namespace", a.namespace, "a DNS label");
   if (!["load-balancer", "node-port"].includes(a.exposure)) fail("exposure", a.exposure, "one of: load-balancer, node-port");
   if (!["internet", "intranet"].includes(a.addressType)) fail("addressType", a.addressType, "one of: internet, intranet");
-  if (!LB_SPEC.test(a.loadBalancerSpec))
-    fail("loadBalancerSpec", a.loadBalancerSpec, "a CLB specification such as 'slb.s2.small', or 'clcu'");
+  const billing = loadBalancerSpecProblem(a.loadBalancerSpec);
+  if (billing) fail("loadBalancerSpec", a.loadBalancerSpec, billing);
   if (!Number.isInteger(a.replicas) || a.replicas < 1 || a.replicas > 20) fail("replicas", a.replicas, "an integer between 1 and 20");
   if (!CPU_QUANTITY.test(a.proxyResources.cpu)) fail("proxyResources.cpu", a.proxyResources.cpu, "a CPU quantity such as '250m' or '1'");
   if (!MEMORY_QUANTITY.test(a.proxyResources.memory))
     fail("proxyResources.memory", a.proxyResources.memory, "a memory quantity such as '256Mi'");
+  a.backendCidrs.forEach((cidr, i) => {
+    if (!IPV4_CIDR.test(cidr)) fail(`backendCidrs[${i}]`, cidr, "an IPv4 CIDR block such as '192.168.10.0/24'");
+  });
+  if (a.monitoringNamespace !== undefined && !DNS_LABEL.test(a.monitoringNamespace))
+    fail("monitoringNamespace", a.monitoringNamespace, "a DNS label");
   const tls = a.tls;
+  const exposure = exposureProblem({ exposure: a.exposure, addressType: a.addressType, https: servesHttps(tls) });
+  if (exposure) fail("addressType", a.addressType, exposure);
   if (a.controller === "alb") {
     if (tls.mode !== "none" && tls.mode !== "alb-discovery")
       fail("tls.mode", tls.mode, "one of: none, alb-discovery (with the ALB controller)");
@@ -162,7 +218,7 @@ export function validateGatewayArgs(args: GatewayArgs): void {
       if (!/^vsw-[a-z0-9]+$/.test(id)) fail(`albVswitchIds[${i}]`, id, "a vSwitch id such as 'vsw-bp1abc'");
     });
     if (!["Standard", "StandardWithWaf"].includes(a.albEdition)) fail("albEdition", a.albEdition, "one of: Standard, StandardWithWaf");
-    return;
+    return problems;
   }
   if (tls.mode === "alb-discovery") fail("tls.mode", tls.mode, "one of: none, secret, cert-manager (with Envoy Gateway)");
   if (tls.mode === "cert-manager") {
@@ -176,6 +232,12 @@ export function validateGatewayArgs(args: GatewayArgs): void {
     if (tls.hosts.length > 100)
       fail("tls.hosts", `${tls.hosts.length} hosts`, "at most 100 hosts (the ACME limit of names in one certificate)");
   }
+  return problems;
+}
+
+/** Throws every problem of the args at once; nothing is declared after a throw. */
+export function validateGatewayArgs(args: GatewayArgs): void {
+  throwProblems("Gateway", gatewayProblems(resolveGatewayArgs(args)));
 }
 
 /** The gateway: see the module comment. */
@@ -190,9 +252,9 @@ export class Gateway extends pulumi.ComponentResource {
   readonly ready: readonly pulumi.Resource[];
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    const a = resolveGatewayArgs(args);
+    throwProblems("Gateway", gatewayProblems(a));
     super(GATEWAY_TYPE, name, {}, opts);
-    validateGatewayArgs(args);
-    const a = withDefaults(args);
     if (a.controller === "alb") {
       const albConfig = new k8s.apiextensions.CustomResource(
         `${name}-alb-config`,
@@ -235,6 +297,21 @@ export class Gateway extends pulumi.ComponentResource {
       parent: this,
     });
     const ns = namespace.metadata.name;
+    const policies = declareNetworkPolicies(
+      this,
+      name,
+      ns,
+      namespacePolicySpecs(
+        a.namespace,
+        gatewayPolicies({
+          gatewayName: a.name,
+          namespace: a.namespace,
+          listenerPorts: LISTENER_PORTS,
+          backendCidrs: a.backendCidrs,
+          ...(a.monitoringNamespace ? { scraper: { namespace: a.monitoringNamespace, pods: prometheusPodLabels() } } : {}),
+        }),
+      ),
+    );
     const crds = crdChart(
       `${name}-crds`,
       { chart: CHARTS.envoyGatewayCrds, values: envoyGatewayCrdValues(), namespace: ns },
@@ -249,7 +326,8 @@ export class Gateway extends pulumi.ComponentResource {
         values: envoyGatewayValues({ controllerReplicas: a.replicas > 1 ? 2 : 1, imageMirror: a.imageMirror }),
         skipCrds: true,
       },
-      { parent: this, dependsOn: [crds] },
+      // Under the default deny, the controller and its certgen job need their policies first.
+      { parent: this, dependsOn: [crds, ...policies] },
     );
     const proxyName = `${a.name}-proxy`;
     const proxy = new k8s.apiextensions.CustomResource(
@@ -266,7 +344,6 @@ export class Gateway extends pulumi.ComponentResource {
           zones: a.zones.length,
           exposure: a.exposure,
           addressType: a.addressType,
-          loadBalancerSpec: a.loadBalancerSpec,
           deletionProtection: a.deletionProtection,
           imageMirror: a.imageMirror,
         }),
@@ -325,7 +402,7 @@ export class Gateway extends pulumi.ComponentResource {
   }
 
   /** Declares where the HTTPS listener's certificate comes from; returns whether there is one. */
-  private declareTls(name: string, a: Defaulted, ns: pulumi.Output<string>, secretName: string, crds: pulumi.Resource[]) {
+  private declareTls(name: string, a: ResolvedGatewayArgs, ns: pulumi.Output<string>, secretName: string, crds: pulumi.Resource[]) {
     const tls = a.tls;
     if (tls.mode === "secret") {
       new k8s.core.v1.Secret(
@@ -349,16 +426,23 @@ export class Gateway extends pulumi.ComponentResource {
         parent: this,
       },
     );
+    const cmPolicies = declareNetworkPolicies(
+      this,
+      `${name}-cert-manager`,
+      cmNamespace.metadata.name,
+      namespacePolicySpecs("cert-manager", certManagerPolicies()),
+    );
     const certManager = helmRelease(
       `${name}-cert-manager`,
       {
         releaseName: "cert-manager",
         namespace: cmNamespace.metadata.name,
         chart: CHARTS.certManager,
-        values: certManagerValues({ imageMirror: a.imageMirror }),
+        // A gateway run highly available gets a highly available webhook too.
+        values: certManagerValues({ imageMirror: a.imageMirror, highAvailability: a.replicas > 1 }),
       },
       // Its Gateway API support needs the Gateway API CRDs at start.
-      { parent: this, dependsOn: crds },
+      { parent: this, dependsOn: [...crds, ...cmPolicies] },
     );
     const issuerName = `${a.name}-acme`;
     const issuer = new k8s.apiextensions.CustomResource(

@@ -5,6 +5,9 @@
  */
 import { IMAGES } from "./upstream";
 import { mirroredImage } from "./images";
+import { proxyPodLabels } from "./addonPolicies";
+
+export { proxyPodLabels } from "./addonPolicies";
 
 /** Envoy Gateway's controller name; a GatewayClass with it is served by this installation. */
 export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
@@ -34,8 +37,29 @@ export function burstCpu(cpu: string): string {
   return doubled % 1000 === 0 ? String(doubled / 1000) : `${doubled}m`;
 }
 
-/** Prefers one replica per node and per zone; `selector` picks the replicas of one workload. */
+/**
+ * The zone spread of a workload's pods: none in one zone; else at most one pod more in any zone than
+ * in another (DoNotSchedule), counting only nodes without taints the pods do not tolerate
+ * (`nodeTaintsPolicy: Honor`). A zone that is down has NotReady, tainted nodes: without Honor they
+ * would still count as a domain with no pods, and no replacement pod could be placed anywhere
+ * (kubernetes/kubernetes#116978).
+ */
+export function zoneSpread(selector: Record<string, string>, zones: number) {
+  if (zones <= 1) return [];
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "DoNotSchedule",
+      nodeTaintsPolicy: "Honor",
+      labelSelector: { matchLabels: selector },
+    },
+  ];
+}
+
+/** Prefers one replica per node, and spreads the replicas over the zones (see `zoneSpread`). */
 export function spreadPods(selector: Record<string, string>, zones: number) {
+  const constraints = zoneSpread(selector, zones);
   return {
     affinity: {
       podAntiAffinity: {
@@ -44,19 +68,7 @@ export function spreadPods(selector: Record<string, string>, zones: number) {
         ],
       },
     },
-    // Across zones only where there are several: a single-zone cluster would otherwise skew forever.
-    ...(zones > 1
-      ? {
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "topology.kubernetes.io/zone",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: selector },
-            },
-          ],
-        }
-      : {}),
+    ...(constraints.length ? { topologySpreadConstraints: constraints } : {}),
   };
 }
 
@@ -102,28 +114,23 @@ export interface ProxyInput {
   /** LoadBalancer on Alibaba Cloud; NodePort on a local cluster. */
   readonly exposure: "load-balancer" | "node-port";
   readonly addressType: "internet" | "intranet";
-  /** A CLB specification such as "slb.s2.small", or "clcu" for pay-by-CLCU instances without one. */
-  readonly loadBalancerSpec: string;
   readonly deletionProtection: boolean;
   readonly imageMirror?: string;
 }
 
 const ACK_LB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer";
 
-/** The ACK cloud controller's annotations for the proxies' load balancer. */
-export function loadBalancerAnnotations(input: Pick<ProxyInput, "addressType" | "loadBalancerSpec" | "deletionProtection">) {
+/**
+ * The ACK cloud controller's annotations for the proxies' load balancer: a pay-by-CLCU CLB, the only
+ * CLB billing sold since 2025-06-01 (pay-by-specification instances can no longer be bought, so the
+ * controller could not create one and the Service would never get an address).
+ */
+export function loadBalancerAnnotations(input: Pick<ProxyInput, "addressType" | "deletionProtection">) {
   return {
     [`${ACK_LB}-address-type`]: input.addressType,
-    ...(input.loadBalancerSpec === "clcu"
-      ? { [`${ACK_LB}-instance-charge-type`]: "PayByCLCU" }
-      : { [`${ACK_LB}-instance-charge-type`]: "PayBySpec", [`${ACK_LB}-spec`]: input.loadBalancerSpec }),
+    [`${ACK_LB}-instance-charge-type`]: "PayByCLCU",
     [`${ACK_LB}-delete-protection`]: input.deletionProtection ? "on" : "off",
   };
-}
-
-/** Labels Envoy Gateway puts on the proxy pods of one Gateway. */
-export function proxyPodLabels(gatewayName: string) {
-  return { "app.kubernetes.io/component": "proxy", "gateway.envoyproxy.io/owning-gateway-name": gatewayName };
 }
 
 /** Spec of the EnvoyProxy object: how Envoy Gateway runs and exposes the proxies. */
@@ -208,8 +215,13 @@ export function httpsRedirectRouteSpec(gatewayName: string, gatewayNamespace: st
   };
 }
 
-/** Values of the cert-manager chart, with Gateway API support for HTTP-01 challenges. */
-export function certManagerValues(input: { readonly imageMirror?: string }) {
+/**
+ * Values of the cert-manager chart, with Gateway API support for HTTP-01 challenges. Highly
+ * available, the webhook (which the API server calls for every cert-manager object) runs two
+ * replicas on different nodes with a PodDisruptionBudget that keeps one.
+ */
+export function certManagerValues(input: { readonly imageMirror?: string; readonly highAvailability?: boolean }) {
+  const ha = input.highAvailability ?? false;
   return {
     // CRDs as templates so that chart upgrades upgrade them; kept when the release is removed, so
     // certificates are not deleted with it.
@@ -221,7 +233,28 @@ export function certManagerValues(input: { readonly imageMirror?: string }) {
       enableGatewayAPI: true,
     },
     resources: containerResources({ cpu: "50m", memory: "128Mi" }),
-    webhook: { resources: containerResources({ cpu: "20m", memory: "64Mi" }) },
+    webhook: {
+      resources: containerResources({ cpu: "20m", memory: "64Mi" }),
+      ...(ha
+        ? {
+            replicaCount: 2,
+            podDisruptionBudget: { enabled: true, minAvailable: 1 },
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      topologyKey: "kubernetes.io/hostname",
+                      labelSelector: { matchLabels: { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/instance": "cert-manager" } },
+                    },
+                  },
+                ],
+              },
+            },
+          }
+        : {}),
+    },
     cainjector: { resources: containerResources({ cpu: "20m", memory: "128Mi" }) },
     startupapicheck: { resources: containerResources({ cpu: "20m", memory: "64Mi" }) },
   };

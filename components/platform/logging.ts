@@ -8,7 +8,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
 import { adminRouteSpecs, PRIVATE_RANGES, routedUrl } from "./adminRoute";
+import { collectorPolicies, loggingPolicies, proxyPodLabels, type UiClients } from "./addonPolicies";
 import { declareRoute, type RouteThrough } from "./uiRoute";
 import type { Resources } from "./gatewayValues";
 import { crdChart, helmRelease } from "./helm";
@@ -18,6 +20,7 @@ import {
   eckOperatorValues,
   elasticsearchSpec,
   fluentBitValues,
+  kibanaDisruptionBudgetSpec,
   kibanaSpec,
   LIFECYCLE_ROLE,
   lifecycleFiles,
@@ -25,17 +28,26 @@ import {
   logRolesYaml,
   WRITER_ROLE,
 } from "./loggingValues";
-import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY, required } from "./namespace";
+import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
+import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
+import { diskClaimProblem } from "./storage";
 import { CHARTS } from "./upstream";
+import { missing, type Problem, problemList, throwProblems } from "./validation";
 
 export const LOGGING_TYPE = "ack-platform:platform:Logging";
 
 export interface LoggingArgs {
   /**
-   * Namespace of the operator, Elasticsearch, Kibana and Fluent Bit.
+   * Namespace of the operator, Elasticsearch and Kibana; it enforces the baseline Pod Security level.
    * @default "logging"
    */
   readonly namespace?: string;
+  /**
+   * Namespace of Fluent Bit, the node agent that reads the hosts' log files: the only pods of the
+   * `privileged` namespace, so nothing else runs with that level.
+   * @default "log-collector"
+   */
+  readonly collectorNamespace?: string;
   /**
    * Days a day's log index is kept before the lifecycle policy deletes it.
    * @default 7
@@ -49,7 +61,10 @@ export interface LoggingArgs {
     readonly nodes?: number;
     /** Volume size of each node. @default "20Gi" */
     readonly storage?: string;
-    /** Storage class of the volumes, e.g. the cloud's ESSD disks. @default "alicloud-disk-essd" */
+    /**
+     * Storage class of the volumes; on a known disk class the size must be one its disks come in.
+     * @default "alicloud-disk-topology-alltype" (ACK's class that binds where the pod is scheduled)
+     */
     readonly storageClass?: string;
     /** Memory of each node (request and limit); the JVM heap is sized from it. @default "2Gi" */
     readonly memory?: string;
@@ -94,17 +109,19 @@ export interface LoggingArgs {
   readonly imageMirror?: string;
 }
 
-function withDefaults(args: LoggingArgs) {
+/** The args with their defaults: the only place defaults are applied. */
+export function resolveLoggingArgs(args: LoggingArgs) {
   const es = args.elasticsearch ?? {};
   const kb = args.kibana ?? {};
   return {
     namespace: args.namespace ?? "logging",
+    collectorNamespace: args.collectorNamespace ?? "log-collector",
     retentionDays: args.retentionDays ?? 7,
     elasticsearch: {
       version: es.version ?? "8.19.4",
       nodes: es.nodes ?? 1,
       storage: es.storage ?? "20Gi",
-      storageClass: es.storageClass ?? "alicloud-disk-essd",
+      storageClass: es.storageClass ?? "alicloud-disk-topology-alltype",
       memory: es.memory ?? "2Gi",
       cpu: es.cpu ?? "1",
     },
@@ -122,11 +139,19 @@ function withDefaults(args: LoggingArgs) {
   };
 }
 
-/** Validates the args before anything is declared; the error names the field, the value and what is accepted. */
-export function validateLoggingArgs(args: LoggingArgs): void {
-  const a = withDefaults(args);
-  const fail = (field: string, value: unknown, accepted: string) => invalid("Logging", field, value, accepted);
+export type ResolvedLoggingArgs = ReturnType<typeof resolveLoggingArgs>;
+
+/** Every problem with resolved args: the field, the value and what is accepted. */
+export function loggingProblems(a: ResolvedLoggingArgs): Problem[] {
+  const { problems, fail } = problemList();
   if (!DNS_LABEL.test(a.namespace)) fail("namespace", a.namespace, "a DNS label");
+  if (!DNS_LABEL.test(a.collectorNamespace)) fail("collectorNamespace", a.collectorNamespace, "a DNS label");
+  else if (a.collectorNamespace === a.namespace)
+    fail(
+      "collectorNamespace",
+      a.collectorNamespace,
+      "the logging namespace: the collector's namespace admits privileged pods, so it holds nothing else",
+    );
   if (!Number.isInteger(a.retentionDays) || a.retentionDays < 1 || a.retentionDays > 3650) {
     fail("retentionDays", a.retentionDays, "an integer between 1 and 3650");
   }
@@ -135,6 +160,10 @@ export function validateLoggingArgs(args: LoggingArgs): void {
   if (!Number.isInteger(es.nodes) || es.nodes < 1 || es.nodes > 50) fail("elasticsearch.nodes", es.nodes, "an integer between 1 and 50");
   if (es.nodes === 2) fail("elasticsearch.nodes", es.nodes, "1 or at least 3: two nodes cannot keep a master quorum when one is lost");
   if (!MEMORY_QUANTITY.test(es.storage)) fail("elasticsearch.storage", es.storage, "a size such as '50Gi'");
+  else {
+    const disk = diskClaimProblem(es.storage, es.storageClass);
+    if (disk) fail("elasticsearch.storage", es.storage, disk);
+  }
   if (!MEMORY_QUANTITY.test(es.memory)) fail("elasticsearch.memory", es.memory, "a memory quantity such as '4Gi'");
   if (!CPU_QUANTITY.test(es.cpu)) fail("elasticsearch.cpu", es.cpu, "a CPU quantity such as '500m' or '2'");
   if (es.storageClass.trim() === "") fail("elasticsearch.storageClass", es.storageClass, "a storage class name");
@@ -142,7 +171,7 @@ export function validateLoggingArgs(args: LoggingArgs): void {
   if (!Number.isInteger(kb.replicas) || kb.replicas < 1 || kb.replicas > 5)
     fail("kibana.replicas", kb.replicas, "an integer between 1 and 5");
   if (kb.host !== undefined && !HOSTNAME.test(kb.host)) fail("kibana.host", kb.host, "a host name such as 'kibana.example.com'");
-  if (kb.host !== undefined && !a.gateway) required("Logging", "gateway", "when kibana.host is set: Kibana is routed through it");
+  if (kb.host !== undefined && !a.gateway) problems.push(missing("gateway", "when kibana.host is set: Kibana is routed through it"));
   if (kb.allowedSourceRanges.length === 0) fail("kibana.allowedSourceRanges", kb.allowedSourceRanges, "a non-empty list of CIDR blocks");
   kb.allowedSourceRanges.forEach((range, i) => {
     if (!IPV4_CIDR.test(range)) fail(`kibana.allowedSourceRanges[${i}]`, range, "an IPv4 CIDR block such as '10.0.0.0/8'");
@@ -154,11 +183,20 @@ export function validateLoggingArgs(args: LoggingArgs): void {
     if (!CPU_QUANTITY.test(r.cpu)) fail(`${field}.cpu`, r.cpu, "a CPU quantity such as '100m'");
     if (!MEMORY_QUANTITY.test(r.memory)) fail(`${field}.memory`, r.memory, "a memory quantity such as '256Mi'");
   }
+  return problems;
 }
+
+/** Throws every problem of the args at once; nothing is declared after a throw. */
+export function validateLoggingArgs(args: LoggingArgs): void {
+  throwProblems("Logging", loggingProblems(resolveLoggingArgs(args)));
+}
+
+/** Years the CA of Elasticsearch's HTTP certificate is valid; `pulumi up` renews it in its last year. */
+const CA_YEARS = 10;
 
 /** EFK logging: see the module comment. */
 export class Logging extends pulumi.ComponentResource {
-  /** In-cluster URL of Elasticsearch (HTTPS, ECK's certificate). */
+  /** In-cluster URL of Elasticsearch (HTTPS, a certificate ECK issues from the program's CA). */
   readonly elasticsearchUrl: pulumi.Output<string>;
   /** Kibana's URL through the gateway, when it is routed. */
   readonly kibanaUrl?: pulumi.Output<string>;
@@ -166,20 +204,49 @@ export class Logging extends pulumi.ComponentResource {
   readonly kibanaPortForward: pulumi.Output<string>;
 
   constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+    const a = resolveLoggingArgs(args);
+    throwProblems("Logging", loggingProblems(a));
     super(LOGGING_TYPE, name, {}, opts);
-    validateLoggingArgs(args);
-    const a = withDefaults(args);
     const keep = a.protectData ? { protect: true, retainOnDelete: true } : {};
     const esName = "logs";
     const kbName = "logs";
     const names = eckNames(esName, kbName);
 
-    // Fluent Bit reads the nodes' log files: the namespace must admit privileged pods.
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, addonNamespaceSpec(a.namespace, "privileged", "logging"), {
+    // Elasticsearch, Kibana and the operator need nothing of the host: baseline admits none of it.
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, addonNamespaceSpec(a.namespace, "baseline", "logging"), {
       parent: this,
       ...keep,
     });
     const ns = namespace.metadata.name;
+    // Fluent Bit reads the nodes' log files: its namespace admits privileged pods, and holds nothing else.
+    const collectorNamespace = new k8s.core.v1.Namespace(
+      `${name}-collector-namespace`,
+      addonNamespaceSpec(a.collectorNamespace, "privileged", "logging"),
+      { parent: this },
+    );
+    const collectorNs = collectorNamespace.metadata.name;
+    const gateway = a.gateway;
+    const kibanaClients: UiClients =
+      a.kibana.host && gateway
+        ? gateway.controller === "envoy-gateway"
+          ? { proxies: { namespace: gateway.namespace, pods: proxyPodLabels(gateway.name) } }
+          : { anyone: true }
+        : undefined;
+    const policies = declareNetworkPolicies(
+      this,
+      name,
+      ns,
+      namespacePolicySpecs(
+        a.namespace,
+        loggingPolicies({ elasticsearch: esName, kibana: kbName, collectorNamespace: a.collectorNamespace, kibanaClients }),
+      ),
+    );
+    const collectorPolicySet = declareNetworkPolicies(
+      this,
+      `${name}-collector`,
+      collectorNs,
+      namespacePolicySpecs(a.collectorNamespace, collectorPolicies({ loggingNamespace: a.namespace, elasticsearch: esName })),
+    );
     const crds = crdChart(
       `${name}-crds`,
       { chart: { ...CHARTS.eckOperator, chart: "eck-operator-crds" }, namespace: ns },
@@ -194,16 +261,27 @@ export class Logging extends pulumi.ComponentResource {
         values: eckOperatorValues({ namespace: a.namespace, imageMirror: a.imageMirror }),
         skipCrds: true,
       },
-      { parent: this, dependsOn: [crds] },
+      { parent: this, dependsOn: [crds, ...policies] },
     );
 
     const writer = this.user(name, "writer", "fluent-bit", WRITER_ROLE, ns);
     const lifecycle = this.user(name, "lifecycle", "log-lifecycle", LIFECYCLE_ROLE, ns);
+    // Fluent Bit's copy of its credentials, in its own namespace (a pod reads Secrets of its namespace only).
+    const collectorCredentials = new k8s.core.v1.Secret(
+      `${name}-collector-credentials`,
+      {
+        metadata: { name: writer.secretName, namespace: collectorNs },
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: "fluent-bit", password: pulumi.secret(writer.password) },
+      },
+      { parent: this },
+    );
     const roles = new k8s.core.v1.Secret(
       `${name}-roles`,
       { metadata: { name: "log-roles", namespace: ns }, stringData: { "roles.yml": logRolesYaml() } },
       { parent: this },
     );
+    const ca = this.httpCa(name, ns, collectorNs, names);
 
     const elasticsearch = new k8s.apiextensions.CustomResource(
       `${name}-elasticsearch`,
@@ -222,9 +300,10 @@ export class Logging extends pulumi.ComponentResource {
           retainVolumes: a.protectData,
           userSecrets: [writer.secretName, lifecycle.secretName],
           rolesSecret: "log-roles",
+          httpCaSecret: names.esHttpCaSecret,
         }),
       },
-      { parent: this, dependsOn: [operator, writer.secret, lifecycle.secret, roles], ...keep },
+      { parent: this, dependsOn: [operator, writer.secret, lifecycle.secret, roles, ca.secret], ...keep },
     );
 
     const esUrl = `https://${names.esService}.${a.namespace}.svc:9200`;
@@ -264,21 +343,27 @@ export class Logging extends pulumi.ComponentResource {
       `${name}-fluent-bit`,
       {
         releaseName: "fluent-bit",
-        namespace: ns,
+        namespace: collectorNs,
         chart: CHARTS.fluentBit,
         values: fluentBitValues({
           esHost: `${names.esService}.${a.namespace}.svc`,
-          caSecret: names.esCaSecret,
+          caConfigMap: names.collectorCaConfigMap,
           credentialsSecret: writer.secretName,
           resources: a.fluentBit,
           imageMirror: a.imageMirror,
         }),
       },
-      { parent: this, dependsOn: [lifecycleJob, writer.secret] },
+      {
+        parent: this,
+        dependsOn: [lifecycleJob, collectorCredentials, ca.configMap, ...collectorPolicySet],
+        // The chart's ClusterRole is named after the release, so a release moved to another
+        // namespace cannot exist beside the old one: the old goes first. The tail positions live
+        // on the nodes (hostPath), so the new one carries on where the old one stopped.
+        deleteBeforeReplace: true,
+      },
     );
 
     const host = a.kibana.host;
-    const gateway = a.gateway;
     const publicUrl = host && gateway ? routedUrl(host, gateway.https) : undefined;
     const kibana = new k8s.apiextensions.CustomResource(
       `${name}-kibana`,
@@ -297,6 +382,14 @@ export class Logging extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [operator, elasticsearch] },
     );
+    if (a.kibana.replicas > 1) {
+      // ECK makes a budget for Elasticsearch, none for Kibana: a drain could take every replica at once.
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-kibana-disruption-budget`,
+        { metadata: { name: `${kbName}-kb`, namespace: ns }, spec: kibanaDisruptionBudgetSpec(kbName) },
+        { parent: this, dependsOn: [kibana] },
+      );
+    }
 
     if (host && gateway) {
       const specs = adminRouteSpecs({
@@ -331,6 +424,43 @@ export class Logging extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return { secret, secretName };
+    return { secret, secretName, password: password.result };
+  }
+
+  /**
+   * The CA of Elasticsearch's HTTP certificate, owned by the program: ECK issues and rotates the
+   * certificate from it (a Secret with `ca.crt` and `ca.key`), and the CA's certificate is written
+   * where Fluent Bit, in another namespace, can read it. Nothing in a cluster copies a Secret across
+   * namespaces declaratively, and ECK's own CA exists only once Elasticsearch does.
+   */
+  private httpCa(name: string, ns: pulumi.Output<string>, collectorNs: pulumi.Output<string>, names: ReturnType<typeof eckNames>) {
+    const key = new tls.PrivateKey(`${name}-http-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
+    const cert = new tls.SelfSignedCert(
+      `${name}-http-ca`,
+      {
+        privateKeyPem: key.privateKeyPem,
+        isCaCertificate: true,
+        subject: { commonName: "ack-platform logging HTTP CA", organization: "ack-platform" },
+        validityPeriodHours: CA_YEARS * 365 * 24,
+        // `pulumi up` in the CA's last year replaces it; ECK then reissues the certificate.
+        earlyRenewalHours: 365 * 24,
+        allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
+      },
+      { parent: this },
+    );
+    const secret = new k8s.core.v1.Secret(
+      `${name}-http-ca`,
+      {
+        metadata: { name: names.esHttpCaSecret, namespace: ns },
+        stringData: { "ca.crt": cert.certPem, "ca.key": pulumi.secret(key.privateKeyPem) },
+      },
+      { parent: this },
+    );
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-collector-ca`,
+      { metadata: { name: names.collectorCaConfigMap, namespace: collectorNs }, data: { "ca.crt": cert.certPem } },
+      { parent: this },
+    );
+    return { secret, configMap };
   }
 }

@@ -4,7 +4,8 @@
  * Elasticsearch users and roles, and Fluent Bit shipping every container's log over TLS.
  */
 import { createHash } from "node:crypto";
-import { containerResources, type Resources, spreadPods } from "./gatewayValues";
+import { lifecyclePods } from "./addonPolicies";
+import { containerResources, type Resources } from "./gatewayValues";
 import { mirroredImage, mirroredRegistry, mirroredRepository } from "./images";
 import { IMAGES } from "./upstream";
 
@@ -18,8 +19,12 @@ export const LIFECYCLE_ROLE = "ack_platform_log_lifecycle";
 export const eckNames = (es: string, kb: string) => ({
   /** HTTPS service of Elasticsearch. */
   esService: `${es}-es-http`,
-  /** Public half of Elasticsearch's HTTP certificate: the CA that Fluent Bit trusts. */
+  /** Public half of Elasticsearch's HTTP certificate: the CA that the lifecycle job trusts. */
   esCaSecret: `${es}-es-http-certs-public`,
+  /** The CA (certificate and key) ECK issues Elasticsearch's HTTP certificate from. */
+  esHttpCaSecret: `${es}-es-http-ca`,
+  /** The CA's certificate in the collector's namespace, which Fluent Bit trusts. */
+  collectorCaConfigMap: `${es}-es-http-ca`,
   kbService: `${kb}-kb-http`,
 });
 
@@ -59,23 +64,65 @@ export interface ElasticsearchInput {
   readonly userSecrets: readonly string[];
   /** Secret holding roles.yml. */
   readonly rolesSecret: string;
+  /** Secret with `ca.crt` and `ca.key` ECK issues the HTTP certificate from; ECK's own CA when unset. */
+  readonly httpCaSecret?: string;
 }
 
-/** Spec of the Elasticsearch resource. */
+/** Labels of the pods of one node set, which ECK sets and its default zone spread selects. */
+export function nodeSetPods(cluster: string, nodeSet: string) {
+  return {
+    "elasticsearch.k8s.elastic.co/cluster-name": cluster,
+    "elasticsearch.k8s.elastic.co/statefulset-name": `${cluster}-es-${nodeSet}`,
+  };
+}
+
+/**
+ * Spec of the Elasticsearch resource. Over several zones, ECK's zone awareness (3.4 and later)
+ * annotates each pod with its node's zone, sets `node.attr.zone` from it and
+ * `cluster.routing.allocation.awareness.attributes: k8s_node_name,zone`, so that a shard's primary
+ * and replica never share a zone; the zone spread here replaces ECK's default one (same topology
+ * key) to add `nodeTaintsPolicy: Honor`, so that a zone that is down does not block rescheduling.
+ */
 export function elasticsearchSpec(input: ElasticsearchInput) {
   const selector = { "elasticsearch.k8s.elastic.co/cluster-name": input.name };
+  const nodeSet = "default";
+  const zoneAware = input.zones > 1 && input.nodes > 1;
   return {
     version: input.version,
     nodeSets: [
       {
-        name: "default",
+        name: nodeSet,
         count: input.nodes,
-        // Containers cannot raise vm.max_map_count without privileges; without mmap they need not.
-        config: { "node.store.allow_mmap": false },
+        config: {
+          // Containers cannot raise vm.max_map_count without privileges; without mmap they need not.
+          "node.store.allow_mmap": false,
+          // The network policy admits no egress to the internet, where the GeoIP databases come from.
+          "ingest.geoip.downloader.enabled": false,
+        },
+        ...(zoneAware ? { zoneAwareness: {} } : {}),
         podTemplate: {
           spec: {
             containers: [{ name: "elasticsearch", resources: containerResources(input.resources) }],
-            ...spreadPods(selector, input.zones),
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } } },
+                ],
+              },
+            },
+            ...(zoneAware
+              ? {
+                  topologySpreadConstraints: [
+                    {
+                      maxSkew: 1,
+                      topologyKey: "topology.kubernetes.io/zone",
+                      whenUnsatisfiable: "DoNotSchedule",
+                      nodeTaintsPolicy: "Honor",
+                      labelSelector: { matchLabels: nodeSetPods(input.name, nodeSet) },
+                    },
+                  ],
+                }
+              : {}),
           },
         },
         volumeClaimTemplates: [
@@ -90,6 +137,9 @@ export function elasticsearchSpec(input: ElasticsearchInput) {
         ],
       },
     ],
+    // ECK issues and rotates the HTTP certificate from this CA, which the program owns, so that its
+    // certificate can be given to Fluent Bit in another namespace.
+    ...(input.httpCaSecret ? { http: { tls: { certificate: { secretName: input.httpCaSecret } } } } : {}),
     // One node at a time: each node holds its own volume, and the others keep the replicas.
     podDisruptionBudget: { spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
     updateStrategy: { changeBudget: { maxUnavailable: 1 } },
@@ -123,6 +173,11 @@ export function kibanaSpec(input: KibanaInput) {
     ...(input.publicUrl ? { http: { tls: { selfSignedCertificate: { disabled: true } } } } : {}),
     podTemplate: { spec: { containers: [{ name: "kibana", resources: containerResources(input.resources) }] } },
   };
+}
+
+/** A PodDisruptionBudget for Kibana, which ECK does not make: one replica at a time. */
+export function kibanaDisruptionBudgetSpec(kibana: string) {
+  return { maxUnavailable: 1, selector: { matchLabels: { "kibana.k8s.elastic.co/name": kibana } } };
 }
 
 /** roles.yml: a writer that can only create and write log indices, and a role that manages their lifecycle. */
@@ -222,9 +277,11 @@ export function lifecycleJobSpec(input: LifecycleJobInput) {
   return {
     backoffLimit: 6,
     template: {
-      metadata: { annotations: { "ack-platform/lifecycle-hash": input.configHash } },
+      metadata: { labels: { ...lifecyclePods }, annotations: { "ack-platform/lifecycle-hash": input.configHash } },
       spec: {
         restartPolicy: "OnFailure",
+        // It talks to Elasticsearch only, never to the API server.
+        automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         containers: [
           {
@@ -254,7 +311,8 @@ export function lifecycleJobSpec(input: LifecycleJobInput) {
 
 export interface FluentBitInput {
   readonly esHost: string;
-  readonly caSecret: string;
+  /** ConfigMap holding `ca.crt`, the CA of Elasticsearch's HTTP certificate. */
+  readonly caConfigMap: string;
   readonly credentialsSecret: string;
   readonly resources: Resources;
   readonly imageMirror?: string;
@@ -345,7 +403,7 @@ export function fluentBitValues(input: FluentBitInput) {
       { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: input.credentialsSecret, key: "password" } } },
     ],
     extraVolumes: [
-      { name: "elasticsearch-ca", secret: { secretName: input.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } },
+      { name: "elasticsearch-ca", configMap: { name: input.caConfigMap, items: [{ key: "ca.crt", path: "ca.crt" }] } },
       { name: "state", hostPath: { path: "/var/fluent-bit/state", type: "DirectoryOrCreate" } },
     ],
     extraVolumeMounts: [

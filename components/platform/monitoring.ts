@@ -9,28 +9,22 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import YAML from "yaml";
 import { adminRouteSpecs, PRIVATE_RANGES, routedUrl } from "./adminRoute";
+import { MONITORING_RELEASE, monitoringPolicies, nodeExporterPolicies, proxyPodLabels, type UiClients } from "./addonPolicies";
 import { type AlertThresholds, DEFAULT_THRESHOLDS, platformRuleGroups } from "./alertRules";
 import { alertmanagerConfig, DISCARD_RECEIVER, type ResolvedReceiver } from "./alertmanagerConfig";
 import { crdChart, helmRelease } from "./helm";
 import { gatewayPodMonitorSpec, kubePrometheusStackValues } from "./monitoringValues";
-import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, invalid, IPV4_CIDR, MEMORY_QUANTITY, required } from "./namespace";
+import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
+import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
+import { diskClaimProblem } from "./storage";
 import { declareRoute, type RouteThrough } from "./uiRoute";
 import { CHARTS } from "./upstream";
+import { missing, type Problem, problemList, throwProblems } from "./validation";
 
 export const MONITORING_TYPE = "ack-platform:platform:Monitoring";
 
 /** Release name; kube-prometheus-stack names its objects after it ("kube-prometheus-stack-grafana"). */
-const RELEASE = "kube-prometheus-stack";
-
-/**
- * Labels the Prometheus Operator gives the pods of the Prometheus this release declares: its
- * custom resource is `<release>-prometheus` (the chart's fullname is the release name when that
- * contains the chart name), and the operator labels every pod with its name. The chart's own
- * Prometheus Service selects the pods by these two labels.
- */
-export function prometheusPodLabels(): Record<string, string> {
-  return { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": `${RELEASE}-prometheus` };
-}
+const RELEASE = MONITORING_RELEASE;
 const GATEWAY_POD_MONITOR = "gateway-proxies";
 
 /** An Alertmanager receiver; `url` and `password` may be secrets. */
@@ -47,10 +41,28 @@ export interface AlertReceiver {
 
 export interface MonitoringArgs {
   /**
-   * Namespace of the whole stack (node-exporter needs it privileged).
+   * Namespace of Prometheus, Alertmanager, Grafana and the exporters; it enforces the baseline Pod
+   * Security level.
    * @default "monitoring"
    */
   readonly namespace?: string;
+  /**
+   * Namespace of node-exporter, which reads the host's /proc and /sys on the host's network: the
+   * only pods of the `privileged` namespace, so nothing else runs with that level.
+   * @default "node-exporter"
+   */
+  readonly nodeExporterNamespace?: string;
+  /**
+   * Zones the nodes run in; Prometheus and Alertmanager replicas are spread over them.
+   * @default []
+   */
+  readonly zones?: readonly string[];
+  /**
+   * Ports workloads serve metrics on, which Prometheus' network policy lets it scrape (besides the
+   * platform's own).
+   * @default [8080]
+   */
+  readonly scrapePorts?: readonly number[];
   readonly prometheus?: {
     /** @default 1 */
     readonly replicas?: number;
@@ -58,7 +70,11 @@ export interface MonitoringArgs {
     readonly retentionDays?: number;
     /** Volume of each replica. @default "20Gi" */
     readonly storage?: string;
-    /** @default "alicloud-disk-essd" */
+    /**
+     * Storage class of Prometheus' and Alertmanager's volumes; on a known disk class each size must
+     * be one its disks come in.
+     * @default "alicloud-disk-topology-alltype" (ACK's class that binds where the pod is scheduled)
+     */
     readonly storageClass?: string;
     /** Memory request and limit of each replica. @default "2Gi" */
     readonly memory?: string;
@@ -68,10 +84,19 @@ export interface MonitoringArgs {
   readonly alertmanager?: {
     /** @default 1 */
     readonly replicas?: number;
+    /** Volume of each replica (silences, notification log), on Prometheus' storage class. @default "20Gi" */
+    readonly storage?: string;
     /** Where alerts go; with none, alerts are only visible in Alertmanager and Grafana. @default [] */
     readonly receivers?: readonly AlertReceiver[];
   };
   readonly grafana?: {
+    /**
+     * Replicas; dashboards are code (ConfigMaps), so replicas need no shared database. More than one
+     * get a PodDisruptionBudget, and the routed UI keeps each client on one replica, where its login
+     * session lives.
+     * @default 1
+     */
+    readonly replicas?: number;
     /** The admin password (a secret). @default a generated 24-character password */
     readonly adminPassword?: pulumi.Input<string>;
     /** Host Grafana is routed at through the gateway; port-forward only when unset. @default undefined */
@@ -107,22 +132,31 @@ export interface MonitoringArgs {
   readonly imageMirror?: string;
 }
 
-function withDefaults(args: MonitoringArgs) {
+/** The args with their defaults: the only place defaults are applied. */
+export function resolveMonitoringArgs(args: MonitoringArgs) {
   const p = args.prometheus ?? {};
   const am = args.alertmanager ?? {};
   const g = args.grafana ?? {};
   return {
     namespace: args.namespace ?? "monitoring",
+    nodeExporterNamespace: args.nodeExporterNamespace ?? "node-exporter",
+    zones: args.zones ?? [],
+    scrapePorts: args.scrapePorts ?? [8080],
     prometheus: {
       replicas: p.replicas ?? 1,
       retentionDays: p.retentionDays ?? 7,
       storage: p.storage ?? "20Gi",
-      storageClass: p.storageClass ?? "alicloud-disk-essd",
+      storageClass: p.storageClass ?? "alicloud-disk-topology-alltype",
       memory: p.memory ?? "2Gi",
       cpu: p.cpu ?? "500m",
     },
-    alertmanager: { replicas: am.replicas ?? 1, receivers: am.receivers ?? [] },
-    grafana: { adminPassword: g.adminPassword, host: g.host, allowedSourceRanges: g.allowedSourceRanges ?? PRIVATE_RANGES },
+    alertmanager: { replicas: am.replicas ?? 1, storage: am.storage ?? "20Gi", receivers: am.receivers ?? [] },
+    grafana: {
+      replicas: g.replicas ?? 1,
+      adminPassword: g.adminPassword,
+      host: g.host,
+      allowedSourceRanges: g.allowedSourceRanges ?? PRIVATE_RANGES,
+    },
     alerts: { ...DEFAULT_THRESHOLDS, ...args.alerts },
     gatewayMetricsNamespace: args.gatewayMetricsNamespace,
     gateway: args.gateway,
@@ -131,21 +165,36 @@ function withDefaults(args: MonitoringArgs) {
   };
 }
 
-/** Validates the args before anything is declared; the error names the field, the value and what is accepted. */
-export function validateMonitoringArgs(args: MonitoringArgs): void {
-  const a = withDefaults(args);
-  const fail = (field: string, value: unknown, accepted: string) => invalid("Monitoring", field, value, accepted);
+export type ResolvedMonitoringArgs = ReturnType<typeof resolveMonitoringArgs>;
+
+/** Every problem with resolved args: the field, the value and what is accepted. */
+export function monitoringProblems(a: ResolvedMonitoringArgs): Problem[] {
+  const { problems, fail } = problemList();
   const between = (field: string, v: number, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) fail(field, v, `an integer between ${min} and ${max}`);
   };
+  const disk = (field: string, size: string, storageClass: string) => {
+    if (!MEMORY_QUANTITY.test(size)) return fail(field, size, "a size such as '50Gi'");
+    const problem = diskClaimProblem(size, storageClass);
+    if (problem) fail(field, size, problem);
+  };
   if (!DNS_LABEL.test(a.namespace)) fail("namespace", a.namespace, "a DNS label");
+  if (!DNS_LABEL.test(a.nodeExporterNamespace)) fail("nodeExporterNamespace", a.nodeExporterNamespace, "a DNS label");
+  else if (a.nodeExporterNamespace === a.namespace)
+    fail(
+      "nodeExporterNamespace",
+      a.nodeExporterNamespace,
+      "the monitoring namespace: node-exporter's namespace admits privileged pods, so it holds nothing else",
+    );
+  a.scrapePorts.forEach((port, i) => between(`scrapePorts[${i}]`, port, 1, 65535));
   const p = a.prometheus;
   between("prometheus.replicas", p.replicas, 1, 5);
   between("prometheus.retentionDays", p.retentionDays, 1, 3650);
-  if (!MEMORY_QUANTITY.test(p.storage)) fail("prometheus.storage", p.storage, "a size such as '50Gi'");
+  disk("prometheus.storage", p.storage, p.storageClass);
   if (!MEMORY_QUANTITY.test(p.memory)) fail("prometheus.memory", p.memory, "a memory quantity such as '4Gi'");
   if (!CPU_QUANTITY.test(p.cpu)) fail("prometheus.cpu", p.cpu, "a CPU quantity such as '500m'");
   between("alertmanager.replicas", a.alertmanager.replicas, 1, 5);
+  disk("alertmanager.storage", a.alertmanager.storage, p.storageClass);
   const names = new Set<string>();
   a.alertmanager.receivers.forEach((r, i) => {
     const at = `alertmanager.receivers[${i}]`;
@@ -153,18 +202,19 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
     if (names.has(r.name)) fail(`${at}.name`, r.name, "unique among the receivers");
     names.add(r.name);
     if (r.type === "email") {
-      if (!r.to?.length) required("Monitoring", `${at}.to`, "for an email receiver: the recipients");
-      if (!r.smarthost) required("Monitoring", `${at}.smarthost`, "for an email receiver: the SMTP server host:port");
-      if (!r.from) required("Monitoring", `${at}.from`, "for an email receiver: the sender address");
+      if (!r.to?.length) problems.push(missing(`${at}.to`, "for an email receiver: the recipients"));
+      if (!r.smarthost) problems.push(missing(`${at}.smarthost`, "for an email receiver: the SMTP server host:port"));
+      if (!r.from) problems.push(missing(`${at}.from`, "for an email receiver: the sender address"));
     } else if (!["webhook", "dingtalk"].includes(r.type)) {
       fail(`${at}.type`, r.type, "one of: webhook, dingtalk, email");
     } else if (r.url === undefined) {
-      required("Monitoring", `${at}.url`, `for a ${r.type} receiver`);
+      problems.push(missing(`${at}.url`, `for a ${r.type} receiver`));
     }
   });
   const g = a.grafana;
+  between("grafana.replicas", g.replicas, 1, 5);
   if (g.host !== undefined && !HOSTNAME.test(g.host)) fail("grafana.host", g.host, "a host name such as 'grafana.example.com'");
-  if (g.host !== undefined && !a.gateway) required("Monitoring", "gateway", "when grafana.host is set: Grafana is routed through it");
+  if (g.host !== undefined && !a.gateway) problems.push(missing("gateway", "when grafana.host is set: Grafana is routed through it"));
   if (g.allowedSourceRanges.length === 0) fail("grafana.allowedSourceRanges", g.allowedSourceRanges, "a non-empty list of CIDR blocks");
   g.allowedSourceRanges.forEach((range, i) => {
     if (!IPV4_CIDR.test(range)) fail(`grafana.allowedSourceRanges[${i}]`, range, "an IPv4 CIDR block such as '10.0.0.0/8'");
@@ -177,6 +227,32 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
   if (a.gatewayMetricsNamespace !== undefined && !DNS_LABEL.test(a.gatewayMetricsNamespace)) {
     fail("gatewayMetricsNamespace", a.gatewayMetricsNamespace, "a DNS label");
   }
+  return problems;
+}
+
+/** Throws every problem of the args at once; nothing is declared after a throw. */
+export function validateMonitoringArgs(args: MonitoringArgs): void {
+  throwProblems("Monitoring", monitoringProblems(resolveMonitoringArgs(args)));
+}
+
+/**
+ * Ports Alertmanager sends notifications to: each receiver's URL port or SMTP port; a URL kept
+ * secret is not known to the plan, so both web ports are allowed for it.
+ */
+export function receiverPorts(receivers: readonly AlertReceiver[]): number[] {
+  const ports = new Set<number>();
+  for (const r of receivers) {
+    if (r.type === "email") {
+      const port = Number(r.smarthost?.split(":")[1]);
+      if (Number.isInteger(port)) ports.add(port);
+    } else if (typeof r.url === "string") {
+      const url = new URL(r.url);
+      ports.add(url.port ? Number(url.port) : url.protocol === "http:" ? 80 : 443);
+    } else {
+      ports.add(80).add(443);
+    }
+  }
+  return [...ports].sort((x, y) => x - y);
 }
 
 /** Monitoring: see the module comment. */
@@ -191,17 +267,47 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly crds: pulumi.Resource;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    const a = resolveMonitoringArgs(args);
+    throwProblems("Monitoring", monitoringProblems(a));
     super(MONITORING_TYPE, name, {}, opts);
-    validateMonitoringArgs(args);
-    const a = withDefaults(args);
     const keep = a.protectData ? { protect: true, retainOnDelete: true } : {};
 
-    // node-exporter reads the host's /proc and /sys with the host's network and PID namespaces.
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, addonNamespaceSpec(a.namespace, "privileged", "monitoring"), {
+    // Prometheus, Alertmanager, Grafana and the operator need nothing of the host: baseline admits none of it.
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, addonNamespaceSpec(a.namespace, "baseline", "monitoring"), {
       parent: this,
       ...keep,
     });
     const ns = namespace.metadata.name;
+    // node-exporter reads the host's /proc and /sys with the host's network and PID namespaces.
+    const exporterNamespace = new k8s.core.v1.Namespace(
+      `${name}-node-exporter-namespace`,
+      addonNamespaceSpec(a.nodeExporterNamespace, "privileged", "monitoring"),
+      { parent: this },
+    );
+    const gatewayThrough = a.gateway;
+    const grafanaClients: UiClients =
+      a.grafana.host && gatewayThrough
+        ? gatewayThrough.controller === "envoy-gateway"
+          ? { proxies: { namespace: gatewayThrough.namespace, pods: proxyPodLabels(gatewayThrough.name) } }
+          : { anyone: true }
+        : undefined;
+    const policies = [
+      ...declareNetworkPolicies(
+        this,
+        name,
+        ns,
+        namespacePolicySpecs(
+          a.namespace,
+          monitoringPolicies({ scrapePorts: a.scrapePorts, receiverPorts: receiverPorts(a.alertmanager.receivers), grafanaClients }),
+        ),
+      ),
+      ...declareNetworkPolicies(
+        this,
+        `${name}-node-exporter`,
+        exporterNamespace.metadata.name,
+        namespacePolicySpecs(a.nodeExporterNamespace, nodeExporterPolicies(a.namespace)),
+      ),
+    ];
     const crds = crdChart(`${name}-crds`, { chart: CHARTS.prometheusOperatorCrds, namespace: ns }, { parent: this, ...keep });
 
     const adminPassword =
@@ -256,7 +362,10 @@ export class Monitoring extends pulumi.ComponentResource {
             storageClass: a.prometheus.storageClass,
             resources: { cpu: a.prometheus.cpu, memory: a.prometheus.memory },
           },
-          alertmanager: { replicas: a.alertmanager.replicas, storage: "2Gi" },
+          alertmanager: { replicas: a.alertmanager.replicas, storage: a.alertmanager.storage },
+          grafana: { replicas: a.grafana.replicas },
+          zones: a.zones.length,
+          nodeExporterNamespace: a.nodeExporterNamespace,
           alertmanagerConfigSecret: configSecretName,
           grafanaAdminSecret: "grafana-admin",
           ...(grafanaUrl ? { grafanaUrl } : {}),
@@ -265,7 +374,7 @@ export class Monitoring extends pulumi.ComponentResource {
         }),
         skipCrds: true,
       },
-      { parent: this, dependsOn: [crds, grafanaAdmin, alertmanagerSecret], ...keep },
+      { parent: this, dependsOn: [crds, grafanaAdmin, alertmanagerSecret, exporterNamespace, ...policies], ...keep },
     );
 
     const gatewayJob = a.gatewayMetricsNamespace ? `${a.namespace}/${GATEWAY_POD_MONITOR}` : undefined;
@@ -301,6 +410,8 @@ export class Monitoring extends pulumi.ComponentResource {
         port: 80,
         allowedSourceRanges: a.grafana.allowedSourceRanges,
         gateway,
+        // A login session lives in the database of the replica that made it.
+        sessionAffinity: a.grafana.replicas > 1,
       });
       declareRoute(this, `${name}-grafana`, specs, [release, ...gateway.ready]);
       this.grafanaUrl = pulumi.output(grafanaUrl!);

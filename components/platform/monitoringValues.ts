@@ -1,7 +1,8 @@
 /**
  * kube-prometheus-stack's values and the monitoring objects' specs, as pure functions.
  */
-import { containerResources, type Resources } from "./gatewayValues";
+import { alertmanagerPods, grafanaPods, prometheusPodLabels } from "./addonPolicies";
+import { containerResources, type Resources, zoneSpread } from "./gatewayValues";
 import { memoryBytes } from "./namespace";
 
 export interface KubePrometheusStackInput {
@@ -13,6 +14,11 @@ export interface KubePrometheusStackInput {
     readonly resources: Resources;
   };
   readonly alertmanager: { readonly replicas: number; readonly storage: string };
+  readonly grafana: { readonly replicas: number };
+  /** Zones the nodes run in: Prometheus and Alertmanager replicas are spread over them. */
+  readonly zones: number;
+  /** Namespace of node-exporter, the host agent, apart from everything else. */
+  readonly nodeExporterNamespace: string;
   /** Secret holding alertmanager.yaml. */
   readonly alertmanagerConfigSecret: string;
   /** Secret holding the Grafana admin user and password. */
@@ -36,6 +42,12 @@ const volumeClaim = (storageClass: string, storage: string) => ({
     spec: { storageClassName: storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
   },
 });
+
+/** A StatefulSet's zone spread, as prometheusSpec and alertmanagerSpec take it. */
+const spread = (pods: Record<string, string>, zones: number) => {
+  const constraints = zoneSpread(pods, zones);
+  return constraints.length ? { topologySpreadConstraints: constraints } : {};
+};
 
 /** Values of the kube-prometheus-stack chart. */
 export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
@@ -76,6 +88,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
         resources: containerResources(p.resources),
         storageSpec: volumeClaim(p.storageClass, p.storage),
         ...retain,
+        ...spread(prometheusPodLabels(), input.zones),
         // Select every ServiceMonitor, PodMonitor, rule and probe in every namespace, so that a
         // workload needs no label known only to this release.
         serviceMonitorSelectorNilUsesHelmValues: false,
@@ -96,9 +109,25 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
         resources: containerResources({ cpu: "50m", memory: "128Mi" }),
         storage: volumeClaim(p.storageClass, input.alertmanager.storage),
         ...retain,
+        ...spread(alertmanagerPods, input.zones),
       },
     },
     grafana: {
+      // Dashboards and data sources are provisioned from ConfigMaps (the sidecar), users from the
+      // admin Secret: nothing lives only in Grafana's database, so replicas need no shared one.
+      replicas: input.grafana.replicas,
+      ...(input.grafana.replicas > 1
+        ? {
+            podDisruptionBudget: { minAvailable: 1 },
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: grafanaPods } } },
+                ],
+              },
+            },
+          }
+        : {}),
       admin: { existingSecret: input.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       testFramework: { enabled: false },
       defaultDashboardsTimezone: "browser",
@@ -111,7 +140,11 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
       },
     },
     "kube-state-metrics": { resources: containerResources({ cpu: "50m", memory: "128Mi" }) },
-    "prometheus-node-exporter": { resources: containerResources({ cpu: "50m", memory: "64Mi" }) },
+    // The host agent runs in a namespace of its own, the only one that admits privileged pods.
+    "prometheus-node-exporter": {
+      namespaceOverride: input.nodeExporterNamespace,
+      resources: containerResources({ cpu: "50m", memory: "64Mi" }),
+    },
   };
 }
 

@@ -30,6 +30,13 @@ export function declareRoute(
     { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", ...specs.route },
     opts,
   );
+  if ("affinity" in specs && specs.affinity) {
+    new k8s.apiextensions.CustomResource(
+      `${name}-affinity`,
+      { apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "BackendTrafficPolicy", ...specs.affinity },
+      { ...opts, dependsOn: [...dependsOn, route] },
+    );
+  }
   if ("policy" in specs && specs.policy) {
     new k8s.apiextensions.CustomResource(
       `${name}-access`,

@@ -8,6 +8,7 @@ import { CAPACITY_RULES } from "./capacity";
 import { CLOUD_RULES } from "./cloud";
 import { DATA_RULES } from "./data";
 import { NETWORK_RULES } from "./network";
+import { PLATFORM_RULES } from "./platform";
 import { RELEASE_RULES } from "./release";
 import { WORKLOAD_RULES } from "./workloads";
 
@@ -16,10 +17,11 @@ export const RULE_GROUPS: ReadonlyArray<{ readonly title: string; readonly rules
   { title: "Workloads", rules: WORKLOAD_RULES },
   { title: "Availability", rules: AVAILABILITY_RULES },
   { title: "Gray release", rules: RELEASE_RULES },
-  { title: "Network", rules: NETWORK_RULES },
   { title: "Capacity", rules: CAPACITY_RULES },
   { title: "Cloud", rules: CLOUD_RULES },
   { title: "Data", rules: DATA_RULES },
+  { title: "Network", rules: NETWORK_RULES },
+  { title: "Platform add-ons", rules: PLATFORM_RULES },
 ];
 
 export const RULES: readonly Rule[] = RULE_GROUPS.flatMap((g) => g.rules);
@@ -29,5 +31,6 @@ export * from "./capacity";
 export * from "./cloud";
 export * from "./data";
 export * from "./network";
+export * from "./platform";
 export * from "./release";
 export * from "./workloads";

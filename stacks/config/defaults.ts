@@ -3,6 +3,7 @@
  * cannot disagree: local and dev are light (one replica, small disks), prod is strict (HA, protected).
  */
 import type { EnvironmentKind } from "./common";
+import { PLATFORM_DISK_CLASS } from "../../components/platform/storage";
 
 export interface KindDefaults {
   /** ACK edition: Pro adds an SLA-backed control plane. */
@@ -19,6 +20,9 @@ export interface KindDefaults {
   readonly prometheusRetentionDays: number;
   readonly prometheusStorage: string;
   readonly alertmanagerReplicas: number;
+  readonly alertmanagerStorage: string;
+  readonly grafanaReplicas: number;
+  /** Storage class of the add-ons' volumes: on Alibaba Cloud the platform's ESSD class, bound where the pod runs. */
   readonly storageClass: string;
   readonly serviceMinReplicas: number;
   readonly policyEnforcement: "advisory" | "mandatory";
@@ -39,6 +43,8 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     prometheusRetentionDays: 1,
     prometheusStorage: "5Gi",
     alertmanagerReplicas: 1,
+    alertmanagerStorage: "1Gi",
+    grafanaReplicas: 1,
     // kind and minikube both ship a "standard" hostPath provisioner.
     storageClass: "standard",
     serviceMinReplicas: 1,
@@ -58,7 +64,9 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     prometheusRetentionDays: 3,
     prometheusStorage: "20Gi",
     alertmanagerReplicas: 1,
-    storageClass: "alicloud-disk-essd",
+    alertmanagerStorage: "20Gi",
+    grafanaReplicas: 1,
+    storageClass: PLATFORM_DISK_CLASS,
     serviceMinReplicas: 1,
     policyEnforcement: "advisory",
   },
@@ -76,7 +84,9 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     prometheusRetentionDays: 7,
     prometheusStorage: "50Gi",
     alertmanagerReplicas: 1,
-    storageClass: "alicloud-disk-essd",
+    alertmanagerStorage: "20Gi",
+    grafanaReplicas: 1,
+    storageClass: PLATFORM_DISK_CLASS,
     serviceMinReplicas: 2,
     policyEnforcement: "advisory",
   },
@@ -94,7 +104,9 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     prometheusRetentionDays: 15,
     prometheusStorage: "100Gi",
     alertmanagerReplicas: 3,
-    storageClass: "alicloud-disk-essd",
+    alertmanagerStorage: "20Gi",
+    grafanaReplicas: 2,
+    storageClass: PLATFORM_DISK_CLASS,
     serviceMinReplicas: 2,
     policyEnforcement: "mandatory",
   },

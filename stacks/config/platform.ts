@@ -23,33 +23,19 @@ import type { PartialEnvironment } from "./schema";
 import { KIND_DEFAULTS } from "./defaults";
 import { PRIVATE_RANGES } from "../../components/platform/adminRoute";
 import { IPV4_CIDR } from "../../components/platform/namespace";
-
-/** CLB specifications a gateway load balancer may have, or "clcu" for a pay-by-CLCU instance without one. */
-export const LOAD_BALANCER_SPECS = [
-  "slb.s1.small",
-  "slb.s2.small",
-  "slb.s2.medium",
-  "slb.s3.small",
-  "slb.s3.medium",
-  "slb.s3.large",
-  "slb.s3.xlarge",
-  "clcu",
-] as const;
+import { diskClaimProblem, exposureProblem, KNOWN_DISK_CLASSES, loadBalancerSpecProblem } from "../../components/platform";
 
 /** A client address range admitted to a routed UI; unlike a VPC block, any prefix is allowed. */
 const sourceRange = () => matching(IPV4_CIDR, "an IPv4 CIDR block such as '10.0.0.0/8' ('0.0.0.0/0' admits everyone)");
 
 /** Defaults of the platform's keys that vary by kind (the others are in defaults.ts). */
 const PLATFORM_DEFAULTS: Readonly<
-  Record<
-    EnvironmentKind,
-    { loadBalancerSpec: string; proxyCpu: string; proxyMemory: string; fluentBitMemory: string; prometheusCpu: string }
-  >
+  Record<EnvironmentKind, { proxyCpu: string; proxyMemory: string; fluentBitMemory: string; prometheusCpu: string }>
 > = {
-  local: { loadBalancerSpec: "slb.s1.small", proxyCpu: "100m", proxyMemory: "128Mi", fluentBitMemory: "128Mi", prometheusCpu: "250m" },
-  dev: { loadBalancerSpec: "slb.s1.small", proxyCpu: "200m", proxyMemory: "256Mi", fluentBitMemory: "256Mi", prometheusCpu: "500m" },
-  staging: { loadBalancerSpec: "slb.s2.small", proxyCpu: "500m", proxyMemory: "512Mi", fluentBitMemory: "256Mi", prometheusCpu: "500m" },
-  prod: { loadBalancerSpec: "slb.s2.medium", proxyCpu: "1", proxyMemory: "1Gi", fluentBitMemory: "512Mi", prometheusCpu: "1" },
+  local: { proxyCpu: "100m", proxyMemory: "128Mi", fluentBitMemory: "128Mi", prometheusCpu: "250m" },
+  dev: { proxyCpu: "200m", proxyMemory: "256Mi", fluentBitMemory: "256Mi", prometheusCpu: "500m" },
+  staging: { proxyCpu: "500m", proxyMemory: "512Mi", fluentBitMemory: "256Mi", prometheusCpu: "500m" },
+  prod: { proxyCpu: "1", proxyMemory: "1Gi", fluentBitMemory: "512Mi", prometheusCpu: "1" },
 };
 
 /** `gateway`: the traffic entry of the cluster, to which every service's route attaches. */
@@ -63,10 +49,13 @@ export function gatewaySchema(kind: EnvironmentKind) {
     /** Name of the Gateway object routes attach to. */
     name: dnsLabel(40).default("platform"),
     namespace: dnsLabel().default("gateway-system"),
-    /** Whether the load balancer gets a public address (internet) or a VPC-only one (intranet). */
-    addressType: oneOf(["internet", "intranet"]).default("internet"),
-    /** CLB specification of the proxies' load balancer; "clcu" for pay-by-CLCU without a specification. */
-    loadBalancerSpec: oneOf(LOAD_BALANCER_SPECS).default(p.loadBalancerSpec as (typeof LOAD_BALANCER_SPECS)[number]),
+    /**
+     * Whether the load balancer gets a public address (internet) or a VPC-only one (intranet). An
+     * internet address needs TLS, so it is the default only where TLS is (staging, prod).
+     */
+    addressType: oneOf(["internet", "intranet"]).default(kind === "staging" || kind === "prod" ? "internet" : "intranet"),
+    /** Billing of the proxies' CLB: 'clcu' (pay-by-CLCU), the only one on sale; the old 'slb.s*' specifications are refused. */
+    loadBalancerSpec: text().default("clcu"),
     replicas: intBetween(1, 20).default(d.gatewayReplicas),
     /** Requests of each proxy (memory is also its limit). */
     proxy: section({
@@ -107,6 +96,8 @@ export function loggingSchema(kind: EnvironmentKind) {
   return section({
     enabled: bool().default(true),
     namespace: dnsLabel().default("logging"),
+    /** Namespace of Fluent Bit, the node agent: the only one that admits privileged pods. */
+    collectorNamespace: dnsLabel().default("log-collector"),
     /** Days an index is kept before lifecycle management deletes it. */
     retentionDays: intBetween(1, 3650).default(d.logRetentionDays),
     elasticsearch: section({
@@ -159,6 +150,8 @@ export function monitoringSchema(kind: EnvironmentKind) {
   return section({
     enabled: bool().default(true),
     namespace: dnsLabel().default("monitoring"),
+    /** Namespace of node-exporter, the node agent: the only one that admits privileged pods. */
+    nodeExporterNamespace: dnsLabel().default("node-exporter"),
     prometheus: section({
       replicas: intBetween(1, 5).default(d.prometheusReplicas),
       retentionDays: intBetween(1, 3650).default(d.prometheusRetentionDays),
@@ -169,9 +162,13 @@ export function monitoringSchema(kind: EnvironmentKind) {
     }).prefault({}),
     alertmanager: section({
       replicas: intBetween(1, 5).default(d.alertmanagerReplicas),
+      /** Volume of each replica, on Prometheus' storage class. */
+      storage: memory().default(d.alertmanagerStorage),
       receivers: listOf(receiver).default([]),
     }).prefault({}),
     grafana: section({
+      /** Replicas; dashboards are provisioned as code, so replicas share nothing but the admin Secret. */
+      replicas: intBetween(1, 5).default(d.grafanaReplicas),
       /** Host name under which Grafana is routed through the gateway; not routed when unset. */
       host: hostname().optional(),
       /** Secret config key with the admin password; a random one is generated when unset. */
@@ -227,6 +224,17 @@ export const checkPlatformConfig: Check = (env, ctx) => {
       `${es.nodes} is not enough for prod: use at least 3, so that a node's loss keeps a quorum and every shard's replica`,
     );
   }
+  checkDisks(env, ctx);
+  if (env.logging?.enabled && env.logging.collectorNamespace === env.logging.namespace)
+    report(
+      ["logging", "collectorNamespace"],
+      `${show(env.logging.collectorNamespace)} is the logging namespace: the collector's namespace admits privileged pods, so it holds nothing else`,
+    );
+  if (env.monitoring?.enabled && env.monitoring.nodeExporterNamespace === env.monitoring.namespace)
+    report(
+      ["monitoring", "nodeExporterNamespace"],
+      `${show(env.monitoring.nodeExporterNamespace)} is the monitoring namespace: node-exporter's namespace admits privileged pods, so it holds nothing else`,
+    );
   const names = new Map<string, number>();
   env.monitoring?.alertmanager.receivers.forEach((r, i) => {
     const at = (key: string) => ["monitoring", "alertmanager", "receivers", i, key];
@@ -252,9 +260,56 @@ export const checkPlatformConfig: Check = (env, ctx) => {
 
 type GatewayConfig = NonNullable<PartialEnvironment["gateway"]>;
 
+/** Whether the gateway's settings give it an HTTPS listener (cert-manager needs a host to certify). */
+function gatewayHttps(env: PartialEnvironment, gateway: GatewayConfig): boolean {
+  const mode = gateway.tls.mode;
+  return mode === "secret" || mode === "alb-discovery" || (mode === "cert-manager" && certificateHosts(env).length > 0);
+}
+
+/**
+ * The add-ons' volumes: each size one its disk class accepts (the component's own rule), and in a
+ * multi-zone production no class that picks a disk's zone before the pod is scheduled.
+ */
+function checkDisks(env: PartialEnvironment, { report }: CheckContext) {
+  const claims: Array<[PropertyKey[], string, string]> = [];
+  const es = env.logging?.enabled ? env.logging.elasticsearch : undefined;
+  if (es) claims.push([["logging", "elasticsearch", "storage"], es.storage, es.storageClass]);
+  const m = env.monitoring?.enabled ? env.monitoring : undefined;
+  if (m) {
+    claims.push([["monitoring", "prometheus", "storage"], m.prometheus.storage, m.prometheus.storageClass]);
+    claims.push([["monitoring", "alertmanager", "storage"], m.alertmanager.storage, m.prometheus.storageClass]);
+  }
+  for (const [path, size, storageClass] of claims) {
+    const problem = diskClaimProblem(size, storageClass);
+    if (problem) report(path, `${show(size)} is not ${problem}`);
+  }
+  const classes: Array<[PropertyKey[], string]> = [
+    ...(es ? [[["logging", "elasticsearch", "storageClass"], es.storageClass] as [PropertyKey[], string]] : []),
+    ...(m ? [[["monitoring", "prometheus", "storageClass"], m.prometheus.storageClass] as [PropertyKey[], string]] : []),
+  ];
+  if (env.kind === "prod" && (env.zones?.length ?? 0) > 1) {
+    for (const [path, storageClass] of classes) {
+      const facts = KNOWN_DISK_CLASSES[storageClass];
+      if (facts?.bindingMode === "Immediate")
+        report(
+          path,
+          `${show(storageClass)} binds a disk Immediately, in a zone chosen before the pod is scheduled: in a multi-zone cluster use a class that waits for the first consumer, such as the default or 'alicloud-disk-topology-alltype'`,
+        );
+    }
+  }
+}
+
 function checkGateway(env: PartialEnvironment, gateway: GatewayConfig, { report }: CheckContext) {
   const tls = gateway.tls;
   const alb = gateway.controller === "alb";
+  const billing = loadBalancerSpecProblem(gateway.loadBalancerSpec);
+  if (billing && env.kind !== "local") report(["gateway", "loadBalancerSpec"], `${show(gateway.loadBalancerSpec)} is not ${billing}`);
+  const exposure = exposureProblem({
+    exposure: env.kind === "local" ? "node-port" : "load-balancer",
+    addressType: gateway.addressType,
+    https: gatewayHttps(env, gateway),
+  });
+  if (exposure) report(["gateway", "addressType"], `${show(gateway.addressType)} is not ${exposure}`);
   if (alb) {
     if (env.kind === "local")
       report(

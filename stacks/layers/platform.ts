@@ -8,7 +8,9 @@ import { certificateHosts } from "../config/platform";
 import { Gateway, type GatewayTls } from "../../components/platform/gateway";
 import { HTTP_LISTENER, HTTPS_LISTENER, proxyPodLabels } from "../../components/platform/gatewayValues";
 import { Logging } from "../../components/platform/logging";
-import { type AlertReceiver, Monitoring, prometheusPodLabels } from "../../components/platform/monitoring";
+import { prometheusPodLabels } from "../../components/platform/addonPolicies";
+import { type AlertReceiver, Monitoring } from "../../components/platform/monitoring";
+import { DiskClass, PLATFORM_DISK_CLASS } from "../../components/platform/storage";
 import type { RouteThrough } from "../../components/platform/uiRoute";
 import type { CloudLayer, PlatformLayer } from "./types";
 
@@ -20,6 +22,13 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
   const prod = env.kind === "prod";
   const outputs: Record<string, pulumi.Input<unknown>> = {};
   const ready: pulumi.Resource[] = [];
+
+  // The platform's disk class, declared where an add-on's volumes use it; the add-ons wait for it.
+  const usesDiskClass =
+    (env.logging.enabled && env.logging.elasticsearch.storageClass === PLATFORM_DISK_CLASS) ||
+    (env.monitoring.enabled && env.monitoring.prometheus.storageClass === PLATFORM_DISK_CLASS);
+  const diskClass = usesDiskClass ? new DiskClass("storage", { retain: prod }, opts) : undefined;
+  const storageOpts = { ...opts, ...(diskClass ? { dependsOn: [diskClass] } : {}) };
 
   let gateway: Gateway | undefined;
   if (env.gateway.enabled) {
@@ -39,6 +48,8 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         zones: cloud.zones,
         tls: gatewayTls(env, config),
         ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
+        backendCidrs: legacyBackendCidrs(env),
+        ...(env.monitoring.enabled ? { monitoringNamespace: env.monitoring.namespace } : {}),
         ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
       },
       opts,
@@ -55,6 +66,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
       "logging",
       {
         namespace: l.namespace,
+        collectorNamespace: l.collectorNamespace,
         retentionDays: l.retentionDays,
         elasticsearch: l.elasticsearch,
         kibana: {
@@ -68,7 +80,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         protectData: prod,
         ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
       },
-      opts,
+      storageOpts,
     );
     if (logging.kibanaUrl) outputs["kibanaUrl"] = logging.kibanaUrl;
     outputs["kibanaPortForward"] = logging.kibanaPortForward;
@@ -81,9 +93,17 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
       "monitoring",
       {
         namespace: m.namespace,
+        nodeExporterNamespace: m.nodeExporterNamespace,
+        zones: cloud.zones,
+        scrapePorts: [...new Set(env.services.map((svc) => svc.port))],
         prometheus: m.prometheus,
-        alertmanager: { replicas: m.alertmanager.replicas, receivers: m.alertmanager.receivers.map((r) => alertReceiver(r, config)) },
+        alertmanager: {
+          replicas: m.alertmanager.replicas,
+          storage: m.alertmanager.storage,
+          receivers: m.alertmanager.receivers.map((r) => alertReceiver(r, config)),
+        },
         grafana: {
+          replicas: m.grafana.replicas,
           allowedSourceRanges: m.grafana.allowedSourceRanges,
           ...(m.grafana.host ? { host: m.grafana.host } : {}),
           ...(m.grafana.adminPasswordSecret ? { adminPassword: config.requireSecret(m.grafana.adminPasswordSecret) } : {}),
@@ -95,7 +115,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         protectData: prod,
         ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
       },
-      opts,
+      storageOpts,
     );
     ready.push(monitoring.crds);
     if (monitoring.grafanaUrl) outputs["grafanaUrl"] = monitoring.grafanaUrl;
@@ -124,6 +144,12 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
     ready,
     outputs,
   };
+}
+
+/** The legacy VMs the gateway routes to, one /32 per address: the proxies' only way out of the cluster. */
+function legacyBackendCidrs(env: EnvironmentConfig): string[] {
+  const addresses = env.services.flatMap((svc) => svc.legacy?.endpoints ?? []).map((endpoint) => `${String(endpoint).split(":")[0]}/32`);
+  return [...new Set(addresses)].sort();
 }
 
 /** The gateway's TLS from the config, with the certificate and key read from their secret keys. */

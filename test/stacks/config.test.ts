@@ -180,6 +180,7 @@ describe("environment config: problems name the key, the value and what is accep
 
   it("checks gateway TLS and alert receivers", () => {
     assert.deepEqual(problems({ ...PROD, gateway: { tls: {} } }), [
+      "gateway.addressType: 'internet' is not accepted without TLS: an internet-facing gateway would serve every route in clear; give it a certificate (tls) or make it 'intranet'",
       "gateway.tls.email: is required with tls mode 'cert-manager': the ACME account's contact address",
     ]);
     assert.deepEqual(problems({ ...DEV, gateway: { tls: { mode: "secret" } } }), [

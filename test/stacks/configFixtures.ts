@@ -24,7 +24,7 @@ export const PROD = {
   region: "cn-hangzhou",
   zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
   registry: { mode: "managed", instanceName: "acme-prod", namespace: "acme" },
-  gateway: { tls: { email: "ops@acme.example.com" } },
+  gateway: { tls: { email: "ops@acme.example.com", hosts: ["api.acme.example.com"] } },
 };
 
 /** Secret config keys that are set, and files of the repository that exist (build contexts). */

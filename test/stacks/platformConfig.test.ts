@@ -18,7 +18,12 @@ describe("platform config: defaults per kind", () => {
     assert.equal(local.monitoring.prometheus.storage, "5Gi");
     const dev = parse(DEV);
     assert.equal(dev.gateway.replicas, 1);
-    assert.equal(dev.gateway.loadBalancerSpec, "slb.s1.small");
+    assert.equal(dev.gateway.loadBalancerSpec, "clcu");
+    assert.equal(dev.gateway.addressType, "intranet", "dev serves HTTP, so it is not on the internet");
+    assert.equal(dev.logging.elasticsearch.storageClass, "ack-platform-essd");
+    assert.equal(dev.monitoring.alertmanager.storage, "20Gi");
+    assert.equal(dev.monitoring.grafana.replicas, 1);
+    assert.equal(local.monitoring.alertmanager.storage, "1Gi");
     assert.equal(dev.gateway.tls.mode, "none");
     assert.deepEqual(dev.gateway.tls.hosts, []);
     assert.equal(dev.gateway.alb, undefined);
@@ -31,7 +36,11 @@ describe("platform config: defaults per kind", () => {
   it("gives prod HA add-ons on bigger load balancers and nodes", () => {
     const prod = parse(PROD);
     assert.equal(prod.gateway.replicas, 3);
-    assert.equal(prod.gateway.loadBalancerSpec, "slb.s2.medium");
+    assert.equal(prod.gateway.loadBalancerSpec, "clcu");
+    assert.equal(prod.gateway.addressType, "internet");
+    assert.equal(prod.monitoring.grafana.replicas, 2);
+    assert.equal(prod.logging.collectorNamespace, "log-collector");
+    assert.equal(prod.monitoring.nodeExporterNamespace, "node-exporter");
     assert.deepEqual(prod.gateway.proxy, { cpu: "1", memory: "1Gi" });
     assert.equal(prod.gateway.tls.mode, "cert-manager");
     assert.equal(prod.logging.elasticsearch.nodes, 3);
@@ -50,10 +59,50 @@ describe("platform config: defaults per kind", () => {
 describe("platform config: problems name the key, the value and what is accepted", () => {
   const cases: Array<[string, Record<string, unknown>, string[]]> = [
     [
-      "an unknown load balancer specification",
+      "an unknown load balancer billing",
       { ...DEV, gateway: { loadBalancerSpec: "slb.huge" } },
+      ["gateway.loadBalancerSpec: 'slb.huge' is not a CLB billing: use 'clcu' (pay-by-CLCU, the only CLB billing on sale)"],
+    ],
+    [
+      "a retired pay-by-specification CLB",
+      { ...DEV, gateway: { loadBalancerSpec: "slb.s2.medium" } },
       [
-        "gateway.loadBalancerSpec: 'slb.huge' is not one of: slb.s1.small, slb.s2.small, slb.s2.medium, slb.s3.small, slb.s3.medium, slb.s3.large, slb.s3.xlarge, clcu",
+        "gateway.loadBalancerSpec: 'slb.s2.medium' is not on sale: CLB pay-by-specification instances are no longer sold since 2025-06-01, so the cloud controller cannot create one and the gateway would never get an address; use 'clcu' (pay-by-CLCU)",
+      ],
+    ],
+    [
+      "an internet-facing gateway without TLS",
+      { ...DEV, gateway: { addressType: "internet" } },
+      [
+        "gateway.addressType: 'internet' is not accepted without TLS: an internet-facing gateway would serve every route in clear; give it a certificate (tls) or make it 'intranet'",
+      ],
+    ],
+    [
+      "an Alertmanager disk below the ESSD minimum",
+      { ...DEV, monitoring: { alertmanager: { storage: "2Gi" } } },
+      [
+        "monitoring.alertmanager.storage: '2Gi' is not at least '20Gi', the minimum of a disk of storage class 'ack-platform-essd' (cloud_essd PL1): the disk driver refuses a smaller claim and the volume stays Pending",
+      ],
+    ],
+    [
+      "an Elasticsearch disk below the minimum of ACK's ESSD class",
+      { ...DEV, logging: { elasticsearch: { storage: "10Gi", storageClass: "alicloud-disk-essd" } } },
+      [
+        "logging.elasticsearch.storage: '10Gi' is not at least '20Gi', the minimum of a disk of storage class 'alicloud-disk-essd' (cloud_essd): the disk driver refuses a smaller claim and the volume stays Pending",
+      ],
+    ],
+    [
+      "a disk class that binds Immediately in a multi-zone production",
+      { ...PROD, monitoring: { prometheus: { storageClass: "alicloud-disk-essd" } } },
+      [
+        "monitoring.prometheus.storageClass: 'alicloud-disk-essd' binds a disk Immediately, in a zone chosen before the pod is scheduled: in a multi-zone cluster use a class that waits for the first consumer, such as the default or 'alicloud-disk-topology-alltype'",
+      ],
+    ],
+    [
+      "node agents sharing the add-ons' namespace",
+      { ...DEV, logging: { collectorNamespace: "logging" } },
+      [
+        "logging.collectorNamespace: 'logging' is the logging namespace: the collector's namespace admits privileged pods, so it holds nothing else",
       ],
     ],
     [
@@ -78,7 +127,7 @@ describe("platform config: problems name the key, the value and what is accepted
     ],
     [
       "cert-manager with the ALB",
-      { ...PROD, gateway: { ...ALB, tls: { email: "ops@acme.example.com" } } },
+      { ...PROD, gateway: { ...ALB, addressType: "intranet", tls: { email: "ops@acme.example.com" } } },
       [
         "gateway.tls.mode: 'cert-manager' is not available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'",
       ],
@@ -124,7 +173,11 @@ describe("platform config: problems name the key, the value and what is accepted
     ],
     [
       "a private Kibana behind an internet-facing ALB",
-      { ...DEV, gateway: ALB, logging: { kibana: { host: "kibana.acme.example.com" } } },
+      {
+        ...DEV,
+        gateway: { ...ALB, addressType: "internet", tls: { mode: "alb-discovery" } },
+        logging: { kibana: { host: "kibana.acme.example.com" } },
+      },
       [
         "logging.kibana.allowedSourceRanges: cannot be enforced by an internet-facing ALB: set gateway.addressType to 'intranet', or admit '0.0.0.0/0' to make the UI public",
       ],
@@ -205,6 +258,6 @@ describe("the gateway's certificate names every routed host", () => {
 
   it("leaves out the UIs of add-ons turned off", () => {
     const env = parse({ ...PROD, logging: { enabled: false, kibana: { host: "kibana.acme.example.com" } } });
-    assert.deepEqual(certificateHosts(env), []);
+    assert.deepEqual(certificateHosts(env), ["api.acme.example.com"], "only the listed host");
   });
 });

@@ -151,7 +151,7 @@ describe("cloud layer: services built from source", () => {
       kind: "staging",
       registry: { mode: "managed", instanceName: "acme-staging", namespace: "acme" },
       services: [HELLO],
-      gateway: { tls: { email: "ops@acme.example.com" } },
+      gateway: { tls: { email: "ops@acme.example.com", hosts: ["hello.staging.acme.example.com"] } },
     };
     const { out } = await plan(environment(values));
     const image = out.named("image-hello-image");

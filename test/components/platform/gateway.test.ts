@@ -92,7 +92,7 @@ describe("Gateway (Envoy Gateway)", () => {
       replicas: 3,
       zones: ["cn-hangzhou-h", "cn-hangzhou-i"],
       deletionProtection: true,
-      loadBalancerSpec: "slb.s2.medium",
+      addressType: "internet",
     });
     const certManager = out.named("gateway-cert-manager");
     assert.deepEqual(
@@ -108,6 +108,9 @@ describe("Gateway (Envoy Gateway)", () => {
     const k8s = out.object("EnvoyProxy", "platform-proxy")["spec"].provider.kubernetes;
     assert.equal(k8s.envoyDeployment.replicas, 3);
     assert.deepEqual(k8s.envoyPDB, { maxUnavailable: 1 });
+    const webhook = (out.named("gateway-cert-manager").inputs["values"] as any).webhook;
+    assert.equal(webhook.replicaCount, 2, "a highly available gateway gets a highly available webhook");
+
     assert.equal(k8s.envoyService.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-delete-protection"], "on");
     assert.equal(
       out.named("gateway-controller").inputs["values"] && (out.named("gateway-controller").inputs["values"] as any).deployment.replicas,
@@ -162,7 +165,23 @@ describe("validateGatewayArgs", () => {
     ["a controller", { controller: "nginx" as never }, /Gateway controller: 'nginx' is not one of: envoy-gateway, alb/],
     ["a name", { name: "Platform" }, /Gateway name: 'Platform' is not a DNS label/],
     ["replicas", { replicas: 0 }, /Gateway replicas: 0 is not an integer between 1 and 20/],
-    ["a load balancer spec", { loadBalancerSpec: "big" }, /Gateway loadBalancerSpec: 'big' is not a CLB specification/],
+    ["a load balancer billing", { loadBalancerSpec: "big" }, /Gateway loadBalancerSpec: 'big' is not a CLB billing: use 'clcu'/],
+    [
+      "a retired pay-by-specification CLB",
+      { loadBalancerSpec: "slb.s2.medium" },
+      /Gateway loadBalancerSpec: 'slb.s2.medium' is not on sale: CLB pay-by-specification instances are no longer sold since 2025-06-01.*use 'clcu'/,
+    ],
+    [
+      "an internet address without TLS",
+      { addressType: "internet" },
+      /Gateway addressType: 'internet' is not accepted without TLS: an internet-facing gateway would serve every route in clear/,
+    ],
+    [
+      "an internet address with cert-manager but no host to certify",
+      { addressType: "internet", tls: { mode: "cert-manager", email: "o@e.com", hosts: [] } },
+      /Gateway addressType: 'internet' is not accepted without TLS/,
+    ],
+    ["a legacy network", { backendCidrs: ["192.168.10.0"] }, /Gateway backendCidrs\[0\]: '192.168.10.0' is not an IPv4 CIDR block/],
     ["proxy memory", { proxyResources: { cpu: "100m", memory: "1GB" } }, /Gateway proxyResources.memory: '1GB' is not a memory quantity/],
     ["an ACME e-mail", { tls: { mode: "cert-manager", email: "ops", hosts: [] } }, /Gateway tls.email: 'ops' is not an e-mail address/],
     [
@@ -189,6 +208,13 @@ describe("validateGatewayArgs", () => {
   for (const [what, args, message] of cases) {
     it(`refuses ${what}, naming the field, the value and what is accepted`, () => assert.throws(() => validateGatewayArgs(args), message));
   }
+
+  it("reports every problem at once", () => {
+    assert.throws(
+      () => validateGatewayArgs({ replicas: 0, name: "Platform" }),
+      (err: Error) => err.message.split("\n").length === 2 && /name: 'Platform'/.test(err.message) && /replicas: 0/.test(err.message),
+    );
+  });
 
   it("refuses before declaring anything", async () => {
     await assert.rejects(renderGateway({ replicas: 50 }), /Gateway replicas: 50/);

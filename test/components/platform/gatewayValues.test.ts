@@ -29,7 +29,6 @@ const PROXY: ProxyInput = {
   zones: 1,
   exposure: "load-balancer",
   addressType: "internet",
-  loadBalancerSpec: "slb.s1.small",
   deletionProtection: false,
 };
 
@@ -50,36 +49,35 @@ describe("gateway values: resources", () => {
     });
   });
 
-  it("spreads over zones only when there are several", () => {
+  it("spreads over zones only when there are several, hard, counting only nodes whose taints the pods tolerate", () => {
     assert.equal("topologySpreadConstraints" in spreadPods({ app: "x" }, 1), false);
-    const spread = spreadPods({ app: "x" }, 3) as { topologySpreadConstraints: Array<{ topologyKey: string }> };
-    assert.equal(spread.topologySpreadConstraints[0]!.topologyKey, "topology.kubernetes.io/zone");
+    const spread = spreadPods({ app: "x" }, 3) as { topologySpreadConstraints: Array<Record<string, unknown>> };
+    assert.deepEqual(spread.topologySpreadConstraints, [
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "DoNotSchedule",
+        nodeTaintsPolicy: "Honor",
+        labelSelector: { matchLabels: { app: "x" } },
+      },
+    ]);
+  });
+
+  it("runs the cert-manager webhook twice with a budget that keeps one when highly available", () => {
+    assert.equal("replicaCount" in certManagerValues({}).webhook, false);
+    const ha = certManagerValues({ highAvailability: true }).webhook as Record<string, any>;
+    assert.equal(ha["replicaCount"], 2);
+    assert.deepEqual(ha["podDisruptionBudget"], { enabled: true, minAvailable: 1 });
   });
 });
 
 describe("gateway values: the ACK load balancer", () => {
+  // Pay-by-specification CLBs are no longer sold (since 2025-06-01): every load balancer is pay-by-CLCU.
   const cases: Array<[Partial<ProxyInput>, Record<string, string>]> = [
+    [{}, { [`${LB}-address-type`]: "internet", [`${LB}-instance-charge-type`]: "PayByCLCU", [`${LB}-delete-protection`]: "off" }],
     [
-      {},
-      {
-        [`${LB}-address-type`]: "internet",
-        [`${LB}-instance-charge-type`]: "PayBySpec",
-        [`${LB}-spec`]: "slb.s1.small",
-        [`${LB}-delete-protection`]: "off",
-      },
-    ],
-    [
-      { addressType: "intranet", loadBalancerSpec: "slb.s2.medium", deletionProtection: true },
-      {
-        [`${LB}-address-type`]: "intranet",
-        [`${LB}-instance-charge-type`]: "PayBySpec",
-        [`${LB}-spec`]: "slb.s2.medium",
-        [`${LB}-delete-protection`]: "on",
-      },
-    ],
-    [
-      { loadBalancerSpec: "clcu" },
-      { [`${LB}-address-type`]: "internet", [`${LB}-instance-charge-type`]: "PayByCLCU", [`${LB}-delete-protection`]: "off" },
+      { addressType: "intranet", deletionProtection: true },
+      { [`${LB}-address-type`]: "intranet", [`${LB}-instance-charge-type`]: "PayByCLCU", [`${LB}-delete-protection`]: "on" },
     ],
   ];
   for (const [input, expected] of cases) {

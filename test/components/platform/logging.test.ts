@@ -23,7 +23,10 @@ const dependsOn = (out: Rendered, name: string, on: string) => out.named(name).d
 describe("Logging", () => {
   it("by default runs ECK, a one-node Elasticsearch, Kibana and Fluent Bit, nothing protected, Kibana not routed", async () => {
     const out = await renderLogging({});
-    assert.equal(out.object("Namespace", "logging")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    // Only the collector's namespace admits privileged pods: Elasticsearch and Kibana run under baseline.
+    assert.equal(out.object("Namespace", "logging")["metadata"].labels["pod-security.kubernetes.io/enforce"], "baseline");
+    assert.equal(out.object("Namespace", "log-collector")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    assert.equal(out.named("logging-fluent-bit").inputs["namespace"], "log-collector");
     const crds = out.named("logging-crds");
     assert.deepEqual([crds.inputs["chart"], crds.inputs["version"]], ["eck-operator-crds", CHARTS.eckOperator.version]);
     const operator = out.named("logging-operator");
@@ -182,4 +185,53 @@ describe("validateLoggingArgs", () => {
   for (const [what, args, message] of cases) {
     it(`refuses ${what}`, () => assert.throws(() => validateLoggingArgs(args), message));
   }
+});
+
+describe("Logging: zones, availability and the network", () => {
+  it("spreads Elasticsearch over zones with shard awareness, budgets Kibana, and mounts no token in the lifecycle job", async () => {
+    const out = await renderLogging({
+      elasticsearch: { nodes: 3, storage: "50Gi" },
+      kibana: { replicas: 2 },
+      zones: ["a-1a", "a-1b", "a-1c"],
+    });
+    const set = out.object("Elasticsearch", "logs")["spec"].nodeSets[0];
+    assert.deepEqual(set.zoneAwareness, {});
+    assert.deepEqual(set.podTemplate.spec.topologySpreadConstraints[0], {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "DoNotSchedule",
+      nodeTaintsPolicy: "Honor",
+      labelSelector: {
+        matchLabels: {
+          "elasticsearch.k8s.elastic.co/cluster-name": "logs",
+          "elasticsearch.k8s.elastic.co/statefulset-name": "logs-es-default",
+        },
+      },
+    });
+    assert.deepEqual(out.object("PodDisruptionBudget", "logs-kb")["spec"], {
+      maxUnavailable: 1,
+      selector: { matchLabels: { "kibana.k8s.elastic.co/name": "logs" } },
+    });
+    assert.equal(out.object("Job", "log-lifecycle")["spec"].template.spec.automountServiceAccountToken, false);
+    await assertValidObjects(manifestsOf(out).map((m) => m.object));
+  });
+
+  it("issues Elasticsearch's HTTP certificate from the program's CA, whose certificate Fluent Bit reads in its own namespace", async () => {
+    const out = await renderLogging({});
+    assert.deepEqual(out.object("Elasticsearch", "logs")["spec"].http, { tls: { certificate: { secretName: "logs-es-http-ca" } } });
+    assert.equal(out.object("Secret", "logs-es-http-ca")["stringData"], "[secret]");
+    const ca = out.objects("ConfigMap").find((c) => c["metadata"].name === "logs-es-http-ca")!;
+    assert.equal(ca["metadata"].namespace, "log-collector");
+    assert.match(ca["data"]["ca.crt"], /^-----BEGIN CERTIFICATE-----/);
+    assert.equal((out.named("logging-collector-credentials").inputs["metadata"] as any).namespace, "log-collector");
+  });
+
+  it("refuses a disk below the class's minimum and the collector in the logging namespace, all at once", () => {
+    assert.throws(
+      () => validateLoggingArgs({ elasticsearch: { storage: "10Gi" }, collectorNamespace: "logging" }),
+      (err: Error) =>
+        /Logging collectorNamespace: 'logging' is not the logging namespace/.test(err.message) &&
+        /Logging elasticsearch.storage: '10Gi' is not at least '20Gi'/.test(err.message),
+    );
+  });
 });

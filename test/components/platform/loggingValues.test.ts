@@ -181,7 +181,7 @@ describe("logging values: Fluent Bit", () => {
   const names = eckNames("logs", "logs");
   const values = fluentBitValues({
     esHost: `${names.esService}.logging.svc`,
-    caSecret: names.esCaSecret,
+    caConfigMap: names.collectorCaConfigMap,
     credentialsSecret: "fluent-bit-credentials",
     resources: { cpu: "100m", memory: "256Mi" },
   });
@@ -217,7 +217,7 @@ describe("logging values: Fluent Bit", () => {
       values.env.map((e) => e.valueFrom.secretKeyRef.name),
       ["fluent-bit-credentials", "fluent-bit-credentials"],
     );
-    assert.equal(values.extraVolumes[0]!.secret!.secretName, "logs-es-http-certs-public");
+    assert.equal(values.extraVolumes[0]!.configMap!.name, "logs-es-http-ca");
     assert.deepEqual(values.resources, { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "200m", memory: "256Mi" } });
     assert.equal(values.testFramework.enabled, false);
     assert.equal(values.image.repository, "cr.fluentbit.io/fluent/fluent-bit");

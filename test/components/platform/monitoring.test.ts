@@ -41,7 +41,10 @@ describe("monitoring values", () => {
         storageClass: "alicloud-disk-essd",
         resources: { cpu: "1", memory: "8Gi" },
       },
-      alertmanager: { replicas: 3, storage: "2Gi" },
+      alertmanager: { replicas: 3, storage: "20Gi" },
+      grafana: { replicas: 2 },
+      zones: 3,
+      nodeExporterNamespace: "node-exporter",
       alertmanagerConfigSecret: "am",
       grafanaAdminSecret: "ga",
       grafanaUrl: "https://grafana.example.com",
@@ -90,7 +93,10 @@ describe("Monitoring", () => {
       ["kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "88.5.4", true],
     );
     assert.ok(stack.dependsOn.includes(crds.urn));
-    assert.equal(out.object("Namespace", "monitoring")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    // Only node-exporter's namespace admits privileged pods: the stack itself runs under baseline.
+    assert.equal(out.object("Namespace", "monitoring")["metadata"].labels["pod-security.kubernetes.io/enforce"], "baseline");
+    assert.equal(out.object("Namespace", "node-exporter")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
+    assert.equal(valuesOf(out)["prometheus-node-exporter"].namespaceOverride, "node-exporter");
     assert.equal(out.ofType("random:index/randomPassword:RandomPassword").length, 1);
     assert.equal(out.object("Secret", "grafana-admin")["stringData"], "[secret]");
     assert.equal(out.object("Secret", "alertmanager-platform")["stringData"], "[secret]");
@@ -203,4 +209,43 @@ describe("validateMonitoringArgs", () => {
   for (const [what, args, message] of cases) {
     it(`refuses ${what}`, () => assert.throws(() => validateMonitoringArgs(args), message));
   }
+});
+
+describe("Monitoring: zones, availability and disks", () => {
+  it("spreads Prometheus and Alertmanager over zones, runs Grafana highly available, and keeps clients on one Grafana", async () => {
+    const gateway = {
+      controller: "envoy-gateway" as const,
+      name: "platform",
+      namespace: "gateway-system",
+      listener: "https",
+      https: true,
+      ready: [],
+    };
+    const out = await render(
+      () =>
+        new Monitoring(
+          "monitoring",
+          { zones: ["a-1a", "a-1b"], grafana: { replicas: 2, host: "grafana.example.com" }, gateway },
+          { provider: testProvider() },
+        ),
+    );
+    const values = out.named("monitoring-stack").inputs["values"] as any;
+    for (const spec of [values.prometheus.prometheusSpec, values.alertmanager.alertmanagerSpec]) {
+      assert.equal(spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+      assert.equal(spec.topologySpreadConstraints[0].nodeTaintsPolicy, "Honor");
+    }
+    assert.equal(values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.resources.requests.storage, "20Gi");
+    assert.equal(values.grafana.replicas, 2);
+    assert.deepEqual(values.grafana.podDisruptionBudget, { minAvailable: 1 });
+    const affinity = out.object("BackendTrafficPolicy", "grafana");
+    assert.deepEqual(affinity["spec"].loadBalancer, { type: "ConsistentHash", consistentHash: { type: "SourceIP" } });
+    await assertValidObjects(manifestsOf(out).map((m) => m.object));
+  });
+
+  it("refuses an Alertmanager volume below its disk class's minimum", () => {
+    assert.throws(
+      () => validateMonitoringArgs({ alertmanager: { storage: "2Gi" }, prometheus: { storageClass: "alicloud-disk-essd" } }),
+      /Monitoring alertmanager.storage: '2Gi' is not at least '20Gi', the minimum of a disk of storage class 'alicloud-disk-essd'/,
+    );
+  });
 });

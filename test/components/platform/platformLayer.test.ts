@@ -64,7 +64,7 @@ describe("platform layer", () => {
       namespace: "monitoring",
       selectorLabels: {},
       // The Prometheus Operator's labels on the pods of the release's Prometheus.
-      prometheusPodLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kube-prometheus-stack-prometheus" },
+      prometheusPodLabels: { "app.kubernetes.io/name": "prometheus", prometheus: "kube-prometheus-stack-prometheus" },
     });
     const ready = (out.outputs["readyUrns"] as string[]).map((urn) => urn.split("::").pop()).sort();
     assert.deepEqual(

@@ -8,6 +8,7 @@ import { dockerEmulator } from "./docker";
 import { kubernetesEmulator } from "./kubernetes";
 import { pulumiEmulator } from "./pulumi";
 import { randomEmulator } from "./random";
+import { tlsEmulator } from "./tls";
 import type { EmulatorContext, ProviderEmulator } from "./types";
 import { stableId } from "./types";
 
@@ -20,6 +21,7 @@ export const EMULATORS: readonly ProviderEmulator[] = [
   alicloudEmulator,
   dockerEmulator,
   randomEmulator,
+  tlsEmulator,
 ];
 
 /** Builds Pulumi `Mocks` from the emulators. An invoke that no emulator knows is an error, not a guess. */

@@ -2,7 +2,17 @@
  * A plausible Kubernetes provider: objects come back as they were sent, with the fields the API
  * server fills that programs read (generated names, uid, a load balancer's address), and Helm
  * releases come back deployed.
+ *
+ * It also refuses what the cluster's controllers on ACK would never carry out, so that the plan
+ * fails where `pulumi up` would leave something broken:
+ * - a LoadBalancer Service (or an EnvoyProxy that makes one) asking for a pay-by-specification CLB,
+ *   which Alibaba Cloud no longer sells: the cloud controller cannot create it, and the Service
+ *   never gets an address;
+ * - a volume claim on a disk class below the smallest disk its categories come in: the disk driver
+ *   refuses it and the claim stays Pending (PVCs, StatefulSet and ECK claim templates, Prometheus
+ *   and Alertmanager storage, and the kube-prometheus-stack values that become them).
  */
+import { diskClaimProblem, diskClassFacts, type DiskClassFacts, KNOWN_DISK_CLASSES } from "../../../components/platform/storage";
 import type { ProviderEmulator, ResourceRequest } from "./types";
 import { stableId, stableIp } from "./types";
 
@@ -32,10 +42,89 @@ export function waitForProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+const LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer";
+
+/** The cloud controller's refusal of a retired CLB billing, or nothing. */
+export function loadBalancerRefusal(annotations: Record<string, unknown> | undefined): string | undefined {
+  const charge = annotations?.[`${LB_ANNOTATION}-instance-charge-type`];
+  const spec = annotations?.[`${LB_ANNOTATION}-spec`];
+  if (charge !== "PayBySpec" && (spec === undefined || charge === "PayByCLCU")) return undefined;
+  return `the cloud controller cannot create the load balancer: CLB pay-by-specification instances (PayBySpec${spec ? `, ${String(spec)}` : ""}) are no longer sold since 2025-06-01, so the Service never gets an address; use '${LB_ANNOTATION}-instance-charge-type: PayByCLCU' without a spec`;
+}
+
+// Storage classes declared in this run, by name, added to the ones every ACK cluster has.
+const declaredClasses = new Map<string, DiskClassFacts>();
+
+function knownClasses(): Record<string, DiskClassFacts> {
+  return { ...KNOWN_DISK_CLASSES, ...Object.fromEntries(declaredClasses) };
+}
+
+/** A claim spec ({ storageClassName, resources.requests.storage }) the disk driver would refuse. */
+function claimRefusal(where: string, claim: any): string | undefined {
+  const size = claim?.resources?.requests?.storage;
+  const storageClass = claim?.storageClassName;
+  if (typeof size !== "string" || typeof storageClass !== "string") return undefined;
+  const problem = diskClaimProblem(size, storageClass, knownClasses());
+  return problem ? `${where} asks for '${size}', which is not ${problem}` : undefined;
+}
+
+/** Every claim an object or a release's values ask for, with where it is. */
+function claimsOf(kind: string, body: any): Array<[string, any]> {
+  const spec = body?.spec;
+  switch (kind) {
+    case "PersistentVolumeClaim":
+      return [["the claim", spec]];
+    case "StatefulSet":
+      return (spec?.volumeClaimTemplates ?? []).map((t: any) => [`volumeClaimTemplates '${t?.metadata?.name}'`, t?.spec]);
+    case "Elasticsearch":
+      return (spec?.nodeSets ?? []).flatMap((set: any) =>
+        (set?.volumeClaimTemplates ?? []).map((t: any) => [`nodeSets '${set?.name}' claim '${t?.metadata?.name}'`, t?.spec]),
+      );
+    case "Prometheus":
+    case "Alertmanager":
+      return [["storage.volumeClaimTemplate", spec?.storage?.volumeClaimTemplate?.spec]];
+    default:
+      return [];
+  }
+}
+
+/** The claims kube-prometheus-stack makes of its values. */
+function releaseClaims(inputs: Record<string, any>): Array<[string, any]> {
+  if (!String(inputs["chart"] ?? "").endsWith("kube-prometheus-stack")) return [];
+  const values = inputs["values"] ?? {};
+  return [
+    ["values prometheus.prometheusSpec.storageSpec", values?.prometheus?.prometheusSpec?.storageSpec?.volumeClaimTemplate?.spec],
+    ["values alertmanager.alertmanagerSpec.storage", values?.alertmanager?.alertmanagerSpec?.storage?.volumeClaimTemplate?.spec],
+  ];
+}
+
+function refuse(req: ResourceRequest, claims: Array<[string, any]>): void {
+  for (const [where, claim] of claims) {
+    const refusal = claimRefusal(where, claim);
+    if (refusal) throw new Error(`${req.name}: ${refusal}`);
+  }
+}
+
 function object(req: ResourceRequest) {
   const inputs = req.inputs;
   const problem = waitForProblem(inputs["metadata"]?.annotations?.["pulumi.com/waitFor"]);
   if (problem) throw new Error(`${req.name}: ${problem}`);
+  const kind = String(inputs["kind"]);
+  if (kind === "StorageClass") {
+    const facts = diskClassFacts(String(inputs["provisioner"] ?? ""), inputs["parameters"] ?? {}, inputs["volumeBindingMode"]);
+    if (facts && inputs["metadata"]?.name) declaredClasses.set(String(inputs["metadata"].name), facts);
+  }
+  if (kind === "Service" && inputs["spec"]?.type === "LoadBalancer") {
+    const refusal = loadBalancerRefusal(inputs["metadata"]?.annotations);
+    if (refusal) throw new Error(`${req.name}: ${refusal}`);
+  }
+  if (kind === "EnvoyProxy") {
+    // Envoy Gateway makes the proxies' Service from this, with these annotations.
+    const service = inputs["spec"]?.provider?.kubernetes?.envoyService;
+    const refusal = service?.type === "LoadBalancer" ? loadBalancerRefusal(service.annotations) : undefined;
+    if (refusal) throw new Error(`${req.name}: ${refusal}`);
+  }
+  refuse(req, claimsOf(kind, inputs));
   const metadata = { ...(inputs["metadata"] ?? {}) };
   // The provider auto-names objects that set no name: "<resource name>-<8 random chars>".
   if (!metadata.name) metadata.name = `${req.name}-${stableId("", req.type, req.name).slice(0, 8)}`;
@@ -49,6 +138,7 @@ function object(req: ResourceRequest) {
 
 function release(req: ResourceRequest) {
   const inputs = req.inputs;
+  refuse(req, releaseClaims(inputs));
   const name = inputs["name"] ?? `${req.name}-${stableId("", req.type, req.name).slice(0, 8)}`;
   const namespace = inputs["namespace"] ?? "default";
   return {
