@@ -2,6 +2,8 @@
  * The test harness: renders a component (or a whole program) under the same mock runtime as the
  * offline plan, records every resource with its inputs, and gives tests ways to look at them.
  */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { type PlannedResource, type RunOptions, runProgram } from "../tools/plan/engine";
 import { collectManifests, isKubernetesObject } from "../tools/plan/manifests";
@@ -11,6 +13,8 @@ export type { PlannedResource } from "../tools/plan/engine";
 export interface Rendered {
   readonly resources: readonly PlannedResource[];
   readonly outputs: Record<string, unknown>;
+  /** What the emulators assumed about the world outside the program. */
+  readonly assumptions: readonly string[];
   /** Resources of one type token, e.g. "kubernetes:apps/v1:Deployment". */
   ofType(type: string): PlannedResource[];
   /** The one resource with this name; throws if there is none or more than one. */
@@ -29,6 +33,10 @@ export interface RenderOptions {
   /** Keys of `config` that are secrets. */
   readonly secretKeys?: readonly string[];
   readonly stackOutputs?: RunOptions["stackOutputs"];
+  /** What people have put into registries; unset, the emulator assumes what the program asks for. */
+  readonly registryContents?: RunOptions["registryContents"];
+  /** The provider emulators, when not the plan's own (e.g. an Alibaba Cloud account with no roles). */
+  readonly emulators?: RunOptions["emulators"];
 }
 
 /** Runs `program` under the mocks and returns what it declared. */
@@ -45,6 +53,8 @@ export async function render(program: () => unknown, options: RenderOptions = {}
       config,
       secretKeys: (options.secretKeys ?? []).map((k) => `${project}:${k}`),
       ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}),
+      ...(options.registryContents ? { registryContents: options.registryContents } : {}),
+      ...(options.emulators ? { emulators: options.emulators } : {}),
     },
     program,
   );
@@ -57,6 +67,7 @@ export async function render(program: () => unknown, options: RenderOptions = {}
   return {
     resources,
     outputs: run.outputs,
+    assumptions: run.assumptions,
     ofType: (type) => resources.filter((r) => r.type === type),
     named(name) {
       const found = resources.filter((r) => r.name === name);
@@ -86,4 +97,33 @@ export function testProvider(name = "test"): k8s.Provider {
 /** Kubernetes objects of a rendering in the order the plan writes them. */
 export function manifestsOf(rendered: Rendered) {
   return collectManifests(rendered.resources);
+}
+
+/**
+ * The error of a program that fails inside an Output (a check in an `apply`), run in a process of its
+ * own. Such a failure rejects again in every resource that reads the Output, and the test runner
+ * counts each rejection against the test file; the plan command ignores the repeats, so the child
+ * does what it does. `body` is the body of a function given `require` (paths from the repository
+ * root, e.g. require("./components/cloud/cluster")) that returns the program to render, or
+ * `{ program, options }`.
+ */
+export function failureOf(body: string): { failed: boolean; message: string } {
+  const root = path.resolve(__dirname, "..");
+  const script = `
+    const path = require("node:path");
+    const req = (p) => require(p.startsWith(".") ? path.join(${JSON.stringify(root)}, p) : p);
+    const { render } = req("./test/harness");
+    const made = new Function("require", ${JSON.stringify(body)})(req);
+    const { program, options } = typeof made === "function" ? { program: made, options: {} } : made;
+    render(program, options).then(
+      () => { process.stdout.write(JSON.stringify({ failed: false, message: "" })); process.exit(0); },
+      (err) => { process.stdout.write(JSON.stringify({ failed: true, message: err.message })); process.exit(0); },
+    );`;
+  const res = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  const last = res.stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(last) as { failed: boolean; message: string };
+  } catch {
+    throw new Error(`the child process did not report: status ${res.status}\n${res.stdout}\n${res.stderr}`);
+  }
 }

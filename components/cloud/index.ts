@@ -1,7 +1,7 @@
 /**
  * The cloud layer's components, for other Pulumi programs:
  *
- *   import { Network, Cluster, Registry, ServiceImage } from "ack-platform/cloud";
+ *   import { Network, Cluster, Registry, RegistryMirror, ServiceImage } from "ack-platform/cloud";
  */
 export { Network, NETWORK_TYPE, type NetworkArgs, networkDefaults, validateNetworkArgs } from "./network";
 export {
@@ -10,10 +10,52 @@ export {
   CLUSTER_SPEC,
   type ClusterArgs,
   type RegistryAccess,
+  type SecretEncryption,
   clusterDefaults,
   validateClusterArgs,
+  DEFAULT_MAINTENANCE_WINDOW,
 } from "./cluster";
+export {
+  AccountPrerequisites,
+  ACCOUNT_PREREQUISITES_TYPE,
+  type AccountPrerequisitesArgs,
+  resolveAccountPrerequisites,
+  accountPrerequisitesProblems,
+} from "./prerequisites";
+export { accountPlan, missingRoles, missingRolesMessage, roleCommands, type AccountFeatures, type AccountPlan } from "./prerequisitesPlan";
+export { goJson, storedConfig, ALB_INGRESS_CONTROLLER, CREDENTIAL_HELPER_ADDON, type InstalledAddon } from "./addonConfig";
+export {
+  CONTROL_PLANE_LOG_COMPONENTS,
+  DEFAULT_CONTROL_PLANE_LOGS,
+  WEEKDAYS,
+  checkOfferedVersion,
+  kubeconfigWithServer,
+  maintenanceWindowSpec,
+  type ClusterLogs,
+  type MaintenanceWindow,
+} from "./clusterPlan";
 export { Registry, REGISTRY_TYPE, type RegistryArgs, type RegistryEdition, registryDefaults, validateRegistryArgs } from "./registry";
+export {
+  RegistryMirror,
+  REGISTRY_MIRROR_TYPE,
+  type RegistryMirrorArgs,
+  resolveRegistryMirror,
+  registryMirrorProblems,
+} from "./registryMirror";
+export {
+  subscriptionSource,
+  subscriptionRuleSpec,
+  exactTagPattern,
+  mirrorProblems,
+  missingTags,
+  fillInstruction,
+  SUBSCRIPTION_PROVIDERS,
+  SUBSCRIPTION_TAG_LIMITS,
+  type MirrorArtifact,
+  type MirrorFill,
+  type PushedArtifact,
+  type SubscriptionProvider,
+} from "./registryMirrorPlan";
 export { ServiceImage, SERVICE_IMAGE_TYPE, type ServiceImageArgs, serviceImageDefaults, validateServiceImageArgs } from "./serviceImage";
 export {
   planVswitches,
@@ -23,6 +65,10 @@ export {
   zoneCapacity,
   zoneProblems,
   PRIVATE_RANGES,
+  LEGACY_NEXT_HOPS,
+  legacyNetworkProblems,
+  legacyNetworkOf,
+  type LegacyNetwork,
   type NatMode,
   type VswitchPlan,
   type ZoneAllocation,

@@ -1,12 +1,23 @@
 /**
  * The network of an environment on Alibaba Cloud: a VPC (never the classic network, where the field
  * could not get pod networking to work), a node vSwitch and optionally a pod vSwitch per zone, an
- * Enhanced NAT gateway with an EIP and SNAT entries so that private nodes reach the internet, and
- * the nodes' security group, which takes nothing from 0.0.0.0/0.
+ * Enhanced NAT gateway with an EIP and SNAT entries so that private nodes reach the internet, the
+ * nodes' security group, which takes nothing from 0.0.0.0/0, and the routes to the legacy networks
+ * services still send traffic to, in every route table.
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { type NatMode, planNatGateways, planVswitches, rangeProblems, type VswitchPlan, zoneProblems } from "./networkPlan";
+import {
+  cidrSlug,
+  type LegacyNetwork,
+  legacyNetworkProblems,
+  type NatMode,
+  planNatGateways,
+  planVswitches,
+  rangeProblems,
+  type VswitchPlan,
+  zoneProblems,
+} from "./networkPlan";
 
 export const NETWORK_TYPE = "ack-platform:cloud:Network";
 
@@ -55,8 +66,15 @@ export interface NetworkArgs {
    */
   readonly minZones?: number;
   /**
-   * Protects the VPC, the NAT gateways and their EIPs from deletion: Pulumi's `protect`, and the
-   * cloud's own deletion protection where the resource has one.
+   * Networks outside the VPC that workloads reach (the VMs a service is moving from), each with the
+   * next hop that leads there: routes to them are written into the VPC's system route table and
+   * into every zone's route table (vSwitches bound to a custom table see only that table's routes).
+   * @default []
+   */
+  readonly legacyNetworks?: readonly LegacyNetwork[];
+  /**
+   * Protects the VPC, its vSwitches, the NAT gateways and their EIPs from deletion: Pulumi's
+   * `protect`, and the cloud's own deletion protection where the resource has one.
    * @default true
    */
   readonly deletionProtection?: boolean;
@@ -70,8 +88,9 @@ export interface NetworkArgs {
 }
 
 /** The args with every default applied. */
-export type ResolvedNetworkArgs = Required<Omit<NetworkArgs, "serviceCidr" | "podCidr" | "tags">> &
-  Pick<NetworkArgs, "serviceCidr" | "podCidr"> & { readonly tags: Readonly<Record<string, string>> };
+export type ResolvedNetworkArgs = Required<Omit<NetworkArgs, "serviceCidr" | "podCidr" | "tags" | "legacyNetworks">> & {
+  readonly legacyNetworks: readonly LegacyNetwork[];
+} & Pick<NetworkArgs, "serviceCidr" | "podCidr"> & { readonly tags: Readonly<Record<string, string>> };
 
 /** Applies the documented defaults. */
 export function networkDefaults(name: string, args: NetworkArgs): ResolvedNetworkArgs {
@@ -86,6 +105,7 @@ export function networkDefaults(name: string, args: NetworkArgs): ResolvedNetwor
     serviceCidr: args.serviceCidr,
     podCidr: args.podCidr,
     minZones: args.minZones ?? 1,
+    legacyNetworks: args.legacyNetworks ?? [],
     deletionProtection: args.deletionProtection ?? true,
     namePrefix: args.namePrefix ?? name,
     tags: { ...args.tags },
@@ -122,6 +142,12 @@ export function validateNetworkArgs(args: ResolvedNetworkArgs): VswitchPlan {
     fail("natBandwidthMbps", `${args.natBandwidthMbps} is not between 1 and 200 (Mbit/s of a pay-by-traffic EIP)`);
   }
   if (!Number.isInteger(args.minZones) || args.minZones < 1) fail("minZones", `${args.minZones} is not an integer of at least 1`);
+  for (const p of legacyNetworkProblems(args.legacyNetworks, {
+    vpcCidr: args.vpcCidr,
+    serviceCidr: args.serviceCidr,
+    podCidr: args.podCidr,
+  }))
+    fail(`legacyNetworks${p.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`, p.message);
   if (!NAME_PREFIX.test(args.namePrefix)) {
     fail("namePrefix", `'${args.namePrefix}' is not a name of 1 to 80 letters, digits, '-', '_' and '.', starting with a letter`);
   }
@@ -158,6 +184,8 @@ export class Network extends pulumi.ComponentResource {
    * wait for these, because its nodes download from the internet while they boot.
    */
   readonly internetAccess: readonly pulumi.Resource[];
+  /** Route entries to the legacy networks, in every route table. */
+  readonly legacyRoutes: readonly pulumi.Resource[];
   /** The address plan that was declared. */
   readonly plan: VswitchPlan;
 
@@ -193,7 +221,8 @@ export class Network extends pulumi.ComponentResource {
           description: "ACK nodes and control plane endpoints",
           tags,
         },
-        { parent: this },
+        // A vSwitch with nodes' ENIs in it cannot be deleted cleanly; a zone leaves deliberately.
+        { parent: this, protect },
       );
       if (z.podCidr) {
         podVswitches[z.zone] = new alicloud.vpc.Switch(
@@ -206,7 +235,7 @@ export class Network extends pulumi.ComponentResource {
             description: "Terway pod addresses",
             tags,
           },
-          { parent: this },
+          { parent: this, protect },
         );
       }
     }
@@ -214,6 +243,7 @@ export class Network extends pulumi.ComponentResource {
     this.podVswitches = podVswitches;
 
     const natByZone: Record<string, pulumi.Output<string>> = {};
+    const zoneTables: Record<string, alicloud.vpc.RouteTable> = {};
     const internetAccess: pulumi.Resource[] = [];
     const egressIps: pulumi.Output<string>[] = [];
     for (const gateway of planNatGateways(a.zones, a.natGateway)) {
@@ -286,6 +316,7 @@ export class Network extends pulumi.ComponentResource {
             },
             { parent: this },
           );
+          zoneTables[zone] = table;
           const route = new alicloud.vpc.RouteEntry(
             `${name}-default-route-${zone}`,
             {
@@ -310,6 +341,37 @@ export class Network extends pulumi.ComponentResource {
         }
       }
     }
+
+    const legacyRoutes: pulumi.Resource[] = [];
+    const tables: Array<[suffix: string, tableId: pulumi.Input<string>, where: string]> = [
+      ["", this.vpc.routeTableId, "the system route table"],
+      ...Object.entries(zoneTables).map(
+        ([zone, t]) => [`-${zone}`, t.id, `the route table of ${zone}`] as [string, pulumi.Input<string>, string],
+      ),
+    ];
+    for (const net of a.legacyNetworks) {
+      for (const cidr of net.cidrs) {
+        for (const [suffix, routeTableId, where] of tables) {
+          // One resource per network, block and table: adding a block or a zone adds routes and
+          // leaves the others where they are.
+          legacyRoutes.push(
+            new alicloud.vpc.RouteEntry(
+              `${name}-legacy-${net.name}-${cidrSlug(cidr)}${suffix}`,
+              {
+                routeTableId,
+                destinationCidrblock: cidr,
+                nexthopType: net.nextHop.type,
+                nexthopId: net.nextHop.id,
+                name: `${a.namePrefix}-${net.name}`,
+                description: `legacy network ${net.name} through ${net.nextHop.type} ${net.nextHop.id}, in ${where}`,
+              },
+              { parent: this },
+            ),
+          );
+        }
+      }
+    }
+    this.legacyRoutes = legacyRoutes;
 
     this.securityGroup = new alicloud.ecs.SecurityGroup(
       `${name}-nodes-sg`,

@@ -204,3 +204,113 @@ export function planNatGateways(zones: readonly string[], mode: NatMode): NatGat
   if (mode === "per-environment") return [{ role: "nat", zone: zones[0]!, serves: [...zones] }];
   return zones.map((zone, i) => ({ role: i === 0 ? "nat" : `nat-${zone}`, zone, serves: [zone] }));
 }
+
+/**
+ * Next hops a route to a legacy network can take (`vpc.RouteEntry` nexthopType), with the id prefix
+ * of each: a VPN gateway, a transit router attachment (CEN), a VPC peering connection, an ECS
+ * instance or ENI running a router, a high-availability virtual IP, a router interface (Express
+ * Connect), an Express Connect Router.
+ */
+export const LEGACY_NEXT_HOPS: Readonly<Record<string, string>> = {
+  VpnGateway: "vpn-",
+  Attachment: "tr-attach-",
+  VpcPeer: "pcc-",
+  Instance: "i-",
+  NetworkInterface: "eni-",
+  HaVip: "havip-",
+  RouterInterface: "ri-",
+  Ecr: "ecr-",
+};
+
+/** A network outside the VPC (the VMs a service is moving from) and how the VPC reaches it. */
+export interface LegacyNetwork {
+  /** Name, a DNS label; part of the route entries' resource names. */
+  readonly name: string;
+  /** Its address blocks. */
+  readonly cidrs: readonly string[];
+  /** Where the VPC sends traffic for those blocks. */
+  readonly nextHop: { readonly type: string; readonly id: string };
+}
+
+/** Routes to legacy networks take /8 to /32: a network of VMs, or a single host. */
+export const LEGACY_ROUTE_PREFIXES = { min: 8, max: 32 } as const;
+
+/**
+ * Problems with the legacy networks of a VPC: names unique, each block valid, outside the VPC and the
+ * cluster's service (and Flannel pod) ranges, which the VPC routes itself, and in no other network,
+ * and a next hop of a known kind with an id of that kind.
+ */
+export function legacyNetworkProblems(
+  networks: readonly LegacyNetwork[],
+  ranges: ClusterRanges,
+): Array<{ path: ReadonlyArray<string | number>; message: string }> {
+  const problems: Array<{ path: ReadonlyArray<string | number>; message: string }> = [];
+  const own = (["vpcCidr", "serviceCidr", "podCidr"] as const).flatMap((field) => {
+    const text = ranges[field];
+    const block = text === undefined ? undefined : parseCidr(text);
+    return block && !("error" in block) ? [{ field, text: text!, block }] : [];
+  });
+  const names = new Map<string, number>();
+  const seen: Array<{ block: Cidr; at: string }> = [];
+  networks.forEach((net, i) => {
+    if (!/^(?=.{1,40}$)[a-z]([-a-z0-9]*[a-z0-9])?$/.test(net.name))
+      problems.push({
+        path: [i, "name"],
+        message: `'${net.name}' is not a name of 1 to 40 characters of a-z, 0-9 and '-', starting with a letter`,
+      });
+    else if (names.has(net.name))
+      problems.push({ path: [i, "name"], message: `'${net.name}' is already legacyNetworks[${names.get(net.name)}]` });
+    names.set(net.name, i);
+    if (net.cidrs.length === 0) problems.push({ path: [i, "cidrs"], message: "needs at least 1 CIDR block, got 0" });
+    net.cidrs.forEach((text, j) => {
+      const block = parseCidr(text, LEGACY_ROUTE_PREFIXES);
+      if ("error" in block) {
+        problems.push({ path: [i, "cidrs", j], message: `'${text}' is not an IPv4 CIDR block such as '192.168.10.0/24': ${block.error}` });
+        return;
+      }
+      for (const range of own) {
+        if (overlaps(block, range.block)) {
+          const what = { vpcCidr: "the VPC", serviceCidr: "the service CIDR", podCidr: "the pod CIDR" }[range.field];
+          problems.push({ path: [i, "cidrs", j], message: `'${text}' overlaps ${what} '${range.text}', which the VPC routes itself` });
+        }
+      }
+      const clash = seen.find((s) => overlaps(s.block, block));
+      if (clash)
+        problems.push({ path: [i, "cidrs", j], message: `'${text}' overlaps ${clash.at}; a block is reached through one next hop` });
+      seen.push({ block, at: `legacyNetworks[${i}].cidrs[${j}] '${text}'` });
+    });
+    const prefix = LEGACY_NEXT_HOPS[net.nextHop.type];
+    if (prefix === undefined)
+      problems.push({
+        path: [i, "nextHop", "type"],
+        message: `'${net.nextHop.type}' is not one of: ${Object.keys(LEGACY_NEXT_HOPS).join(", ")}`,
+      });
+    else if (!new RegExp(`^${prefix}[a-z0-9]+$`).test(net.nextHop.id))
+      problems.push({ path: [i, "nextHop", "id"], message: `'${net.nextHop.id}' is not the id of a ${net.nextHop.type} (${prefix}...)` });
+  });
+  return problems;
+}
+
+/** The legacy network an address lies in, or undefined. Addresses inside the VPC need none. */
+export function legacyNetworkOf(address: string, networks: readonly LegacyNetwork[]): LegacyNetwork | undefined {
+  const host = parseCidr(`${address}/32`, LEGACY_ROUTE_PREFIXES);
+  if ("error" in host) return undefined;
+  return networks.find((n) =>
+    n.cidrs.some((c) => {
+      const block = parseCidr(c, LEGACY_ROUTE_PREFIXES);
+      return !("error" in block) && contains(block, host);
+    }),
+  );
+}
+
+/** Whether an address lies inside a block. */
+export function addressIn(address: string, cidr: string): boolean {
+  const host = parseCidr(`${address}/32`, LEGACY_ROUTE_PREFIXES);
+  const block = parseCidr(cidr, LEGACY_ROUTE_PREFIXES);
+  return !("error" in host) && !("error" in block) && contains(block, host);
+}
+
+/** The part of a route entry's resource name that names a block: "192.168.10.0/24" → "192-168-10-0-24". */
+export function cidrSlug(cidr: string): string {
+  return cidr.replace(/[./]/g, "-");
+}

@@ -11,6 +11,12 @@ export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 export interface NodePoolSettings {
   /** Pool name, unique in the cluster (DNS label, at most 30 characters). */
   readonly name: string;
+  /**
+   * The name the pool had before it was renamed. The pool's name is part of its resource name, so a
+   * rename alone would replace the pool and every node in it; with the former name, the pool is the
+   * same resource and only its name changes.
+   */
+  readonly formerName?: string;
   /** ECS instance types in order of preference; more than one lets the autoscaler find stock. */
   readonly instanceTypes: readonly string[];
   /** @default "cloud_essd" */
@@ -93,6 +99,14 @@ export function nodePoolProblems(pool: NodePoolSettings): PoolProblem[] {
       path: ["name"],
       message: `'${pool.name}' is not a name of 1 to 30 characters of a-z, 0-9 and '-', starting with a letter`,
     });
+  if (pool.formerName !== undefined) {
+    if (!POOL_NAME.test(pool.formerName))
+      problems.push({
+        path: ["formerName"],
+        message: `'${pool.formerName}' is not a node pool name (1 to 30 characters of a-z, 0-9 and '-')`,
+      });
+    else if (pool.formerName === pool.name) problems.push({ path: ["formerName"], message: `'${pool.formerName}' is the pool's own name` });
+  }
   if (pool.instanceTypes.length === 0) problems.push({ path: ["instanceTypes"], message: "needs at least 1 instance type, got 0" });
   pool.instanceTypes.forEach((t, i) => {
     if (!INSTANCE_TYPE.test(t))
@@ -138,6 +152,17 @@ export function nodePoolSetProblems(pools: readonly NodePoolSettings[]): PoolPro
     if (names.has(pool.name))
       problems.push({ path: [i, "name"], message: `'${pool.name}' is already used by nodePools[${names.get(pool.name)}]` });
     else names.set(pool.name, i);
+  });
+  pools.forEach((pool, i) => {
+    const other =
+      pool.formerName === undefined
+        ? -1
+        : pools.findIndex((p, j) => j !== i && (p.name === pool.formerName || (j < i && p.formerName === pool.formerName)));
+    if (other >= 0)
+      problems.push({
+        path: [i, "formerName"],
+        message: `'${pool.formerName}' is also nodePools[${other}]'s name or former name; one pool can take over an old pool's nodes`,
+      });
   });
   if (!pools.some((p) => !p.spot && p.max > 0)) {
     problems.push({ path: [], message: "needs at least one pool that is not spot: spot instances can all be reclaimed at once" });

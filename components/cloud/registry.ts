@@ -57,7 +57,9 @@ export interface RegistryArgs {
    */
   readonly tagImmutability?: boolean;
   /**
-   * Pulumi's `protect` on the instance (it holds every image ever released).
+   * Pulumi's `protect` on the instance, the namespace and the repositories: they hold every image
+   * ever released, which a rollback needs. Removing or renaming a repository is then refused by the
+   * engine; keep its name listed, or unprotect it (`pulumi state unprotect <urn>`) to delete it.
    * @default true
    */
   readonly deletionProtection?: boolean;
@@ -156,7 +158,7 @@ export class Registry extends pulumi.ComponentResource {
     const namespace = new alicloud.cs.RegistryEnterpriseNamespace(
       `${name}-namespace`,
       { instanceId, name: a.namespace, autoCreate: false, defaultVisibility: "PRIVATE" },
-      { parent: this },
+      { parent: this, protect: a.deletionProtection },
     );
 
     const vpcLink = new alicloud.cr.VpcEndpointLinkedVpc(
@@ -187,7 +189,7 @@ export class Registry extends pulumi.ComponentResource {
           summary: `Images of the ${repo} service`,
           tagImmutability: a.tagImmutability,
         },
-        { parent: this },
+        { parent: this, protect: a.deletionProtection },
       );
       push[repo] = pulumi.interpolate`${pushDomain}/${repository.namespace}/${repository.name}`;
       pull[repo] = pulumi.interpolate`${vpcLink.instanceId.apply(() => domains.vpc)}/${repository.namespace}/${repository.name}`;

@@ -24,7 +24,7 @@ import {
   httpsRedirectRouteSpec,
   type Resources,
 } from "./gatewayValues";
-import { crdChart, helmRelease } from "./helm";
+import { crdChart, helmRelease, type PullSource, pullSourceProblems } from "./helm";
 import { certManagerPolicies, gatewayPolicies, prometheusPodLabels } from "./addonPolicies";
 import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
 import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
@@ -124,14 +124,30 @@ export interface GatewayArgs {
    */
   readonly monitoringNamespace?: string;
   /**
-   * Registry path mirroring docker.io, quay.io and the other public registries.
+   * Registry host mirroring docker.io, quay.io and the other public registries (see PullSource).
    * @default undefined (pull from the public registries)
    */
   readonly imageMirror?: string;
+  /**
+   * Registry host holding the charts at `oci://<chartMirror>/charts/<chart>` (see PullSource).
+   * @default undefined (fetch the charts from their upstream repositories)
+   */
+  readonly chartMirror?: string;
+  /**
+   * What fills the mirrors, resolved once they hold every chart and image (see PullSource).
+   * @default [] (nothing to wait for)
+   */
+  readonly mirrorReady?: PullSource["mirrorReady"];
+  /**
+   * ALB only: what the AlbConfig waits for, such as the ALB Ingress controller add-on that installs
+   * its CRD (the Cluster's `installedAddons["alb-ingress-controller"]`).
+   * @default []
+   */
+  readonly albDependsOn?: readonly pulumi.Resource[];
 }
 
-export type ResolvedGatewayArgs = Required<Omit<GatewayArgs, "imageMirror" | "monitoringNamespace">> &
-  Pick<GatewayArgs, "imageMirror" | "monitoringNamespace">;
+type OptionalKeys = "imageMirror" | "chartMirror" | "mirrorReady" | "monitoringNamespace";
+export type ResolvedGatewayArgs = Required<Omit<GatewayArgs, OptionalKeys>> & Pick<GatewayArgs, OptionalKeys>;
 
 /** The args with their defaults: the only place defaults are applied. */
 export function resolveGatewayArgs(args: GatewayArgs): ResolvedGatewayArgs {
@@ -151,6 +167,9 @@ export function resolveGatewayArgs(args: GatewayArgs): ResolvedGatewayArgs {
     albEdition: args.albEdition ?? "Standard",
     backendCidrs: args.backendCidrs ?? [],
     imageMirror: args.imageMirror,
+    chartMirror: args.chartMirror,
+    mirrorReady: args.mirrorReady,
+    albDependsOn: args.albDependsOn ?? [],
     monitoringNamespace: args.monitoringNamespace,
   };
 }
@@ -198,6 +217,7 @@ export function gatewayProblems(a: ResolvedGatewayArgs): Problem[] {
   const billing = loadBalancerSpecProblem(a.loadBalancerSpec);
   if (billing) fail("loadBalancerSpec", a.loadBalancerSpec, billing);
   if (!Number.isInteger(a.replicas) || a.replicas < 1 || a.replicas > 20) fail("replicas", a.replicas, "an integer between 1 and 20");
+  problems.push(...pullSourceProblems(a));
   if (!CPU_QUANTITY.test(a.proxyResources.cpu)) fail("proxyResources.cpu", a.proxyResources.cpu, "a CPU quantity such as '250m' or '1'");
   if (!MEMORY_QUANTITY.test(a.proxyResources.memory))
     fail("proxyResources.memory", a.proxyResources.memory, "a memory quantity such as '256Mi'");
@@ -271,7 +291,7 @@ export class Gateway extends pulumi.ComponentResource {
             deletionProtection: a.deletionProtection,
           }),
         },
-        { parent: this },
+        { parent: this, dependsOn: [...a.albDependsOn] },
       );
       const ingressClass = new k8s.networking.v1.IngressClass(
         `${name}-ingress-class`,
@@ -314,7 +334,7 @@ export class Gateway extends pulumi.ComponentResource {
     );
     const crds = crdChart(
       `${name}-crds`,
-      { chart: CHARTS.envoyGatewayCrds, values: envoyGatewayCrdValues(), namespace: ns },
+      { chart: CHARTS.envoyGatewayCrds, values: envoyGatewayCrdValues(), namespace: ns, source: a },
       { parent: this },
     );
     const controller = helmRelease(
@@ -325,6 +345,7 @@ export class Gateway extends pulumi.ComponentResource {
         chart: CHARTS.envoyGateway,
         values: envoyGatewayValues({ controllerReplicas: a.replicas > 1 ? 2 : 1, imageMirror: a.imageMirror }),
         skipCrds: true,
+        source: a,
       },
       // Under the default deny, the controller and its certgen job need their policies first.
       { parent: this, dependsOn: [crds, ...policies] },
@@ -440,6 +461,7 @@ export class Gateway extends pulumi.ComponentResource {
         chart: CHARTS.certManager,
         // A gateway run highly available gets a highly available webhook too.
         values: certManagerValues({ imageMirror: a.imageMirror, highAvailability: a.replicas > 1 }),
+        source: a,
       },
       // Its Gateway API support needs the Gateway API CRDs at start.
       { parent: this, dependsOn: [...crds, ...cmPolicies] },

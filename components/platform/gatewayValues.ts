@@ -82,10 +82,11 @@ export interface EnvoyGatewayValuesInput {
 export function envoyGatewayValues(input: EnvoyGatewayValuesInput) {
   return {
     global: {
-      // The chart composes every image it runs (controller, shutdown manager, rate limit) from this
-      // registry and the image's own path, which is how the mirror is laid out.
+      // The chart composes every image it runs (controller, certgen, the proxies' shutdown manager,
+      // rate limit) from this registry and the image's path after its host, which is how the mirror
+      // is laid out; the full reference names the pinned tag, in the mirror already.
       ...(input.imageMirror ? { imageRegistry: input.imageMirror } : {}),
-      images: { envoyGateway: { image: IMAGES.envoyGateway } },
+      images: { envoyGateway: { image: mirroredImage(IMAGES.envoyGateway, input.imageMirror) } },
     },
     deployment: {
       replicas: input.controllerReplicas,

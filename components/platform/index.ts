@@ -67,4 +67,17 @@ export { proxyPodLabels, prometheusPodLabels, proxyContainerPort } from "./addon
 export { type Problem } from "./validation";
 export { kubePrometheusStackValues } from "./monitoringValues";
 export { platformRuleGroups, DEFAULT_THRESHOLDS, type AlertThresholds, type RuleGroup } from "./alertRules";
+export { chartSource, type PullSource } from "./helm";
+export { mirroredImage, mirroredRepository, mirrorPath, parseImage, HOST_NAMESPACES, type ImageReference } from "./images";
+export {
+  CHARTS,
+  CHART_NAMESPACE,
+  IMAGES,
+  PUBLISHED_ALSO_AT,
+  addonArtifacts,
+  elasticImages,
+  mirrorSourceOf,
+  type AddonSelection,
+  type ChartRef,
+} from "./upstream";
 export { WorkloadNamespace, WORKLOAD_NAMESPACE_TYPE, type WorkloadNamespaceArgs, workloadNamespaceSpecs } from "./workloadNamespace";

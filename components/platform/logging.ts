@@ -13,7 +13,7 @@ import { adminRouteSpecs, PRIVATE_RANGES, routedUrl } from "./adminRoute";
 import { collectorPolicies, loggingPolicies, proxyPodLabels, type UiClients } from "./addonPolicies";
 import { declareRoute, type RouteThrough } from "./uiRoute";
 import type { Resources } from "./gatewayValues";
-import { crdChart, helmRelease } from "./helm";
+import { crdChart, helmRelease, type PullSource, pullSourceProblems } from "./helm";
 import {
   contentHash,
   eckNames,
@@ -103,10 +103,20 @@ export interface LoggingArgs {
    */
   readonly protectData?: boolean;
   /**
-   * Registry path mirroring the public registries (docker.elastic.co, cr.fluentbit.io, docker.io).
+   * Registry host mirroring the public registries (docker.elastic.co, cr.fluentbit.io, docker.io; see PullSource).
    * @default undefined
    */
   readonly imageMirror?: string;
+  /**
+   * Registry host holding the charts at `oci://<chartMirror>/charts/<chart>` (see PullSource).
+   * @default undefined (fetch the charts from their upstream repositories)
+   */
+  readonly chartMirror?: string;
+  /**
+   * What fills the mirrors, resolved once they hold every chart and image (see PullSource).
+   * @default [] (nothing to wait for)
+   */
+  readonly mirrorReady?: PullSource["mirrorReady"];
 }
 
 /** The args with their defaults: the only place defaults are applied. */
@@ -136,6 +146,8 @@ export function resolveLoggingArgs(args: LoggingArgs) {
     zones: args.zones ?? [],
     protectData: args.protectData ?? false,
     imageMirror: args.imageMirror,
+    chartMirror: args.chartMirror,
+    mirrorReady: args.mirrorReady,
   };
 }
 
@@ -183,6 +195,7 @@ export function loggingProblems(a: ResolvedLoggingArgs): Problem[] {
     if (!CPU_QUANTITY.test(r.cpu)) fail(`${field}.cpu`, r.cpu, "a CPU quantity such as '100m'");
     if (!MEMORY_QUANTITY.test(r.memory)) fail(`${field}.memory`, r.memory, "a memory quantity such as '256Mi'");
   }
+  problems.push(...pullSourceProblems(a));
   return problems;
 }
 
@@ -247,11 +260,7 @@ export class Logging extends pulumi.ComponentResource {
       collectorNs,
       namespacePolicySpecs(a.collectorNamespace, collectorPolicies({ loggingNamespace: a.namespace, elasticsearch: esName })),
     );
-    const crds = crdChart(
-      `${name}-crds`,
-      { chart: { ...CHARTS.eckOperator, chart: "eck-operator-crds" }, namespace: ns },
-      { parent: this, ...keep },
-    );
+    const crds = crdChart(`${name}-crds`, { chart: CHARTS.eckOperatorCrds, namespace: ns, source: a }, { parent: this, ...keep });
     const operator = helmRelease(
       `${name}-operator`,
       {
@@ -260,6 +269,7 @@ export class Logging extends pulumi.ComponentResource {
         chart: CHARTS.eckOperator,
         values: eckOperatorValues({ namespace: a.namespace, imageMirror: a.imageMirror }),
         skipCrds: true,
+        source: a,
       },
       { parent: this, dependsOn: [crds, ...policies] },
     );
@@ -352,6 +362,7 @@ export class Logging extends pulumi.ComponentResource {
           resources: a.fluentBit,
           imageMirror: a.imageMirror,
         }),
+        source: a,
       },
       {
         parent: this,

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { lifecyclePods } from "./addonPolicies";
 import { containerResources, type Resources } from "./gatewayValues";
-import { mirroredImage, mirroredRegistry, mirroredRepository } from "./images";
+import { imageTag, mirroredImage, mirroredRegistry, mirroredRepository, parseImage, repositoryOf } from "./images";
 import { IMAGES } from "./upstream";
 
 /** Prefix of the daily log indices ("kubernetes-2026.05.01"), and of the index template and policy. */
@@ -34,10 +34,11 @@ export function eckOperatorValues(input: { readonly namespace: string; readonly 
     // The CRDs are applied on their own (and kept), so removing the operator never deletes the data.
     installCRDs: false,
     managedNamespaces: [input.namespace],
-    image: { repository: mirroredRepository("docker.elastic.co/eck/eck-operator", input.imageMirror) },
+    image: { repository: mirroredRepository(repositoryOf(IMAGES.eckOperator), input.imageMirror), tag: imageTag(IMAGES.eckOperator) },
     config: {
-      // ECK composes the Elasticsearch and Kibana images from this registry and their own paths.
-      containerRegistry: mirroredRegistry("docker.elastic.co", input.imageMirror),
+      // ECK composes the Elasticsearch and Kibana images from this registry and their own paths
+      // (elasticsearch/elasticsearch, kibana/kibana), which is how the mirror is laid out.
+      containerRegistry: mirroredRegistry(parseImage(IMAGES.eckOperator).registry, input.imageMirror),
     },
     resources: containerResources({ cpu: "100m", memory: "512Mi" }),
     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
@@ -388,7 +389,7 @@ export function fluentBitConfig(input: Pick<FluentBitInput, "esHost">) {
 export function fluentBitValues(input: FluentBitInput) {
   return {
     kind: "DaemonSet",
-    image: { repository: mirroredRepository("cr.fluentbit.io/fluent/fluent-bit", input.imageMirror) },
+    image: { repository: mirroredRepository(repositoryOf(IMAGES.fluentBit), input.imageMirror), tag: imageTag(IMAGES.fluentBit) },
     testFramework: { enabled: false },
     resources: containerResources(input.resources),
     priorityClassName: "system-node-critical",

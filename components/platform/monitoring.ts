@@ -12,7 +12,7 @@ import { adminRouteSpecs, PRIVATE_RANGES, routedUrl } from "./adminRoute";
 import { MONITORING_RELEASE, monitoringPolicies, nodeExporterPolicies, proxyPodLabels, type UiClients } from "./addonPolicies";
 import { type AlertThresholds, DEFAULT_THRESHOLDS, platformRuleGroups } from "./alertRules";
 import { alertmanagerConfig, DISCARD_RECEIVER, type ResolvedReceiver } from "./alertmanagerConfig";
-import { crdChart, helmRelease } from "./helm";
+import { crdChart, helmRelease, type PullSource, pullSourceProblems } from "./helm";
 import { gatewayPodMonitorSpec, kubePrometheusStackValues } from "./monitoringValues";
 import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
 import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
@@ -126,10 +126,20 @@ export interface MonitoringArgs {
    */
   readonly protectData?: boolean;
   /**
-   * Registry path mirroring quay.io, docker.io and registry.k8s.io.
+   * Registry host mirroring quay.io, docker.io, ghcr.io and registry.k8s.io (see PullSource).
    * @default undefined
    */
   readonly imageMirror?: string;
+  /**
+   * Registry host holding the charts at `oci://<chartMirror>/charts/<chart>` (see PullSource).
+   * @default undefined (fetch the charts from their upstream repositories)
+   */
+  readonly chartMirror?: string;
+  /**
+   * What fills the mirrors, resolved once they hold every chart and image (see PullSource).
+   * @default [] (nothing to wait for)
+   */
+  readonly mirrorReady?: PullSource["mirrorReady"];
 }
 
 /** The args with their defaults: the only place defaults are applied. */
@@ -162,6 +172,8 @@ export function resolveMonitoringArgs(args: MonitoringArgs) {
     gateway: args.gateway,
     protectData: args.protectData ?? false,
     imageMirror: args.imageMirror,
+    chartMirror: args.chartMirror,
+    mirrorReady: args.mirrorReady,
   };
 }
 
@@ -227,6 +239,7 @@ export function monitoringProblems(a: ResolvedMonitoringArgs): Problem[] {
   if (a.gatewayMetricsNamespace !== undefined && !DNS_LABEL.test(a.gatewayMetricsNamespace)) {
     fail("gatewayMetricsNamespace", a.gatewayMetricsNamespace, "a DNS label");
   }
+  problems.push(...pullSourceProblems(a));
   return problems;
 }
 
@@ -308,7 +321,7 @@ export class Monitoring extends pulumi.ComponentResource {
         namespacePolicySpecs(a.nodeExporterNamespace, nodeExporterPolicies(a.namespace)),
       ),
     ];
-    const crds = crdChart(`${name}-crds`, { chart: CHARTS.prometheusOperatorCrds, namespace: ns }, { parent: this, ...keep });
+    const crds = crdChart(`${name}-crds`, { chart: CHARTS.prometheusOperatorCrds, namespace: ns, source: a }, { parent: this, ...keep });
 
     const adminPassword =
       a.grafana.adminPassword ??
@@ -373,6 +386,7 @@ export class Monitoring extends pulumi.ComponentResource {
           imageMirror: a.imageMirror,
         }),
         skipCrds: true,
+        source: a,
       },
       { parent: this, dependsOn: [crds, grafanaAdmin, alertmanagerSecret, exporterNamespace, ...policies], ...keep },
     );

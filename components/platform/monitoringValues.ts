@@ -3,7 +3,19 @@
  */
 import { alertmanagerPods, grafanaPods, prometheusPodLabels } from "./addonPolicies";
 import { containerResources, type Resources, zoneSpread } from "./gatewayValues";
+import { mirroredImage, parseImage } from "./images";
 import { memoryBytes } from "./namespace";
+import { IMAGES } from "./upstream";
+
+/**
+ * An image as the chart's `image: { registry, repository, tag }` keys take it: from the mirror when
+ * there is one, by the mirror's rule (images.ts). The tag is pinned, so that the chart runs exactly
+ * what the mirror holds.
+ */
+function chartImage(image: string, mirror: string | undefined) {
+  const ref = parseImage(mirroredImage(image, mirror));
+  return { registry: ref.registry, repository: ref.repository, tag: ref.tag };
+}
 
 export interface KubePrometheusStackInput {
   readonly prometheus: {
@@ -56,6 +68,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
   return {
     // The CRDs are applied apart, server-side, so that upgrades upgrade them.
     crds: { enabled: false },
+    // Every image below names its registry; the global one also covers images this platform does not run.
     ...(input.imageMirror ? { global: { imageRegistry: input.imageMirror } } : {}),
     defaultRules: {
       create: true,
@@ -75,13 +88,23 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
     kubeScheduler: { enabled: false },
     kubeProxy: { enabled: false },
     prometheusOperator: {
+      image: chartImage(IMAGES.prometheusOperator, input.imageMirror),
       resources: containerResources({ cpu: "100m", memory: "256Mi" }),
-      prometheusConfigReloader: { resources: containerResources({ cpu: "50m", memory: "64Mi" }) },
-      admissionWebhooks: { patch: { resources: containerResources({ cpu: "50m", memory: "64Mi" }) } },
+      prometheusConfigReloader: {
+        image: chartImage(IMAGES.prometheusConfigReloader, input.imageMirror),
+        resources: containerResources({ cpu: "50m", memory: "64Mi" }),
+      },
+      admissionWebhooks: {
+        patch: {
+          image: chartImage(IMAGES.admissionWebhookCertgen, input.imageMirror),
+          resources: containerResources({ cpu: "50m", memory: "64Mi" }),
+        },
+      },
     },
     prometheus: {
       podDisruptionBudget: { enabled: p.replicas > 1, minAvailable: 1 },
       prometheusSpec: {
+        image: chartImage(IMAGES.prometheus, input.imageMirror),
         replicas: p.replicas,
         retention: `${p.retentionDays}d`,
         retentionSize: retentionSize(p.storage),
@@ -101,6 +124,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
     alertmanager: {
       podDisruptionBudget: { enabled: input.alertmanager.replicas > 1, minAvailable: 1 },
       alertmanagerSpec: {
+        image: chartImage(IMAGES.alertmanager, input.imageMirror),
         replicas: input.alertmanager.replicas,
         // The configuration holds webhook tokens and SMTP passwords: it lives in a Secret the
         // platform writes, not in the chart's values.
@@ -113,6 +137,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
       },
     },
     grafana: {
+      image: chartImage(IMAGES.grafana, input.imageMirror),
       // Dashboards and data sources are provisioned from ConfigMaps (the sidecar), users from the
       // admin Secret: nothing lives only in Grafana's database, so replicas need no shared one.
       replicas: input.grafana.replicas,
@@ -132,17 +157,25 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
       testFramework: { enabled: false },
       defaultDashboardsTimezone: "browser",
       resources: containerResources({ cpu: "100m", memory: "256Mi" }),
-      sidecar: { resources: containerResources({ cpu: "50m", memory: "128Mi" }) },
+      sidecar: {
+        image: chartImage(IMAGES.grafanaSidecar, input.imageMirror),
+        resources: containerResources({ cpu: "50m", memory: "128Mi" }),
+      },
       "grafana.ini": {
         users: { allow_sign_up: false },
         "auth.anonymous": { enabled: false },
         ...(input.grafanaUrl ? { server: { root_url: input.grafanaUrl } } : {}),
       },
     },
-    "kube-state-metrics": { resources: containerResources({ cpu: "50m", memory: "128Mi" }) },
+    "kube-state-metrics": {
+      image: chartImage(IMAGES.kubeStateMetrics, input.imageMirror),
+      resources: containerResources({ cpu: "50m", memory: "128Mi" }),
+    },
     // The host agent runs in a namespace of its own, the only one that admits privileged pods.
     "prometheus-node-exporter": {
       namespaceOverride: input.nodeExporterNamespace,
+      // The pinned tag names the distroless variant already; the chart would append "-distroless" again.
+      image: { ...chartImage(IMAGES.nodeExporter, input.imageMirror), distroless: false },
       resources: containerResources({ cpu: "50m", memory: "64Mi" }),
     },
   };

@@ -5,6 +5,9 @@
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { cidrContains } from "../lib/cidr";
 import { asArray, asObject, configSchema, forTypes, prodOnly, type ResourceRule, type StackRule } from "../lib/policy";
+import { CLOUD_BASELINE_RULES } from "./cloudBaseline";
+
+export * from "./cloudBaseline";
 
 const SECURITY_GROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
 const SECURITY_GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
@@ -251,4 +254,5 @@ export const CLOUD_RULES = [
   registryPrivate,
   multiZoneInProd,
   natForPrivateVswitches,
+  ...CLOUD_BASELINE_RULES,
 ] as const;

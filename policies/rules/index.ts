@@ -10,6 +10,7 @@ import { DATA_RULES } from "./data";
 import { NETWORK_RULES } from "./network";
 import { PLATFORM_RULES } from "./platform";
 import { RELEASE_RULES } from "./release";
+import { SUPPLY_RULES } from "./supply";
 import { WORKLOAD_RULES } from "./workloads";
 
 /** The rules by area, for the documentation. */
@@ -19,6 +20,7 @@ export const RULE_GROUPS: ReadonlyArray<{ readonly title: string; readonly rules
   { title: "Gray release", rules: RELEASE_RULES },
   { title: "Capacity", rules: CAPACITY_RULES },
   { title: "Cloud", rules: CLOUD_RULES },
+  { title: "Supply", rules: SUPPLY_RULES },
   { title: "Data", rules: DATA_RULES },
   { title: "Network", rules: NETWORK_RULES },
   { title: "Platform add-ons", rules: PLATFORM_RULES },
@@ -33,4 +35,5 @@ export * from "./data";
 export * from "./network";
 export * from "./platform";
 export * from "./release";
+export * from "./supply";
 export * from "./workloads";

@@ -21,11 +21,19 @@ import {
   withJsonSchema,
 } from "./common";
 import { ALLOW_LIST_PREFIXES, formatCidr, mustParseCidr, parseCidr } from "../../components/cloud/cidr";
-import { planVswitches, rangeProblems } from "../../components/cloud/networkPlan";
-import { nodePoolProblems } from "../../components/cloud/nodePoolPlan";
-import { allowedCidrProblems } from "../../components/cloud/registryPlan";
+import { baselineProblems, CONTROL_PLANE_LOG_COMPONENTS, WEEKDAYS } from "../../components/cloud/clusterPlan";
+import {
+  addressIn,
+  LEGACY_NEXT_HOPS,
+  legacyNetworkOf,
+  legacyNetworkProblems,
+  planVswitches,
+  rangeProblems,
+} from "../../components/cloud/networkPlan";
+import { nodePoolProblems, nodePoolSetProblems } from "../../components/cloud/nodePoolPlan";
+import { allowedCidrProblems, repositoryProblem } from "../../components/cloud/registryPlan";
 import { type Check, type CheckContext, checkSecretRef } from "./checks";
-import { DEFAULT_KUBERNETES_VERSION, KIND_DEFAULTS } from "./defaults";
+import { CLUSTER_BASELINE, DEFAULT_KUBERNETES_VERSION, KIND_DEFAULTS } from "./defaults";
 import type { PartialEnvironment } from "./schema";
 
 /** `network`: the VPC and how its address space is cut into vSwitches. */
@@ -41,6 +49,21 @@ export function networkSchema(kind: EnvironmentKind) {
     natGateway: oneOf(["per-environment", "per-zone"]).default("per-environment"),
     /** Bandwidth cap of each NAT gateway's EIP, in Mbit/s; the EIP is paid by traffic, which caps it at 200. */
     natBandwidthMbps: intBetween(1, 200).default(Math.min(200, Math.max(1, KIND_DEFAULTS[kind].natBandwidthMbps))),
+    /**
+     * Networks outside the VPC that services still reach (legacy VMs, an office, a data centre), and
+     * the next hop to each: routes go into every route table of the VPC.
+     */
+    legacyNetworks: listOf(
+      section({
+        name: dnsLabel(40),
+        cidrs: listOf(text("an IPv4 CIDR block such as '192.168.10.0/24'"), 1, "CIDR block"),
+        nextHop: section({
+          /** VpnGateway, Attachment (a CEN transit router attachment), VpcPeer, Instance, NetworkInterface, HaVip, RouterInterface or Ecr. */
+          type: oneOf(Object.keys(LEGACY_NEXT_HOPS) as [string, ...string[]]),
+          id: text("the id of the next hop, such as 'vpn-bp1a2b3c4d5e6f7g8h9i0'"),
+        }),
+      }),
+    ).default([]),
   }).prefault({});
 }
 
@@ -52,6 +75,8 @@ const instanceType = () => matching(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS inst
 export function nodePoolSchema() {
   return section({
     name: dnsLabel(30),
+    /** The pool's name before a rename: it keeps its nodes, and only its name changes. */
+    formerName: dnsLabel(30).optional(),
     /** Instance types in order of preference; more than one lets the autoscaler find stock. */
     instanceTypes: listOf(instanceType(), 1, "instance type"),
     systemDiskCategory: oneOf(["cloud_essd", "cloud_auto", "cloud_efficiency"]).default("cloud_essd"),
@@ -109,10 +134,56 @@ export function ackClusterSchema(kind: EnvironmentKind) {
     /** Pod network for Flannel only; Terway gives pods addresses from the pod vSwitches. */
     podCidr: cidr().optional(),
     serviceCidr: cidr().default("172.21.0.0/20"),
+    /** Check the version against the ones ACK offers in the region before anything is created. */
+    checkVersion: bool().default(true),
     /** Expose the API server on the internet. Upstream defaults to true; this library does not. */
     publicApiServer: bool().default(false),
     deletionProtection: bool().default(KIND_DEFAULTS[kind].deletionProtection),
     nodePools: listOf(nodePoolSchema(), 1, "node pool").default(defaultNodePools(kind)),
+    ...clusterBaselineShape(kind === "local" ? "dev" : kind),
+  }).prefault({});
+}
+
+/** The security baseline keys of `cluster`, with the defaults of the kind (CLUSTER_BASELINE). */
+function clusterBaselineShape(kind: Exclude<EnvironmentKind, "local">) {
+  const d = CLUSTER_BASELINE[kind];
+  return {
+    /** The API server's audit log and the control-plane components' logs, in Simple Log Service. */
+    logs: section({
+      audit: bool().default(d.auditLog),
+      controlPlane: listOf(oneOf(CONTROL_PLANE_LOG_COMPONENTS)).default([
+        ...d.controlPlaneLogs,
+      ] as (typeof CONTROL_PLANE_LOG_COMPONENTS)[number][]),
+      retentionDays: intBetween(1, 3650).default(d.logRetentionDays),
+      /** The Simple Log Service project; ACK creates k8s-log-<cluster id> when unset. */
+      project: matching(/^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$/, "a Simple Log Service project name (3-63 of a-z, 0-9 and '-')").optional(),
+    }).prefault({}),
+    /** Envelope encryption of Secrets with a KMS key: the stack's own (protected), or an existing one. */
+    secretEncryption: section({
+      enabled: bool().default(d.secretEncryption),
+      kmsKeyId: matching(/^[-a-zA-Z0-9]{8,64}$/, "a KMS key id such as 'key-hzz6304944d4ejqjx9xzz'").optional(),
+    }).prefault({}),
+    /** RRSA: pods assume RAM roles through their ServiceAccounts; ACK never turns it off again. */
+    rrsa: bool().default(d.rrsa),
+    /** When ACK may maintain the control plane and managed node pools. */
+    maintenanceWindow: section({
+      enabled: bool().default(d.maintenanceWindow),
+      weekdays: listOf(oneOf(WEEKDAYS), 1, "weekday").default(["Tuesday"]),
+      /** Start, "HH:MM" in the clock of utcOffset. */
+      start: matching(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day such as '02:00'").default("02:00"),
+      hours: intBetween(1, 24).default(4),
+      utcOffset: matching(/^[+-](0\d|1[0-4]):[0-5]\d$/, "a UTC offset such as '+08:00'").default("+08:00"),
+    }).prefault({}),
+  };
+}
+
+/** `account`: what the Alibaba Cloud account must have before the environment is created in it. */
+export function accountSchema() {
+  return section({
+    /** Activate the services the environment uses (ACK Pro, PrivateZone, KMS, Simple Log Service). */
+    activateServices: bool().default(true),
+    /** check: stop when a service role is missing; manage: declare them (one stack per account). */
+    serviceRoles: oneOf(["check", "manage"]).default("check"),
   }).prefault({});
 }
 
@@ -167,6 +238,16 @@ const managedRegistry = section({
   namespace: repositoryNamespace(),
   /** Extra CIDR blocks (offices, CI runners) allowed to reach the registry over the internet. */
   allowedCidrs: listOf(allowListCidr()).default([]),
+  /**
+   * Repositories kept after their service is gone or renamed: their images stay for rollbacks (in
+   * prod the repositories are protected, and a repository no service lists is refused until named here).
+   */
+  retainedRepositories: listOf(text("a repository name")).default([]),
+  /**
+   * Minutes `pulumi up` waits for the registry to hold what the stack pulls from it (the mirrored
+   * images and charts, the services' pushed images) before it fails; 0 looks once.
+   */
+  waitMinutes: intBetween(0, 180).default(20),
   /** Replicate every repository to an instance in another region. */
   replication: section({
     region: matching(/^[a-z]{2}-[a-z0-9-]+$/, "a region id such as 'cn-shanghai'"),
@@ -238,8 +319,80 @@ export function registrySchema(kind: EnvironmentKind) {
  */
 export const checkCloudConfig: Check = (env, ctx) => {
   checkNetwork(env, ctx);
+  checkClusterBaseline(env, ctx);
+  checkLegacyNetworks(env, ctx);
   checkRegistry(env, ctx);
 };
+
+/** "logs.controlPlane[2]" as a key path: ["logs", "controlPlane", 2]. */
+function fieldPath(field: string): PropertyKey[] {
+  return field.split(".").flatMap((part) => {
+    const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [part];
+    return [m[1]!, ...[...m[2]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]))];
+  });
+}
+
+function checkClusterBaseline(env: PartialEnvironment, { report }: CheckContext) {
+  const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
+  if (!cluster) return;
+  const w = cluster.maintenanceWindow;
+  const problems = baselineProblems(
+    cluster.edition,
+    { audit: cluster.logs.audit, controlPlane: cluster.logs.controlPlane, retentionDays: cluster.logs.retentionDays },
+    w.enabled ? { weekdays: w.weekdays, start: w.start, hours: w.hours, utcOffset: w.utcOffset } : false,
+  );
+  for (const p of problems) report(["cluster", ...fieldPath(p.field)], p.message);
+  const encryption = cluster.secretEncryption;
+  if (encryption.enabled && cluster.edition !== "pro") {
+    report(
+      ["cluster", "secretEncryption", "enabled"],
+      "true needs cluster.edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only",
+    );
+  }
+  if (!encryption.enabled && encryption.kmsKeyId !== undefined) {
+    report(["cluster", "secretEncryption", "kmsKeyId"], "is only used with cluster.secretEncryption.enabled: true");
+  }
+  // The same rules as the component's: names, and a former name one pool at most takes over.
+  for (const p of nodePoolSetProblems(cluster.nodePools)) {
+    if (p.path[1] === "formerName") report(["cluster", "nodePools", ...p.path], p.message);
+  }
+  cluster.nodePools.forEach((pool, i) => {
+    for (const p of nodePoolProblems(pool)) if (p.path[0] === "formerName") report(["cluster", "nodePools", i, ...p.path], p.message);
+  });
+}
+
+/**
+ * Legacy networks are outside the VPC and every range the cluster routes itself; a service's legacy
+ * endpoint must lie in the VPC or in one of them, or nothing routes its traffic there.
+ */
+function checkLegacyNetworks(env: PartialEnvironment, { report }: CheckContext) {
+  const network = env.network;
+  if (!network) return;
+  const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
+  const networks = network.legacyNetworks;
+  for (const p of legacyNetworkProblems(networks, {
+    vpcCidr: network.vpcCidr,
+    ...(cluster ? { serviceCidr: cluster.serviceCidr } : {}),
+    ...(cluster?.cni === "flannel" && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+  })) {
+    report(["network", "legacyNetworks", ...p.path], p.message);
+  }
+  env.services?.forEach((svc, i) => {
+    svc?.legacy?.endpoints.forEach((endpoint, j) => {
+      const address = endpoint.slice(0, endpoint.lastIndexOf(":"));
+      if (addressIn(address, network.vpcCidr) || legacyNetworkOf(address, networks)) return;
+      const declared =
+        networks.length > 0 ? ` and every network in network.legacyNetworks (${networks.map((n) => n.name).join(", ")})` : "";
+      report(
+        ["services", i, "legacy", "endpoints", j],
+        `${show(endpoint)} is outside the VPC ${show(network.vpcCidr)}${declared}, so nothing routes traffic to it; ` +
+          "declare the network it is in under network.legacyNetworks: a name, its cidrs and the nextHop that reaches it " +
+          "(type VpnGateway, Attachment, VpcPeer, Instance, ... and its id)",
+      );
+    });
+  });
+}
 
 function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
   const network = env.network;
@@ -329,6 +482,14 @@ function checkRegistry(env: PartialEnvironment, ctx: CheckContext) {
   if (registry?.mode === "managed") {
     for (const p of allowedCidrProblems(registry.allowedCidrs))
       if (p.message.includes("listed twice")) report(["registry", "allowedCidrs", p.index], p.message);
+    const retained = new Map<string, number>();
+    registry.retainedRepositories.forEach((repo, i) => {
+      const problem = repositoryProblem(repo);
+      if (problem) report(["registry", "retainedRepositories", i], problem);
+      if (retained.has(repo))
+        report(["registry", "retainedRepositories", i], `${show(repo)} is listed twice (also [${retained.get(repo)}])`);
+      retained.set(repo, i);
+    });
   }
   if (registry?.mode === "existing" && registry.passwordSecret && !registry.username) {
     report(["registry", "username"], "is required when registry.passwordSecret is set");

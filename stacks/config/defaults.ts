@@ -114,3 +114,43 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
 
 /** The ACK Kubernetes version new clusters get unless the stack pins another. */
 export const DEFAULT_KUBERNETES_VERSION = "1.35.2-aliyun.1";
+
+/**
+ * The security baseline of an ACK cluster per kind of cloud environment: prod has all of it, staging
+ * keeps production's logs and RRSA but no KMS key of its own, dev (a standard cluster, which ACK
+ * ships no control-plane logs or Secret encryption for) keeps only RRSA and a maintenance window.
+ */
+export interface ClusterBaseline {
+  /** The API server's audit log. */
+  readonly auditLog: boolean;
+  /** Control-plane components whose logs are kept (ACK Pro only). */
+  readonly controlPlaneLogs: readonly string[];
+  readonly logRetentionDays: number;
+  /** Envelope encryption of Secrets with a KMS key (ACK Pro only). */
+  readonly secretEncryption: boolean;
+  /** Pod-level RAM roles through ServiceAccount tokens; ACK never turns it off again. */
+  readonly rrsa: boolean;
+  readonly maintenanceWindow: boolean;
+}
+
+const CORE_CONTROL_PLANE_LOGS = ["apiserver", "kcm", "scheduler", "ccm", "controlplane-events"];
+
+export const CLUSTER_BASELINE: Readonly<Record<Exclude<EnvironmentKind, "local">, ClusterBaseline>> = {
+  dev: { auditLog: false, controlPlaneLogs: [], logRetentionDays: 7, secretEncryption: false, rrsa: true, maintenanceWindow: true },
+  staging: {
+    auditLog: true,
+    controlPlaneLogs: CORE_CONTROL_PLANE_LOGS,
+    logRetentionDays: 7,
+    secretEncryption: false,
+    rrsa: true,
+    maintenanceWindow: true,
+  },
+  prod: {
+    auditLog: true,
+    controlPlaneLogs: CORE_CONTROL_PLANE_LOGS,
+    logRetentionDays: 30,
+    secretEncryption: true,
+    rrsa: true,
+    maintenanceWindow: true,
+  },
+};

@@ -5,9 +5,10 @@
 import { z } from "zod";
 import { zoneBelongsToRegion } from "../../components/cloud/networkPlan";
 import { type CheckContext } from "./checks";
-import { ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
+import { accountSchema, ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
 import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text, withJsonSchema } from "./common";
 import { KIND_DEFAULTS } from "./defaults";
+import { applyMirrorDefaults, checkMirrorConfig, mirrorSchema } from "./mirrors";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
 import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
 import { checkServices, type ServiceConfig, serviceSchema, servicesSchema, workloadsSchema } from "./workloads";
@@ -53,16 +54,16 @@ export function environmentShape(kind: EnvironmentKind) {
     region: local ? absent("by a local environment (it has no cloud layer)") : matching(REGION, "a region id such as 'cn-hangzhou'"),
     zones: local ? listOf(zone).default([]) : listOf(zone, 1, "zone"),
     network: local ? absent("by a local environment (it has no cloud layer)") : networkSchema(kind),
+    account: local ? absent("by a local environment (it has no cloud account)") : accountSchema(),
     cluster: local ? localClusterSchema() : ackClusterSchema(kind),
     registry: registrySchema(kind).prefault({}),
     /**
      * Registry that mirrors the add-ons' public images (docker.io, quay.io, registry.k8s.io), for
-     * regions where those do not pull reliably.
+     * regions where those do not pull reliably. Prod and staging: their own registry.
      */
-    imageMirror: matching(
-      /^[a-z0-9][-a-z0-9.]*(:\d+)?(\/[-a-z0-9._]+)*$/,
-      "a registry path such as 'registry.cn-hangzhou.aliyuncs.com/mirror'",
-    ).optional(),
+    imageMirror: mirrorSchema("images are pulled from <host>/<namespace>/<repository>"),
+    /** Registry that holds the add-ons' Helm charts as OCI artifacts. Prod and staging: their own registry. */
+    chartMirror: mirrorSchema("charts are fetched from oci://<host>/charts/<chart>"),
     gateway: gatewaySchema(kind),
     logging: loggingSchema(kind),
     monitoring: monitoringSchema(kind),
@@ -141,7 +142,9 @@ export function parseEnvironment(
   }
 
   const ctx: CheckContext = { report, secretKeys: context.secretKeys, fileExists: context.fileExists };
+  applyMirrorDefaults(env);
   checkZones(env, ctx);
+  checkMirrorConfig(env, ctx);
   checkCloudConfig(env, ctx);
   checkPlatformConfig(env, ctx);
   // Names as written, so a duplicate is found even when one of the two services has other mistakes.

@@ -7,19 +7,48 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ALB_INGRESS_CONTROLLER } from "../../components/cloud/addonConfig";
 import { Cluster } from "../../components/cloud/cluster";
 import { Network } from "../../components/cloud/network";
+import { AccountPrerequisites } from "../../components/cloud/prerequisites";
 import { Registry } from "../../components/cloud/registry";
+import { RegistryMirror } from "../../components/cloud/registryMirror";
+import { registryDomains } from "../../components/cloud/registryPlan";
 import { ServiceImage } from "../../components/cloud/serviceImage";
 import type { EnvironmentConfig, RegistryConfig, ServiceConfig } from "../config";
+import { inRegistry, mirrorArtifacts, pushedArtifacts, registrySupply } from "./supply";
 import type { CloudLayer, ImageSource } from "./types";
 
 /** Name of the image pull Secret workload namespaces get when the registry needs credentials. */
 export const PULL_SECRET_NAME = "registry-credentials";
 
-/** Repository names of the services whose images live in the environment's registry, once each. */
-export function registryRepositories(services: readonly ServiceConfig[]): string[] {
-  return [...new Set(services.filter((s) => s.build || !(s.image ?? s.name).includes("/")).map((s) => s.image ?? s.name))];
+/**
+ * Repository names of the services whose images live in the environment's registry, once each, then
+ * the repositories kept for services that are gone.
+ */
+export function registryRepositories(services: readonly ServiceConfig[], retained: readonly string[] = []): string[] {
+  return [...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained])];
+}
+
+/**
+ * Namespaces whose pods pull from the environment's registry, for its credential helper: the
+ * services', and the add-ons' when their images are mirrored in the same registry. The add-ons'
+ * namespaces are those the platform layer creates (the `registry-credentials-cover-namespaces`
+ * policy rule catches one added there and missed here).
+ */
+export function registryPullNamespaces(env: EnvironmentConfig, registryHost: string): string[] {
+  const namespaces = [env.workloads.namespace, ...env.services.map((s) => s.namespace ?? env.workloads.namespace)];
+  const mirrored = env.imageMirror !== undefined && env.imageMirror.split("/")[0] === registryHost;
+  if (mirrored) {
+    if (env.gateway.enabled && env.gateway.controller === "envoy-gateway") {
+      namespaces.push(env.gateway.namespace);
+      if (env.gateway.tls.mode === "cert-manager") namespaces.push("cert-manager");
+    }
+    // Each add-on's node agent runs in a namespace of its own.
+    if (env.logging.enabled) namespaces.push(env.logging.namespace, env.logging.collectorNamespace);
+    if (env.monitoring.enabled) namespaces.push(env.monitoring.namespace, env.monitoring.nodeExporterNamespace);
+  }
+  return [...new Set(namespaces)].sort();
 }
 
 /** A .dockerconfigjson for one registry, as a secret. */
@@ -98,9 +127,33 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   const namePrefix = `${pulumi.getProject()}-${pulumi.getStack()}`;
   const tags = { "ack-platform-stack": namePrefix, "ack-platform-kind": env.kind };
 
+  const managed = env.registry.mode === "managed" ? env.registry : undefined;
+  const alb = env.gateway.enabled && env.gateway.controller === "alb";
+
+  // What the account must have comes first, through a provider of its own: the provider of every
+  // other resource waits for it, so nothing is created in an account that is not ready.
+  const prerequisites = new AccountPrerequisites(
+    "account",
+    {
+      features: {
+        edition: cluster.edition,
+        cni: cluster.cni,
+        autoscaling: cluster.nodePools.some((p) => p.max > p.min),
+        credentialHelper: managed !== undefined,
+        secretEncryption: cluster.secretEncryption.enabled,
+        auditLog: cluster.logs.audit,
+        controlPlaneLogs: cluster.logs.controlPlane.length > 0,
+        privateZone: managed !== undefined,
+      },
+      serviceRoles: env.account!.serviceRoles,
+      activateServices: env.account!.activateServices,
+    },
+    { providers: { alicloud: new alicloud.Provider("alicloud-account", { region }) } },
+  );
+
   // The Alibaba Cloud provider is explicit so that the region comes from this stack's config alone;
   // credentials come from the environment (ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY or a profile).
-  const provider = new alicloud.Provider("alicloud", { region });
+  const provider = new alicloud.Provider("alicloud", { region }, { dependsOn: prerequisites.ready });
   const opts: pulumi.ComponentResourceOptions = { providers: { alicloud: provider } };
 
   const network = new Network(
@@ -116,6 +169,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       serviceCidr: cluster.serviceCidr,
       ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
       minZones: env.kind === "prod" ? 2 : 1,
+      legacyNetworks: env.network.legacyNetworks,
       deletionProtection: protect,
       namePrefix,
       tags,
@@ -123,7 +177,6 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
     opts,
   );
 
-  const managed = env.registry.mode === "managed" ? env.registry : undefined;
   const registry = managed
     ? new Registry(
         "registry",
@@ -132,7 +185,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
           region,
           edition: managed.edition,
           namespace: managed.namespace,
-          repositories: registryRepositories(env.services),
+          repositories: registryRepositories(env.services, managed.retainedRepositories),
           vpc: { vpcId: network.vpcId, vswitchId: network.nodeVswitches[zones[0]!]!.id },
           allowedCidrs: managed.allowedCidrs,
           ...(managed.replication ? { replication: managed.replication } : {}),
@@ -143,10 +196,12 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       )
     : undefined;
 
+  const window = cluster.maintenanceWindow;
   const ack = new Cluster(
     "cluster",
     {
       version: cluster.version,
+      checkVersion: cluster.checkVersion,
       edition: cluster.edition,
       clusterName: namePrefix,
       vswitchIds: zones.map((z) => network.nodeVswitches[z]!.id),
@@ -158,22 +213,77 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       publicApiServer: cluster.publicApiServer,
       deletionProtection: protect,
       nodePools: cluster.nodePools,
-      ...(registry ? { registryAccess: { instanceId: registry.instanceId, region, domains: [registry.endpoint] } } : {}),
+      // The AlbConfig CRD comes with ACK's ALB Ingress controller; installed as an add-on resource so
+      // that it reaches a cluster that already exists.
+      installedAddons: alb ? [ALB_INGRESS_CONTROLLER] : [],
+      ...(registry && managed
+        ? {
+            registryAccess: {
+              instanceId: registry.instanceId,
+              region,
+              domains: [registry.endpoint],
+              namespaces: registryPullNamespaces(env, registryDomains(managed.instanceName, region).vpc),
+              serviceAccounts: ["*"],
+            },
+          }
+        : {}),
+      logs: {
+        audit: cluster.logs.audit,
+        controlPlane: cluster.logs.controlPlane,
+        retentionDays: cluster.logs.retentionDays,
+        ...(cluster.logs.project ? { project: cluster.logs.project } : {}),
+      },
+      secretEncryption: !cluster.secretEncryption.enabled
+        ? "off"
+        : cluster.secretEncryption.kmsKeyId
+          ? { kmsKeyId: cluster.secretEncryption.kmsKeyId }
+          : "managed-key",
+      rrsa: cluster.rrsa,
+      maintenanceWindow: window.enabled
+        ? { weekdays: window.weekdays, start: window.start, hours: window.hours, utcOffset: window.utcOffset }
+        : false,
       tags,
     },
     opts,
   );
 
+  // The registry is filled before anything pulls from it: the add-ons' public images and charts by
+  // subscription rules (or a person's one-time copy), the services' images by their pipelines; the
+  // mirror waits until every tag is there, and what pulls depends on that wait.
+  const domains = managed ? registryDomains(managed.instanceName, region) : undefined;
+  const mirror =
+    registry && managed && domains
+      ? new RegistryMirror(
+          "registry-mirror",
+          {
+            instanceId: registry.instanceId,
+            host: domains.vpc,
+            pushHost: managed.allowedCidrs.length > 0 ? domains.internet : domains.vpc,
+            artifacts: mirrorArtifacts(env, domains.vpc),
+            pushed: pushedArtifacts(env, managed.namespace).map((p) => ({
+              ...p,
+              repositoryReady: registry.pullRepositories[p.repository]!,
+            })),
+            waitMinutes: managed.waitMinutes,
+            protect,
+          },
+          opts,
+        )
+      : undefined;
+
   let images: ImageSource;
-  if (registry && managed) {
+  if (registry && managed && mirror) {
     const builtImages = buildImages(env.services, {
       repository: (repo) => registry.pushRepositories[repo]!,
       pullRepository: (repo) => registry.pullRepositories[repo]!,
       push: true,
       credentials: registry.pushCredentials,
     });
-    // Nodes pull through ACK's credential helper, so workloads need no pull secret.
-    images = { server: registry.endpoint, namespace: managed.namespace, builtImages };
+    // Nodes pull through ACK's credential helper, so workloads need no pull secret. The server is
+    // known only once the services' pushed images are in the registry, so every workload that names
+    // one waits for them (and depends on their repositories).
+    const server = pulumi.all([mirror.pushedReady, registry.endpoint]).apply(([, host]) => host);
+    images = { server, namespace: managed.namespace, builtImages };
   } else if (env.registry.mode === "existing") {
     const { target, pullSecret } = existingRegistryTarget(env.registry);
     images = {
@@ -189,10 +299,12 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   return {
     kubernetes: ack.provider,
     images,
+    ...(mirror ? { mirrorReady: mirror.ready } : {}),
     zones,
     alicloud: {
       region,
       clusterId: ack.clusterId,
+      installedAddons: ack.installedAddons,
       vpcId: network.vpcId,
       vswitchIds: network.vswitchIds,
       securityGroupId: network.securityGroupId,
@@ -213,6 +325,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       registryNamespace: images.namespace,
       ...(registry ? { registryInstanceId: registry.instanceId } : {}),
       builtImages: images.builtImages,
+      registrySupply: registrySupply(env),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from "../config";
 import { certificateHosts } from "../config/platform";
 import { Gateway, type GatewayTls } from "../../components/platform/gateway";
 import { HTTP_LISTENER, HTTPS_LISTENER, proxyPodLabels } from "../../components/platform/gatewayValues";
+import type { PullSource } from "../../components/platform/helm";
 import { Logging } from "../../components/platform/logging";
 import { prometheusPodLabels } from "../../components/platform/addonPolicies";
 import { type AlertReceiver, Monitoring } from "../../components/platform/monitoring";
@@ -22,6 +23,12 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
   const prod = env.kind === "prod";
   const outputs: Record<string, pulumi.Input<unknown>> = {};
   const ready: pulumi.Resource[] = [];
+  // Where every add-on gets its images and charts, and what fills those mirrors first.
+  const pull: PullSource = {
+    ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+    ...(env.chartMirror ? { chartMirror: env.chartMirror } : {}),
+    ...(cloud.mirrorReady ? { mirrorReady: cloud.mirrorReady } : {}),
+  };
 
   // The platform's disk class, declared where an add-on's volumes use it; the add-ons wait for it.
   const usesDiskClass =
@@ -48,9 +55,10 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         zones: cloud.zones,
         tls: gatewayTls(env, config),
         ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
+        albDependsOn: [cloud.alicloud?.installedAddons["alb-ingress-controller"]].filter((r) => r !== undefined),
         backendCidrs: legacyBackendCidrs(env),
         ...(env.monitoring.enabled ? { monitoringNamespace: env.monitoring.namespace } : {}),
-        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+        ...pull,
       },
       opts,
     );
@@ -78,7 +86,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         ...(through ? { gateway: through } : {}),
         zones: cloud.zones,
         protectData: prod,
-        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+        ...pull,
       },
       storageOpts,
     );
@@ -113,7 +121,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         ...(gateway?.attachment.controller === "envoy-gateway" ? { gatewayMetricsNamespace: env.gateway.namespace } : {}),
         ...(through ? { gateway: through } : {}),
         protectData: prod,
-        ...(env.imageMirror ? { imageMirror: env.imageMirror } : {}),
+        ...pull,
       },
       storageOpts,
     );

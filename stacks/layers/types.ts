@@ -31,12 +31,20 @@ export interface CloudLayer {
    */
   readonly kubernetes: k8s.Provider;
   readonly images: ImageSource;
+  /**
+   * What fills the environment's own registry with the public images and charts it mirrors,
+   * resolving once the registry holds them all: anything that pulls from the mirror depends on it.
+   * Absent when the environment's registry is not its own (it is filled outside the stack).
+   */
+  readonly mirrorReady?: pulumi.Input<pulumi.Resource>;
   /** Zones the nodes run in (empty on a local cluster), for spreading pods. */
   readonly zones: readonly string[];
   /** On Alibaba Cloud, what add-ons may need of the network and cluster (e.g. an ALB's vSwitches); absent locally. */
   readonly alicloud?: {
     readonly region: string;
     readonly clusterId: pulumi.Output<string>;
+    /** Add-ons installed on the cluster by name (e.g. "alb-ingress-controller"): what waits for one depends on it. */
+    readonly installedAddons: Readonly<Record<string, pulumi.Resource>>;
     readonly vpcId: pulumi.Output<string>;
     /** Node vSwitch ids by zone. */
     readonly vswitchIds: pulumi.Output<Record<string, string>>;

@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { mirroredImage } from "../../components/platform/images";
 import { WorkloadNamespace } from "../../components/platform/workloadNamespace";
 import type { HeaderRoute, MicroserviceArgs, NetworkPeer, ServiceNetwork } from "../../components/workload/args";
 import { Microservice } from "../../components/workload/microservice";
@@ -158,7 +159,8 @@ export function microserviceArgs(
         }
       : {}),
     network: serviceNetwork(svc, env, platform),
-    kubectlImage: env.imageMirror ? `${env.imageMirror}/${DEFAULT_KUBECTL_IMAGE.split("/").slice(1).join("/")}` : DEFAULT_KUBECTL_IMAGE,
+    // From the mirror by the same rule as every mirrored image: registry.k8s.io/kubectl -> <mirror>/k8s/kubectl.
+    kubectlImage: mirroredImage(DEFAULT_KUBECTL_IMAGE, env.imageMirror),
   };
 }
 
@@ -194,7 +196,8 @@ export function deployWorkloads(env: EnvironmentConfig, cloud: CloudLayer, platf
     const service = new Microservice(svc.name, args, {
       provider,
       // The Namespace object itself, not its component: depending on a component means expanding it to its children for every object.
-      childDependsOn: [namespaces.get(args.namespace)!.namespace],
+      // And what fills the mirror the night scaler's kubectl comes from, once it has.
+      childDependsOn: [namespaces.get(args.namespace)!.namespace, ...(cloud.mirrorReady ? [cloud.mirrorReady] : [])],
       crdDependencies: platform.ready,
     });
     services[svc.name] = pulumi.output({ url: service.url, traffic: service.traffic, version: svc.version, canary: svc.canary?.version });

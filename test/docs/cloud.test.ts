@@ -14,8 +14,17 @@ describe("docs/cloud.md", () => {
       { heading: "Cluster outputs", kind: "output", file: "components/cloud/cluster.ts", declaration: "Cluster" },
       { heading: "Registry", kind: "arg", file: "components/cloud/registry.ts", declaration: "RegistryArgs" },
       { heading: "Registry", kind: "output", file: "components/cloud/registry.ts", declaration: "Registry" },
+      { heading: "RegistryMirror", kind: "arg", file: "components/cloud/registryMirror.ts", declaration: "RegistryMirrorArgs" },
+      { heading: "RegistryMirror", kind: "output", file: "components/cloud/registryMirror.ts", declaration: "RegistryMirror" },
       { heading: "ServiceImage", kind: "arg", file: "components/cloud/serviceImage.ts", declaration: "ServiceImageArgs" },
       { heading: "ServiceImage", kind: "output", file: "components/cloud/serviceImage.ts", declaration: "ServiceImage" },
+      {
+        heading: "Account prerequisites",
+        kind: "arg",
+        file: "components/cloud/prerequisites.ts",
+        declaration: "AccountPrerequisitesArgs",
+      },
+      { heading: "Account prerequisites", kind: "output", file: "components/cloud/prerequisites.ts", declaration: "AccountPrerequisites" },
     ]);
   });
 });

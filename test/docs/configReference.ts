@@ -55,7 +55,7 @@ function fullInput(kind: EnvironmentKind): Record<string, unknown> {
     kind,
     region: "cn-hangzhou",
     zones: ["cn-hangzhou-h"],
-    network: {},
+    network: { legacyNetworks: [{ name: "vms", cidrs: ["192.168.10.0/24"], nextHop: { type: "VpnGateway", id: "vpn-a1" } }] },
     cluster:
       kind === "local"
         ? {}

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_THRESHOLDS, platformRuleGroups } from "../../components/platform/alertRules";
 import { CHARTS, IMAGES } from "../../components/platform/upstream";
+import { imageArtifact } from "../../stacks/layers/supply";
 import { codeSpans, plain, readPage, type Table, tables } from "./markdown";
 
 const PAGE = "docs/platform.md";
@@ -28,13 +29,7 @@ describe(PAGE, () => {
       repository: codeSpans(r[col("repository")] ?? "")[0],
       version: plain(r[col("version")] ?? ""),
     }));
-    const declared = Object.values(CHARTS).map((c) => {
-      // An OCI chart is one reference: its repository is everything before the chart's name.
-      const oci = c.chart.startsWith("oci://");
-      const chart = oci ? c.chart.slice(c.chart.lastIndexOf("/") + 1) : c.chart;
-      const repository = oci ? c.chart.slice(0, c.chart.lastIndexOf("/")) : (c as { repository?: string }).repository;
-      return { chart, repository, version: c.version };
-    });
+    const declared = Object.values(CHARTS).map((c) => ({ chart: c.name, repository: c.repository, version: c.version }));
     const key = (r: { chart?: string }) => r.chart ?? "";
     assert.deepEqual(
       [...rows].sort((a, b) => key(a).localeCompare(key(b))),
@@ -42,9 +37,19 @@ describe(PAGE, () => {
     );
   });
 
-  it("lists every image the platform names, and no other", () => {
+  it("lists every image the platform names, and no other, with its place in a mirror and how it gets there", () => {
     const t = table(all, "image");
     assert.deepEqual(t.rows.map((r) => codeSpans(r[0] ?? "")[0]).sort(), Object.values(IMAGES).sort());
+    const col = (name: string) => t.header.indexOf(name);
+    for (const r of t.rows) {
+      const a = imageArtifact(codeSpans(r[0] ?? "")[0]!);
+      assert.equal(codeSpans(r[col("in the mirror")] ?? "")[0], `${a.namespace}/${a.repository}`, r[0]);
+      const fill =
+        a.fill.by === "subscription"
+          ? `subscription: ${a.fill.provider} ${a.fill.sourceNamespace}/${a.fill.sourceRepository}`
+          : `copy from ${a.fill.from}`;
+      assert.equal(plain(r[col("filled by")] ?? ""), fill, r[0]);
+    }
   });
 
   it("lists every alert rule the platform installs, with its severity, and no other", () => {

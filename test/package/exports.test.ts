@@ -11,8 +11,20 @@ import { ENGINES_RANGE } from "../../tools/test/nodeVersion.mjs";
 describe("the package's entry points", () => {
   it("give each layer's components by the package name", () => {
     for (const [entry, names] of [
-      [cloud, ["Network", "Cluster", "Registry", "ServiceImage", "planVswitches", "nodePoolSpec"]],
-      [platform, ["Gateway", "Logging", "Monitoring", "WorkloadNamespace", "envoyGatewayValues", "kubePrometheusStackValues"]],
+      [cloud, ["Network", "Cluster", "Registry", "RegistryMirror", "ServiceImage", "planVswitches", "nodePoolSpec", "subscriptionSource"]],
+      [
+        platform,
+        [
+          "Gateway",
+          "Logging",
+          "Monitoring",
+          "WorkloadNamespace",
+          "envoyGatewayValues",
+          "kubePrometheusStackValues",
+          "mirroredImage",
+          "chartSource",
+        ],
+      ],
       [workload, ["Microservice", "imageReference", "planMicroservice"]],
       [root, ["Microservice", "Network", "Cluster", "Registry", "ServiceImage", "Gateway", "Logging", "Monitoring", "WorkloadNamespace"]],
     ] as const) {

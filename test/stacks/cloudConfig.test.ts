@@ -19,6 +19,7 @@ describe("cloud config: defaults per kind", () => {
       podVswitchPrefix: 19,
       natGateway: "per-environment",
       natBandwidthMbps: 50,
+      legacyNetworks: [],
     });
     assert.ok("nodePools" in env.cluster);
     assert.equal(env.cluster.edition, "standard");
@@ -160,5 +161,144 @@ describe("cloud config: problems name the key, the value and what is accepted", 
       "registry.passwordSecret: names the secret 'registryPassword', which is not set as a secret; run `pulumi config set --secret registryPassword <value>`",
     ]);
     assert.deepEqual(problems({ ...DEV, registry }, ["registryPassword"]), []);
+  });
+});
+
+describe("cloud config: the cluster's baseline and the account", () => {
+  it("prod: audit and control-plane logs kept 30 days, Secrets encrypted, RRSA, a maintenance window; roles checked, services activated", () => {
+    const env = parse(PROD);
+    assert.ok("nodePools" in env.cluster);
+    assert.deepEqual(env.cluster.logs, {
+      audit: true,
+      controlPlane: ["apiserver", "kcm", "scheduler", "ccm", "controlplane-events"],
+      retentionDays: 30,
+    });
+    assert.deepEqual(env.cluster.secretEncryption, { enabled: true });
+    assert.equal(env.cluster.rrsa, true);
+    assert.equal(env.cluster.checkVersion, true);
+    assert.deepEqual(env.cluster.maintenanceWindow, {
+      enabled: true,
+      weekdays: ["Tuesday"],
+      start: "02:00",
+      hours: 4,
+      utcOffset: "+08:00",
+    });
+    assert.deepEqual(env.account, { activateServices: true, serviceRoles: "check" });
+  });
+
+  it("staging keeps production's logs and RRSA without a KMS key of its own; dev (a standard cluster) keeps RRSA only", () => {
+    const staging = parse({ ...PROD, kind: "staging", registry: { mode: "managed", instanceName: "acme-staging", namespace: "acme" } });
+    assert.ok("nodePools" in staging.cluster);
+    assert.equal(staging.cluster.logs.audit, true);
+    assert.equal(staging.cluster.logs.retentionDays, 7);
+    assert.equal(staging.cluster.secretEncryption.enabled, false);
+    const dev = parse(DEV);
+    assert.ok("nodePools" in dev.cluster);
+    assert.deepEqual(
+      [dev.cluster.logs.audit, dev.cluster.logs.controlPlane, dev.cluster.secretEncryption.enabled, dev.cluster.rrsa],
+      [false, [], false, true],
+    );
+  });
+
+  it("refuses what a standard cluster does not offer, and a KMS key that nothing uses", () => {
+    assert.deepEqual(problems({ ...DEV, cluster: { logs: { controlPlane: ["apiserver"] }, secretEncryption: { enabled: true } } }), [
+      "cluster.logs.controlPlane: [apiserver] needs edition 'pro': ACK ships control-plane logs of Pro clusters only; use [] on 'standard'",
+      "cluster.secretEncryption.enabled: true needs cluster.edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only",
+    ]);
+    assert.deepEqual(problems({ ...PROD, cluster: { secretEncryption: { enabled: false, kmsKeyId: "key-hzz6304944d4ejqjx9xzz" } } }), [
+      "cluster.secretEncryption.kmsKeyId: is only used with cluster.secretEncryption.enabled: true",
+    ]);
+    assert.deepEqual(
+      problems({ ...PROD, cluster: { logs: { controlPlane: ["etcd"] }, maintenanceWindow: { start: "2am", weekdays: ["Tue"] } } }),
+      [
+        "cluster.logs.controlPlane[0]: 'etcd' is not one of: apiserver, kcm, scheduler, ccm, controlplane-events, alb, ack-goatscaler, coredns, gatekeeper",
+        "cluster.maintenanceWindow.weekdays[0]: 'Tue' is not one of: Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday",
+        "cluster.maintenanceWindow.start: '2am' is not a time of day such as '02:00'",
+      ],
+    );
+    assert.deepEqual(problems({ ...PROD, account: { serviceRoles: "create" } }), [
+      "account.serviceRoles: 'create' is not one of: check, manage",
+    ]);
+    assert.deepEqual(problems({ kind: "local", account: {} }), ["account: is not used by a local environment (it has no cloud account)"]);
+  });
+
+  it("takes a node pool's former name, once", () => {
+    const pool = { name: "general-v2", formerName: "general", instanceTypes: ["ecs.g7.xlarge"], min: 1, max: 3 };
+    assert.deepEqual(problems({ ...DEV, cluster: { nodePools: [pool] } }), []);
+    assert.deepEqual(problems({ ...DEV, cluster: { nodePools: [pool, { ...pool, name: "general-v3" }] } }), [
+      "cluster.nodePools[1].formerName: 'general' is also nodePools[0]'s name or former name; one pool can take over an old pool's nodes",
+    ]);
+  });
+
+  it("keeps repositories of services that are gone, each named once", () => {
+    assert.deepEqual(problems({ ...PROD, registry: { ...PROD.registry, retainedRepositories: ["old-search"] } }), []);
+    assert.deepEqual(problems({ ...PROD, registry: { ...PROD.registry, retainedRepositories: ["Old", "x-y", "x-y"] } }), [
+      "registry.retainedRepositories[0]: 'Old' is not a repository name of 2-64 characters of a-z, 0-9, '-', '_' and '.'",
+      "registry.retainedRepositories[2]: 'x-y' is listed twice (also [1])",
+    ]);
+  });
+});
+
+describe("cloud config: legacy networks", () => {
+  const VMS = { name: "payments-vms", cidrs: ["192.168.10.0/24"], nextHop: { type: "VpnGateway", id: "vpn-bp1abc" } };
+  const payments = (endpoints: string[]) => ({
+    name: "payments",
+    version: "7.0.2",
+    resources: { cpu: "500m", memory: "1Gi" },
+    route: { host: "api.acme.example.com", path: "/payments" },
+    legacy: { endpoints, weight: 50 },
+  });
+
+  it("accepts a legacy endpoint inside the VPC or inside a declared network", () => {
+    assert.deepEqual(
+      problems({
+        ...PROD,
+        network: { vpcCidr: "10.30.0.0/16", legacyNetworks: [VMS] },
+        services: [payments(["192.168.10.21:8080", "10.30.8.5:8080"])],
+      }),
+      [],
+    );
+  });
+
+  it("refuses a legacy endpoint outside the VPC and every declared network, naming the key and what to declare", () => {
+    assert.deepEqual(
+      problems({ ...PROD, network: { vpcCidr: "10.30.0.0/16" }, services: [payments(["10.30.8.5:8080", "192.168.10.21:8080"])] }),
+      [
+        "services[0].legacy.endpoints[1]: '192.168.10.21:8080' is outside the VPC '10.30.0.0/16', so nothing routes traffic to it; declare the network it is in under network.legacyNetworks: a name, its cidrs and the nextHop that reaches it (type VpnGateway, Attachment, VpcPeer, Instance, ... and its id)",
+      ],
+    );
+    assert.deepEqual(
+      problems({ ...PROD, network: { vpcCidr: "10.30.0.0/16", legacyNetworks: [VMS] }, services: [payments(["192.168.11.21:8080"])] }),
+      [
+        "services[0].legacy.endpoints[0]: '192.168.11.21:8080' is outside the VPC '10.30.0.0/16' and every network in network.legacyNetworks (payments-vms), so nothing routes traffic to it; declare the network it is in under network.legacyNetworks: a name, its cidrs and the nextHop that reaches it (type VpnGateway, Attachment, VpcPeer, Instance, ... and its id)",
+      ],
+    );
+  });
+
+  it("refuses a network inside the VPC or the service CIDR, a bad next hop, and a name twice", () => {
+    assert.deepEqual(
+      problems({
+        ...PROD,
+        network: {
+          vpcCidr: "10.30.0.0/16",
+          legacyNetworks: [
+            { ...VMS, cidrs: ["10.30.64.0/24", "172.21.0.0/24", "192.168.10.1/24"] },
+            { ...VMS, cidrs: ["192.168.0.0/16"], nextHop: { type: "VpcPeer", id: "vpn-1" } },
+            { ...VMS, name: "office", cidrs: ["192.168.10.0/24"] },
+          ],
+        },
+      }),
+      [
+        "network.legacyNetworks[0].cidrs[0]: '10.30.64.0/24' overlaps the VPC '10.30.0.0/16', which the VPC routes itself",
+        "network.legacyNetworks[0].cidrs[1]: '172.21.0.0/24' overlaps the service CIDR '172.21.0.0/20', which the VPC routes itself",
+        "network.legacyNetworks[0].cidrs[2]: '192.168.10.1/24' is not an IPv4 CIDR block such as '192.168.10.0/24': host bits are set; the block starts at 192.168.10.0/24",
+        "network.legacyNetworks[1].name: 'payments-vms' is already legacyNetworks[0]",
+        "network.legacyNetworks[1].nextHop.id: 'vpn-1' is not the id of a VpcPeer (pcc-...)",
+        "network.legacyNetworks[2].cidrs[0]: '192.168.10.0/24' overlaps legacyNetworks[1].cidrs[0] '192.168.0.0/16'; a block is reached through one next hop",
+      ],
+    );
+    assert.deepEqual(problems({ ...PROD, network: { legacyNetworks: [{ ...VMS, nextHop: { type: "Tunnel", id: "x-1" } }] } }), [
+      "network.legacyNetworks[0].nextHop.type: 'Tunnel' is not one of: VpnGateway, Attachment, VpcPeer, Instance, NetworkInterface, HaVip, RouterInterface, Ecr",
+    ]);
   });
 });

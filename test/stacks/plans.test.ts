@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, it } from "node:test";
+import YAML from "yaml";
 import { assertValidObjects } from "../kubernetesSchemas";
-import { repositoryStacks, runPlan } from "../planRunner";
+import { REPO, repositoryStacks, runPlan } from "../planRunner";
 
 describe("every stack of the repository plans", () => {
   for (const stack of repositoryStacks()) {
@@ -15,4 +19,58 @@ describe("every stack of the repository plans", () => {
       assert.deepEqual(violations, [], "no mandatory policy violation");
     });
   }
+});
+
+/** A project directory holding a copy of one of the repository's stacks, changed by `change`. */
+function projectWith(stack: string, change: (config: Record<string, any>) => void): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-copy-"));
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    YAML.stringify({ name: "ack-platform", runtime: { name: "nodejs", options: { typescript: true } }, main: path.join(REPO, "stacks") }),
+  );
+  const file = YAML.parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, any> };
+  change(file.config);
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify(file));
+  return dir;
+}
+
+describe("a copy of prod with the ALB Ingress controller", () => {
+  it("plans with ACK's ALB add-on, installed on the existing cluster, and the AlbConfig after it", () => {
+    const dir = projectWith("prod", (c) => {
+      c["ack-platform:gateway"] = {
+        controller: "alb",
+        alb: { vswitchIds: ["vsw-bp1albzoneh0000000001", "vsw-bp1albzonei0000000002"] },
+        tls: { mode: "alb-discovery" },
+      };
+      // Only Envoy Gateway enforces the UIs' source ranges: without it they are reached by port-forward.
+      delete c["ack-platform:logging"];
+      delete c["ack-platform:monitoring"];
+      // ALB routes a testers' header only to a canary: payments' header to its Kubernetes build goes.
+      for (const svc of c["ack-platform:services"]) delete svc.legacy?.header;
+    });
+    const res = runPlan(["--project", dir, "prod"]);
+    assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
+    const plan = res.plan();
+    const addon = plan.resources.find(
+      (r) => r.type === "alicloud:cs/kubernetesAddon:KubernetesAddon" && r.inputs["name"] === "alb-ingress-controller",
+    );
+    assert.ok(addon, "the ALB Ingress controller add-on");
+    assert.equal(addon.inputs["config"], '{"albIngress":{"CreateDefaultALBConfig":false}}');
+    const cluster = plan.resources.find((r) => r.type === "alicloud:cs/managedKubernetes:ManagedKubernetes")!;
+    assert.ok(
+      addon.dependsOn.some((d) => plan.resources.find((r) => r.urn === d)?.type === "alicloud:cs/nodePool:NodePool"),
+      "after the nodes",
+    );
+    assert.ok(
+      !(cluster.inputs["addons"] as Array<{ name: string }>).some((a) => a.name === "alb-ingress-controller"),
+      "not in the create-only list",
+    );
+    const albConfig = plan.resources.find((r) => r.type === "kubernetes:alibabacloud.com/v1:AlbConfig");
+    assert.ok(albConfig, "an AlbConfig");
+    assert.ok(albConfig.dependsOn.includes(addon.urn), "the AlbConfig waits for the add-on that installs its CRD");
+    assert.deepEqual(
+      plan.policy.violations.filter((v) => v.level === "mandatory"),
+      [],
+    );
+  });
 });

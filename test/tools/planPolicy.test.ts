@@ -13,7 +13,7 @@ describe("npm run plan evaluates the policy pack", () => {
 
   it("refuses a prod stack with mandatory violations: exit 1, the rules named on stderr", () => {
     assert.equal(res.status, 1, res.stdout + res.stderr);
-    assert.match(res.stderr, /^6 mandatory policy violations \((.+)\): pulumi up would refuse this stack$/m);
+    assert.match(res.stderr, /^12 mandatory policy violations \((.+)\): pulumi up would refuse this stack$/m);
   });
 
   it("writes the known violations to plan.json, each with its policy, level, urn and message", () => {
@@ -54,6 +54,31 @@ describe("npm run plan evaluates the policy pack", () => {
           message:
             "container 'web' pulls 'docker.io/library/nginx:1.27.3' from docker.io, which is not an allowed registry (*.cr.aliyuncs.com, registry.*.aliyuncs.com, registry-vpc.*.aliyuncs.com, registry-intl.*.aliyuncs.com, registry-intl-vpc.*.aliyuncs.com); push it to the environment's registry or mirror and use that reference, or allow the registry in the stack's policy.allowedRegistries",
         },
+        ...[
+          [
+            "ack-platform:cloud:Cluster$alicloud:cs/nodePool:NodePool",
+            "cluster-pool-general",
+            "deleting or replacing the node pool drains and deletes its nodes",
+          ],
+          [
+            "ack-platform:cloud:Cluster$alicloud:kms/key:Key",
+            "cluster-secrets-key",
+            "without the key, nothing it encrypted can be read again",
+          ],
+          ...["nodes", "pods"].flatMap((kind) =>
+            ["h", "i"].map((zone) => [
+              "ack-platform:cloud:Network$alicloud:vpc/switch:Switch",
+              `network-${kind}-cn-hangzhou-${zone}`,
+              "the vSwitch holds the nodes' and pods' network interfaces",
+            ]),
+          ),
+        ].map(([type, name, why]) => ({
+          // Deletion protection turned off leaves the pools, the key and the vSwitches unprotected too.
+          policy: "cloud-resources-protected-in-prod",
+          level: "mandatory",
+          urn: urn(type!, name!),
+          message: `not protected in prod, and ${why}; declare it with the resource option { protect: true } (to delete it on purpose: pulumi state unprotect, then pulumi up)`,
+        })),
         {
           policy: "hpa-bounds",
           level: "mandatory",
@@ -72,7 +97,7 @@ describe("npm run plan evaluates the policy pack", () => {
     const report = res.stdout.slice(res.stdout.indexOf("  policy:"));
     assert.match(
       report,
-      /^ {2}policy: ack-platform pack, \d+ rules \(environment prod, enforcement mandatory\)\n {4}6 mandatory and 0 advisory violations\n/,
+      /^ {2}policy: ack-platform pack, \d+ rules \(environment prod, enforcement mandatory\)\n {4}12 mandatory and 0 advisory violations\n/,
     );
     assert.match(
       report,

@@ -34,6 +34,9 @@ config:
     - name: cart
       version: "1.0.0"
       resources: { cpu: 100m, memory: 256Mi }
+  # The orders VMs, reached through the VPC's VPN gateway.
+  demo:network:
+    legacyNetworks: [{ name: vms, cidrs: [192.168.10.0/24], nextHop: { type: VpnGateway, id: vpn-demo1 } }]
 `;
 
 /** Lines that differ between two texts of the same length in lines, as [line number, before, after]. */

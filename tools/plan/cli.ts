@@ -1,5 +1,5 @@
 /**
- * npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference NAME=DIR] [--trace]
+ * npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference NAME=DIR] [--registry-contents FILE] [--trace]
  *
  * Shows what `pulumi up --stack <stack>` would create, with no cloud account and no Pulumi CLI.
  * Exit status: 0 planned; 2 the stack's config is invalid (nothing was declared); 1 the program
@@ -12,7 +12,8 @@ import { PolicySettingsError } from "../../policies/config";
 import { formatPolicyReport, PolicyPackConfigError } from "./policy";
 import { listStacks, StackFileError } from "./stackFiles";
 
-const USAGE = "usage: npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference org/project/stack=DIR] [--trace]";
+const USAGE =
+  "usage: npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference org/project/stack=DIR] [--registry-contents FILE] [--trace]";
 
 function isConfigError(err: unknown): err is Error & { problems?: unknown } {
   return (
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: "string" },
         project: { type: "string", default: "." },
         "stack-reference": { type: "string", multiple: true, default: [] },
+        "registry-contents": { type: "string" },
         trace: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       stack: args.positionals[0]!,
       ...(args.values.out ? { outDir: path.resolve(args.values.out) } : {}),
       stackReferences,
+      ...(args.values["registry-contents"] ? { registryContentsFile: args.values["registry-contents"] } : {}),
     });
     console.log(summarize(result));
     const configFile = path.relative(process.cwd(), path.join(result.outDir, "policy-config.json"));

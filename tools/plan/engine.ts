@@ -33,6 +33,8 @@ export interface ProgramRun {
   readonly resources: PlannedResource[];
   /** Stack outputs; secrets appear as "[secret]". */
   readonly outputs: Record<string, unknown>;
+  /** What the emulators assumed about the world outside the program (e.g. images people push), once each. */
+  readonly assumptions: readonly string[];
 }
 
 export interface RunOptions {
@@ -44,6 +46,8 @@ export interface RunOptions {
   readonly secretKeys?: readonly string[];
   /** Answers StackReferences. */
   readonly stackOutputs?: EmulatorContext["stackOutputs"];
+  /** What people have put into registries outside the program; unset, it is assumed done as asked. */
+  readonly registryContents?: EmulatorContext["registryContents"];
   readonly emulators?: readonly ProviderEmulator[];
 }
 
@@ -119,10 +123,19 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): 
 // awaits. During a run it is a failure of that run; after it, one already reported is not news.
 let active: { failures: Error[] } | undefined;
 const reported = new Set<string>();
+
+/**
+ * The cause at the end of the SDK's chains ("error serializing property \"version\": <cause>"): an
+ * Output that fails (a check inside an apply) rejects once for every resource that reads it, each
+ * time with a longer chain, some after the run. The cause is what a user needs to read.
+ */
+export function rootCause(message: string): string {
+  return message.split(/(?:Error: )?error serializing (?:property "[^"]*"|arguments for invoke [^:]+): (?:Error: )?/i).pop()!;
+}
 process.on("unhandledRejection", (reason) => {
   const err = reason instanceof Error ? reason : new Error(String(reason));
   if (active) active.failures.push(err);
-  else if (!reported.has(err.message)) throw err;
+  else if (!reported.has(rootCause(err.message))) throw err;
 });
 
 /**
@@ -143,10 +156,13 @@ let queue: Promise<void> = Promise.resolve();
 
 async function runAlone(options: RunOptions, program: () => unknown | Promise<unknown>): Promise<ProgramRun> {
   const { project, stack } = options;
+  const assumptions = new Set<string>();
   const ctx: EmulatorContext = {
     project,
     stack,
     stackOutputs: options.stackOutputs ?? (() => undefined),
+    ...(options.registryContents ? { registryContents: options.registryContents } : {}),
+    assume: (note) => assumptions.add(note),
   };
   pulumi.runtime.setMocks(createMocks(ctx, options.emulators ?? EMULATORS), project, stack, false);
   pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
@@ -222,6 +238,13 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
   try {
     await settings.waitForRPCs();
     await new Promise((resolve) => setImmediate(resolve));
+    // A failed Output rejects again in every resource that reads it, each a few turns later: wait
+    // until the run has been quiet for a few turns, so no rejection of this run arrives after it.
+    for (let quiet = 0, seen = failures.length; failures.length > 0 && quiet < 5;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = failures.length === seen ? quiet + 1 : 0;
+      seen = failures.length;
+    }
   } catch (err) {
     failures.push(err as Error);
   } finally {
@@ -231,7 +254,8 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
   // the program then fails on, so it is reported first, as the engine would.
   if (programError) failures.push(programError);
   if (failures.length > 0) {
-    for (const f of failures) reported.add(f.message);
+    for (const f of failures) reported.add(rootCause(f.message));
+    failures[0]!.message = rootCause(failures[0]!.message);
     throw failures[0];
   }
 
@@ -268,7 +292,13 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       inputs: plain(r.object, urnOf) as Record<string, unknown>,
     });
   }
-  return { project, stack, resources: treeOrder(resources), outputs: plain(stackOutputs, urnOf) as Record<string, unknown> };
+  return {
+    project,
+    stack,
+    resources: treeOrder(resources),
+    outputs: plain(stackOutputs, urnOf) as Record<string, unknown>,
+    assumptions: [...assumptions],
+  };
 }
 
 /**

@@ -69,6 +69,31 @@ export interface PlanOptions {
   readonly outDir?: string;
   /** Directories of other plans, by the name a StackReference uses ("org/project/stack"). */
   readonly stackReferences?: Readonly<Record<string, string>>;
+  /**
+   * A JSON file of what people have put into the stack's registries, `{ "<ACR instance name>":
+   * { "<namespace>/<repository>": ["<tag>", ...] } }`. Without it, the plan assumes that what the
+   * program asks people to copy or push is there, and reports that it assumed so.
+   */
+  readonly registryContentsFile?: string;
+}
+
+/** Reads a --registry-contents file, refusing one of another shape with the shape it takes. */
+export function readRegistryContents(file: string): Record<string, Record<string, string[]>> {
+  const shape = `{ "<ACR instance name>": { "<namespace>/<repository>": ["<tag>", ...] } }`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`--registry-contents ${file}: ${(err as Error).message}; expected ${shape}`);
+  }
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const ok =
+    isRecord(parsed) &&
+    Object.values(parsed).every(
+      (repos) => isRecord(repos) && Object.values(repos).every((tags) => Array.isArray(tags) && tags.every((t) => typeof t === "string")),
+    );
+  if (!ok) throw new Error(`--registry-contents ${file}: expected ${shape}`);
+  return parsed as Record<string, Record<string, string[]>>;
 }
 
 function readPlan(dir: string): PlanDocument | undefined {
@@ -111,6 +136,9 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   const previousDir = process.cwd();
+  const registryContents = options.registryContentsFile
+    ? readRegistryContents(path.resolve(previousDir, options.registryContentsFile))
+    : undefined;
   process.chdir(projectDir);
   let run: ProgramRun;
   const secretsAssumed: string[] = [];
@@ -126,6 +154,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
             config,
             secretKeys,
             stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, previousDir),
+            ...(registryContents ? { registryContents } : {}),
           },
           async () => {
             // The program is loaded the way Pulumi's Node.js host loads it: an exported function is called.
@@ -299,5 +328,12 @@ export function summarize(result: PlanResult, relativeTo = process.cwd()): strin
         ]
       : []),
     `    ${rel(path.join(result.outDir, "graph.md"))}`,
+    ...(result.run.assumptions.length > 0
+      ? [
+          `  assumed (${result.run.assumptions.length}): what the program asks people to put into its registry is there; plan with --registry-contents FILE to check against what is`,
+          ...result.run.assumptions.slice(0, 5).map((a) => `    ${a}`),
+          ...(result.run.assumptions.length > 5 ? [`    ... and ${result.run.assumptions.length - 5} more`] : []),
+        ]
+      : []),
   ].join("\n");
 }

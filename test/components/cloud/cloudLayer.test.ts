@@ -211,3 +211,53 @@ describe("cloud layer: services built from source", () => {
     assert.match(String((out.outputs as any)["builtImages"]["hello"]), /^localhost:5001\/local\/hello@sha256:[0-9a-f]{64}$/);
   });
 });
+
+describe("cloud layer: the baseline, protection and legacy routes of prod", () => {
+  it("prod: the cluster's baseline on, a protected KMS key, protected pools and vSwitches, legacy routes in every table", async () => {
+    const { out } = await plan(repositoryStack("prod"), "prod");
+    const cluster = out.named("cluster-cluster");
+    assert.equal(cluster.inputs["enableRrsa"], true);
+    assert.deepEqual(cluster.inputs["auditLogConfig"], { enabled: true });
+    assert.ok((cluster.inputs["controlPlaneLogComponents"] as string[]).includes("apiserver"));
+    assert.match(String(cluster.inputs["encryptionProviderKey"]), /^key-hzz[0-9a-f]{17}$/);
+    assert.ok(cluster.dependsOn.includes(out.named("cluster-secrets-key").urn), "encrypted with the stack's own key");
+    assert.equal(out.named("cluster-secrets-key").protect, true);
+    for (const r of [...out.ofType(T.vswitch), ...out.ofType(T.pool)]) assert.equal(r.protect, true, r.name);
+    const routes = out.ofType("alicloud:vpc/routeEntry:RouteEntry").filter((r) => r.inputs["destinationCidrblock"] === "192.168.10.0/24");
+    assert.deepEqual(routes.map((r) => r.name).sort(), [
+      "network-legacy-payments-vms-192-168-10-0-24",
+      "network-legacy-payments-vms-192-168-10-0-24-cn-hangzhou-h",
+      "network-legacy-payments-vms-192-168-10-0-24-cn-hangzhou-i",
+      "network-legacy-payments-vms-192-168-10-0-24-cn-hangzhou-j",
+    ]);
+    assert.ok(routes.every((r) => r.inputs["nexthopType"] === "VpnGateway" && r.inputs["nexthopId"] === "vpn-bp1q8f3kx2m7acmeprod01"));
+  });
+
+  it("the credential helper watches exactly the namespaces whose pods pull from the stack's registry", async () => {
+    const { out } = await plan(repositoryStack("prod"), "prod");
+    const config = JSON.parse(String(out.named("cluster-acr-credential-helper").inputs["config"]));
+    assert.equal(config.watchNamespace, "apps,cert-manager,gateway-system,log-collector,logging,monitoring,node-exporter");
+    const staging = await plan(repositoryStack("staging"), "staging");
+    assert.equal(
+      JSON.parse(String(staging.out.named("cluster-acr-credential-helper").inputs["config"])).watchNamespace,
+      config.watchNamespace,
+    );
+  });
+
+  it("every alicloud resource waits for the account: its provider depends on the prerequisites", async () => {
+    const { out } = await plan(repositoryStack("prod"), "prod");
+    const provider = out.named("alicloud");
+    assert.equal(out.named("alicloud-account").type, "pulumi:providers:alicloud");
+    for (const r of out.resources.filter((r) => r.type.startsWith("alicloud:")))
+      assert.equal(r.provider?.split("::")[3], "alicloud", r.name);
+    assert.equal(provider.type, "pulumi:providers:alicloud");
+  });
+
+  it("a removed service's repository stays when the registry retains it", async () => {
+    const env = repositoryStack("prod");
+    const values = { ...env, services: env.services.filter((s) => s.name !== "recommendations") };
+    const kept = { ...values, registry: { ...env.registry, retainedRepositories: ["recommendations"] } as typeof env.registry };
+    const { out } = await plan(kept as EnvironmentConfig, "prod");
+    assert.equal(out.named("registry-repo-recommendations").protect, true);
+  });
+});

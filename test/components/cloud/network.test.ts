@@ -202,12 +202,53 @@ describe("Network", () => {
           natBandwidthMbps: 20,
         }),
     );
-    for (const r of [...out.ofType(T.vpc), ...out.ofType(T.nat), ...out.ofType(T.eip)]) assert.equal(r.protect, false, r.name);
+    for (const r of [...out.ofType(T.vpc), ...out.ofType(T.vswitch), ...out.ofType(T.nat), ...out.ofType(T.eip)])
+      assert.equal(r.protect, false, r.name);
     assert.equal(inputs(out, "net-nat")["deletionProtection"], false);
     assert.equal(inputs(out, "net-vpc")["vpcName"], "acme-dev-vpc");
     assert.deepEqual(inputs(out, "net-vpc")["tags"], { team: "platform" });
     assert.equal(inputs(out, "net-nodes-cn-hangzhou-i")["vswitchName"], "acme-dev-nodes-cn-hangzhou-i");
     assert.equal(inputs(out, "net-eip")["bandwidth"], "20");
+  });
+
+  it("protects the vSwitches with the VPC: a zone leaves deliberately, never by an edit of the zone list", async () => {
+    const out = await render(() => new Network("net", BASE));
+    for (const s of out.ofType(T.vswitch)) assert.equal(s.protect, true, s.name);
+  });
+
+  it("routes each legacy network through its next hop, in the system route table and in every zone's table", async () => {
+    const legacyNetworks = [
+      { name: "payments-vms", cidrs: ["192.168.10.0/24"], nextHop: { type: "VpnGateway", id: "vpn-bp1abc" } },
+      { name: "office", cidrs: ["172.31.0.0/20", "172.31.16.0/24"], nextHop: { type: "Attachment", id: "tr-attach-xyz" } },
+    ];
+    const out = await render(() => new Network("net", { ...BASE, zones: ZONES, natGateway: "per-zone", legacyNetworks }));
+    const legacy = out.ofType(T.routeEntry).filter((r) => r.name.startsWith("net-legacy-"));
+    // 3 blocks, each in the system table and the 3 zone tables.
+    assert.equal(legacy.length, 12);
+    const system = out.named("net-legacy-payments-vms-192-168-10-0-24");
+    assert.deepEqual(system.inputs, {
+      routeTableId: system.inputs["routeTableId"],
+      destinationCidrblock: "192.168.10.0/24",
+      nexthopType: "VpnGateway",
+      nexthopId: "vpn-bp1abc",
+      name: "net-payments-vms",
+      description: "legacy network payments-vms through VpnGateway vpn-bp1abc, in the system route table",
+    });
+    assert.ok(system.dependsOn.includes(urn(out, "net-vpc")), "the VPC's system route table");
+    for (const zone of ZONES) {
+      const entry = out.named(`net-legacy-office-172-31-16-0-24-${zone}`);
+      assert.ok(entry.dependsOn.includes(urn(out, `net-routes-${zone}`)), `${zone}'s own table`);
+      assert.equal(entry.inputs["nexthopType"], "Attachment");
+    }
+    // One environment NAT: the system table alone serves every vSwitch.
+    const single = await render(() => new Network("net", { ...BASE, legacyNetworks }));
+    assert.deepEqual(
+      single
+        .ofType(T.routeEntry)
+        .map((r) => r.name)
+        .sort(),
+      ["net-legacy-office-172-31-0-0-20", "net-legacy-office-172-31-16-0-24", "net-legacy-payments-vms-192-168-10-0-24"],
+    );
   });
 
   it("keeps every existing vSwitch where it is when a zone is appended", async () => {
@@ -247,6 +288,34 @@ describe("Network", () => {
       ],
       [{ nodeVswitchPrefix: 16 }, "Network nodeVswitchPrefix: /16 is not smaller than the VPC 10.10.0.0/16; use a prefix longer than /16"],
       [{ namePrefix: "-x" }, "Network namePrefix: '-x' is not a name of 1 to 80 letters, digits, '-', '_' and '.', starting with a letter"],
+      [
+        { legacyNetworks: [{ name: "vms", cidrs: ["10.10.8.0/24"], nextHop: { type: "VpnGateway", id: "vpn-1" } }] },
+        "Network legacyNetworks[0].cidrs[0]: '10.10.8.0/24' overlaps the VPC '10.10.0.0/16', which the VPC routes itself",
+      ],
+      [
+        {
+          serviceCidr: "172.21.0.0/20",
+          legacyNetworks: [{ name: "vms", cidrs: ["172.21.0.0/24"], nextHop: { type: "VpnGateway", id: "vpn-1" } }],
+        },
+        "Network legacyNetworks[0].cidrs[0]: '172.21.0.0/24' overlaps the service CIDR '172.21.0.0/20', which the VPC routes itself",
+      ],
+      [
+        { legacyNetworks: [{ name: "vms", cidrs: ["192.168.10.0/24"], nextHop: { type: "VpnGateway", id: "tr-attach-1" } }] },
+        "Network legacyNetworks[0].nextHop.id: 'tr-attach-1' is not the id of a VpnGateway (vpn-...)",
+      ],
+      [
+        { legacyNetworks: [{ name: "vms", cidrs: ["192.168.10.0/24"], nextHop: { type: "Vpn", id: "vpn-1" } }] },
+        "Network legacyNetworks[0].nextHop.type: 'Vpn' is not one of: VpnGateway, Attachment, VpcPeer, Instance, NetworkInterface, HaVip, RouterInterface, Ecr",
+      ],
+      [
+        {
+          legacyNetworks: [
+            { name: "a", cidrs: ["192.168.0.0/16"], nextHop: { type: "VpnGateway", id: "vpn-1" } },
+            { name: "b", cidrs: ["192.168.10.0/24"], nextHop: { type: "VpcPeer", id: "pcc-1" } },
+          ],
+        },
+        "Network legacyNetworks[1].cidrs[0]: '192.168.10.0/24' overlaps legacyNetworks[0].cidrs[0] '192.168.0.0/16'; a block is reached through one next hop",
+      ],
     ];
     for (const [change, message] of table) assert.equal(errorOf("net", { ...BASE, ...change }), message);
     // The component throws the same error before registering anything.

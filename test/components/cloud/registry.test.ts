@@ -44,6 +44,9 @@ describe("Registry", () => {
     const out = await render(() => outputsOf(new Registry("registry", BASE)));
     const instance = out.named("registry-instance");
     assert.equal(instance.protect, true);
+    // The namespace and every repository hold the images a rollback needs: protected like the instance.
+    assert.equal(out.named("registry-namespace").protect, true);
+    for (const repo of out.ofType("alicloud:cs/registryEnterpriseRepo:RegistryEnterpriseRepo")) assert.equal(repo.protect, true, repo.name);
     assert.deepEqual(instance.inputs, {
       instanceName: "acme-prod",
       instanceType: "Advanced",
@@ -136,6 +139,8 @@ describe("Registry", () => {
         }),
     );
     assert.equal(out.named("registry-instance").protect, false);
+    assert.equal(out.named("registry-namespace").protect, false);
+    assert.equal(out.named("registry-repo-orders").protect, false);
     assert.equal(out.named("registry-instance").inputs["instanceType"], "Basic");
     assert.deepEqual(out.named("registry-instance").inputs["tags"], { team: "platform" });
     assert.equal(out.named("registry-repo-orders").inputs["tagImmutability"], false);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Gateway, type GatewayArgs, validateGatewayArgs } from "../../../components/platform/gateway";
-import { CHARTS } from "../../../components/platform/upstream";
 import { assertValidObjects } from "../../kubernetesSchemas";
 import { manifestsOf, render, type Rendered, testProvider } from "../../harness";
 
@@ -19,7 +18,7 @@ describe("Gateway (Envoy Gateway)", () => {
     const out = await renderGateway({});
     const crds = out.named("gateway-crds");
     assert.equal(crds.type, CHART);
-    assert.equal(crds.inputs["chart"], CHARTS.envoyGatewayCrds.chart);
+    assert.equal(crds.inputs["chart"], "oci://docker.io/envoyproxy/gateway-crds-helm");
     assert.equal(crds.inputs["version"], "v1.9.2");
     const controller = out.named("gateway-controller");
     assert.equal(controller.type, RELEASE);
@@ -130,11 +129,11 @@ describe("Gateway (Envoy Gateway)", () => {
   });
 
   it("on a local cluster exposes the proxies by a NodePort and pulls from the mirror", async () => {
-    const out = await renderGateway({ exposure: "node-port", imageMirror: "registry.example.com/mirror" });
+    const out = await renderGateway({ exposure: "node-port", imageMirror: "registry.example.com" });
     const proxy = out.object("EnvoyProxy", "platform-proxy")["spec"].provider.kubernetes;
     assert.deepEqual(proxy.envoyService, { name: "platform", type: "NodePort" });
-    assert.equal(proxy.envoyDeployment.container.image, "registry.example.com/mirror/envoyproxy/envoy:distroless-v1.39.1");
-    assert.equal((out.named("gateway-controller").inputs["values"] as any).global.imageRegistry, "registry.example.com/mirror");
+    assert.equal(proxy.envoyDeployment.container.image, "registry.example.com/envoyproxy/envoy:distroless-v1.39.1");
+    assert.equal((out.named("gateway-controller").inputs["values"] as any).global.imageRegistry, "registry.example.com");
     await assertValidObjects(manifestsOf(out).map((m) => m.object));
   });
 });

@@ -28,7 +28,7 @@ describe("Logging", () => {
     assert.equal(out.object("Namespace", "log-collector")["metadata"].labels["pod-security.kubernetes.io/enforce"], "privileged");
     assert.equal(out.named("logging-fluent-bit").inputs["namespace"], "log-collector");
     const crds = out.named("logging-crds");
-    assert.deepEqual([crds.inputs["chart"], crds.inputs["version"]], ["eck-operator-crds", CHARTS.eckOperator.version]);
+    assert.deepEqual([crds.inputs["chart"], crds.inputs["version"]], ["eck-operator-crds", CHARTS.eckOperatorCrds.version]);
     const operator = out.named("logging-operator");
     assert.deepEqual(
       [

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { registryHostOf } from "../../../components/cloud/registryPlan";
+import { recordPush } from "./registry";
 import type { ProviderEmulator } from "./types";
 
 /** Hashes every file under `dir` (paths and contents, in a stable order); empty if it does not exist. */
@@ -31,7 +32,7 @@ function hashContext(dir: string): string {
 
 export const dockerEmulator: ProviderEmulator = {
   prefix: "docker:",
-  resource(req) {
+  resource(req, ctx) {
     if (req.type !== "docker:index/image:Image") return undefined;
     const imageName = String(req.inputs["imageName"] ?? req.name);
     const build = (req.inputs["build"] ?? {}) as Record<string, unknown>;
@@ -41,6 +42,7 @@ export const dockerEmulator: ProviderEmulator = {
       .digest("hex")}`;
     const repository = imageName.replace(/:[^/:]+$/, "");
     const pushed = !req.inputs["skipPush"];
+    if (pushed) recordPush(ctx, imageName);
     return {
       id: `${imageName}-${digest}`,
       state: {

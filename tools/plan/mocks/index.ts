@@ -3,7 +3,7 @@
  * invoke the program makes, the way the real providers would, without a cloud account.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { alicloudEmulator } from "./alicloud";
+import { alicloudEmulator, registryMirrorEmulator } from "./alicloud";
 import { dockerEmulator } from "./docker";
 import { kubernetesEmulator } from "./kubernetes";
 import { pulumiEmulator } from "./pulumi";
@@ -19,6 +19,7 @@ export const EMULATORS: readonly ProviderEmulator[] = [
   pulumiEmulator,
   kubernetesEmulator,
   alicloudEmulator,
+  registryMirrorEmulator,
   dockerEmulator,
   randomEmulator,
   tlsEmulator,

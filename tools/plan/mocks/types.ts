@@ -22,6 +22,14 @@ export interface EmulatorContext {
   readonly stack: string;
   /** Outputs of the stack a StackReference names ("org/project/stack"), or undefined if unknown. */
   stackOutputs(name: string): Record<string, unknown> | undefined;
+  /**
+   * What people have put into registries outside the program: tags by ACR instance name, then by
+   * "<namespace>/<repository>". Unset, the plan assumes that what a program asks people to copy or
+   * push is there (and says so through `assume`).
+   */
+  readonly registryContents?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+  /** Notes an assumption about the world outside the program, for the plan's report. */
+  assume?(note: string): void;
 }
 
 export type ResourceEmulator = (req: ResourceRequest, ctx: EmulatorContext) => ResourceResponse | undefined;
