@@ -51,3 +51,12 @@ export function repositoryStacks(): string[] {
     .filter((s): s is string => s !== undefined)
     .sort();
 }
+
+/** A copy of the repository's project (Pulumi.yaml, one stack file, the services) to edit freely. */
+export function copyOfProject(stack = "prod"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${stack}-copy-`));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(REPO, "stacks")}\n`);
+  fs.copyFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+  if (fs.existsSync(path.join(REPO, "services"))) fs.symlinkSync(path.join(REPO, "services"), path.join(dir, "services"));
+  return dir;
+}

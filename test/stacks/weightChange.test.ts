@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { editRelease } from "../../tools/release/edit";
-import { REPO, runPlan } from "../planRunner";
-
-/** A copy of the repository's project (Pulumi.yaml, the prod stack, the services) to edit freely. */
-function copyOfProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weight-"));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(REPO, "stacks")}\n`);
-  fs.copyFileSync(path.join(REPO, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
-  if (fs.existsSync(path.join(REPO, "services"))) fs.symlinkSync(path.join(REPO, "services"), path.join(dir, "services"));
-  return dir;
-}
+import { copyOfProject, runPlan } from "../planRunner";
+import { planDiff } from "./planDiff";
 
 describe("a canary weight change in prod is a pure traffic change", () => {
-  it("changes only the route and the canary's replicas: nothing added, removed, renamed or replaced", () => {
+  it("updates the route, the canary's autoscaler and its capacity gate in place: nothing added, removed, renamed or replaced", () => {
     const dir = copyOfProject();
     const before = runPlan(["--project", dir, "prod"]);
     assert.equal(before.status, 0, before.stderr);
@@ -32,10 +23,15 @@ describe("a canary weight change in prod is a pure traffic change", () => {
       a.map((r) => r.urn),
       "the same resources, in the same places",
     );
-    const changed = a
-      .filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(b[i]!.inputs) || r.protect !== b[i]!.protect)
-      .map((r) => r.name);
-    assert.deepEqual(changed.sort(), ["catalog-canary-hpa", "catalog-route"]);
+    const diff = planDiff(a, b);
+    assert.deepEqual(diff, {
+      created: [],
+      deleted: [],
+      replaced: [],
+      updated: ["catalog-canary-hpa", "catalog-canary-pdb", "catalog-route"],
+    });
+    const changedOptions = a.filter((r, i) => r.protect !== b[i]!.protect || r.retainOnDelete !== b[i]!.retainOnDelete);
+    assert.deepEqual(changedOptions, []);
     const route = b.find((r) => r.name === "catalog-route")!.inputs as any;
     assert.deepEqual(
       route.spec.rules.at(-1).backendRefs.map((x: any) => [x.name, x.weight]),
@@ -44,5 +40,9 @@ describe("a canary weight change in prod is a pure traffic change", () => {
         ["catalog-canary", 50],
       ],
     );
+    // Half of a 10-pod peak: the floor rises from 2 to 5 pods, and the route waits for them.
+    const hpa = (plan: typeof a) => (plan.find((r) => r.name === "catalog-canary-hpa")!.inputs as any).spec;
+    assert.deepEqual([hpa(a).minReplicas, hpa(b).minReplicas], [2, 5]);
+    assert.equal((b.find((r) => r.name === "catalog-canary-pdb")!.inputs as any).spec.minAvailable, 4);
   });
 });
