@@ -24,7 +24,17 @@ export function applicationPlatform(env: EnvironmentConfig, cloud: CloudLayer, p
       ...(cloud.images.pullSecret ? { pullSecret: cloud.images.pullSecret.name } : {}),
     },
     ...(platform.gateway ? { gateway: { ...platform.gateway, tls: env.gateway.tls.mode !== "none" } } : {}),
-    ...(platform.monitoring ? { monitoring: { selectorLabels: { ...platform.monitoring.selectorLabels } } } : {}),
+    // The namespace denies all traffic by default: a service admits the gateway's proxies and
+    // Prometheus by these (Microservice `network`).
+    ...(platform.monitoring
+      ? {
+          monitoring: {
+            namespace: platform.monitoring.namespace,
+            selectorLabels: { ...platform.monitoring.selectorLabels },
+            prometheusPodLabels: { ...platform.monitoring.prometheusPodLabels },
+          },
+        }
+      : {}),
   };
 }
 

@@ -44,15 +44,6 @@ export function runPlan(args: readonly string[], outDir = fs.mkdtempSync(path.jo
   };
 }
 
-/** A copy of the repository's project (Pulumi.yaml, one stack file, the services) to edit freely. */
-export function copyOfProject(stack: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${stack}-copy-`));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(REPO, "stacks")}\n`);
-  fs.copyFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-  if (fs.existsSync(path.join(REPO, "services"))) fs.symlinkSync(path.join(REPO, "services"), path.join(dir, "services"));
-  return dir;
-}
-
 /** The diff.json a plan with --previous wrote. */
 export function diffOf(res: PlanCommandResult): PlanDiff {
   return JSON.parse(fs.readFileSync(path.join(res.outDir, "diff.json"), "utf8")) as PlanDiff;
@@ -65,4 +56,13 @@ export function repositoryStacks(): string[] {
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
+}
+
+/** A copy of the repository's project (Pulumi.yaml, one stack file, the services) to edit freely. */
+export function copyOfProject(stack = "prod"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${stack}-copy-`));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(REPO, "stacks")}\n`);
+  fs.copyFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+  if (fs.existsSync(path.join(REPO, "services"))) fs.symlinkSync(path.join(REPO, "services"), path.join(dir, "services"));
+  return dir;
 }

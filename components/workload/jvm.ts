@@ -31,3 +31,25 @@ export function jvmToolOptions(memoryLimitBytes: number): string {
     "-XX:+UseContainerSupport",
   ].join(" ");
 }
+
+/**
+ * CPU-seconds a JVM service spends starting: class loading, JIT compilation of the start-up path,
+ * framework wiring (a Spring Boot service of a few hundred beans). Measured services start in
+ * 15-40 s on one core; 60 leaves room for the slow ones.
+ */
+export const JVM_STARTUP_CPU_SECONDS = 60;
+/** The shortest start-up window: below one core's worth, start-up is bound by I/O and locks, not CPU. */
+export const MIN_JVM_STARTUP_SECONDS = 60;
+/** The longest: a start-up window past ten minutes hides a hang. */
+export const MAX_JVM_STARTUP_SECONDS = 600;
+
+/**
+ * Seconds a JVM service with this CPU request is given to start before liveness may restart it:
+ * its start-up work divided by the cores it is guaranteed, within 60-600 s. A 250m JVM gets 240 s,
+ * 500m 120 s, one core and more 60 s. The request, not the limit, is what the node guarantees when
+ * every pod on it starts at once (a node replaced, a zone recovering).
+ */
+export function jvmStartupSeconds(cpuMillicores: number): number {
+  const seconds = Math.ceil((JVM_STARTUP_CPU_SECONDS * 1000) / Math.max(1, cpuMillicores));
+  return Math.min(MAX_JVM_STARTUP_SECONDS, Math.max(MIN_JVM_STARTUP_SECONDS, seconds));
+}

@@ -24,16 +24,21 @@ export function kubernetesClass(apiVersion: string, kind: string): ObjectClass |
 }
 
 /**
- * Declares one planned object with the class of its kind. It waits for `dependencies.all`, and a
- * custom resource (route, monitor) also for `dependencies.crds`, the add-ons that install its CRD.
+ * Declares one planned object with the class of its kind. It waits for `dependencies.all`, a
+ * custom resource (route, monitor) also for `dependencies.crds`, the add-ons that install its CRD,
+ * and for `dependencies.own`, the objects of the same service it waits for.
  */
 export function declareObject(
   resourceName: string,
-  planned: PlannedObject,
+  planned: Omit<PlannedObject, "waitsFor">,
   opts: Omit<pulumi.CustomResourceOptions, "dependsOn"> = {},
-  dependencies: { readonly all?: readonly pulumi.Input<pulumi.Resource>[]; readonly crds?: readonly pulumi.Input<pulumi.Resource>[] } = {},
+  dependencies: {
+    readonly all?: readonly pulumi.Input<pulumi.Resource>[];
+    readonly crds?: readonly pulumi.Input<pulumi.Resource>[];
+    readonly own?: readonly pulumi.Resource[];
+  } = {},
 ): pulumi.CustomResource {
-  const dependsOn = [...(dependencies.all ?? []), ...(planned.custom ? (dependencies.crds ?? []) : [])];
+  const dependsOn = [...(dependencies.all ?? []), ...(planned.custom ? (dependencies.crds ?? []) : []), ...(dependencies.own ?? [])];
   const options: pulumi.CustomResourceOptions = { ...opts, ...(dependsOn.length ? { dependsOn } : {}) };
   const Class = planned.custom ? undefined : kubernetesClass(String(planned.object["apiVersion"]), String(planned.object["kind"]));
   if (Class) return new Class(resourceName, planned.object, options);
@@ -70,7 +75,13 @@ export class Microservice extends pulumi.ComponentResource {
     super(MICROSERVICE_TYPE, name, {}, componentOpts);
     const resolved = resolveMicroservice(name, args);
     const resources: Record<string, pulumi.CustomResource> = {};
+    // The planner lists an object after the objects it waits for (tracks before routes).
     for (const planned of planMicroservice(name, args)) {
+      const own = planned.waitsFor.map((role) => {
+        const found = resources[role];
+        if (!found) throw new Error(`'${name}-${planned.role}' waits for '${name}-${role}', which is not declared before it`);
+        return found;
+      });
       resources[planned.role] = declareObject(
         `${name}-${planned.role}`,
         planned,
@@ -78,6 +89,7 @@ export class Microservice extends pulumi.ComponentResource {
         {
           ...(childDependsOn ? { all: childDependsOn } : {}),
           ...(crdDependencies ? { crds: crdDependencies } : {}),
+          ...(own.length ? { own } : {}),
         },
       );
     }

@@ -2,22 +2,33 @@
  * Everything one service needs, as plain Kubernetes objects: the pure planner behind Microservice.
  *
  * Each object has a role, which names its Pulumi resource (`<service>-<role>`). Which roles exist
- * depends on the shape of the service (a canary, a route, legacy backends, autoscaling), never on
- * the weights: a weight change moves traffic and canary replicas and nothing else.
+ * depends on the shape of the service (a canary, a route, header routes, legacy backends,
+ * autoscaling, a network declaration), never on the weights: a weight change moves traffic and
+ * capacity floors, and updates the route, the autoscalers and the disruption budgets in place.
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import type { MicroserviceArgs } from "./args";
-import { ANNOTATIONS, podTemplate, restrictedContainerSecurity } from "./podTemplate";
-import { canaryReplicas, canaryScaling, type TrafficSplit, trafficSplit } from "./release";
-import { routerFor, type RouteSpec } from "./routing";
+import type { HeaderRoute, MicroserviceArgs } from "./args";
+import { monitoringObjects } from "./monitoring";
+import { networkObjects } from "./network";
+import { nightScalerLabels, nightScalingObjects } from "./nightScaling";
+import { ANNOTATIONS, podTemplate, startupSeconds } from "./podTemplate";
+import { canaryCapacity, disruptionBudget, stableCapacity, type TrackCapacity, type TrafficSplit, trafficSplit } from "./release";
+import { type Backend, type HeaderRouteSpec, type LegacyHealthSpec, routerFor, type RouteSpec } from "./routing";
+
+export { cronOf, DEFAULT_KUBECTL_IMAGE } from "./nightScaling";
 
 /** One object of a service, with the role that names its Pulumi resource. */
 export interface PlannedObject {
   readonly role: string;
   readonly object: Record<string, any>;
-  /** True for custom resources whose CRDs an add-on installs (routes, monitors, rules). */
+  /** True for custom resources whose CRDs an add-on installs (routes, monitors, rules, gateway policies). */
   readonly custom: boolean;
+  /**
+   * Roles of the objects this one waits for: a route waits for the Deployment of every track it
+   * sends traffic to (Pulumi awaits its rollout) and for that track's capacity gate.
+   */
+  readonly waitsFor: readonly string[];
 }
 
 /** The args with every default applied. */
@@ -27,14 +38,33 @@ export interface ResolvedMicroservice {
   readonly port: number;
   readonly runtime: "generic" | "jvm";
   readonly replicas: { readonly min: number; readonly max: number };
+  /** Whether the stable track has an autoscaler (replicas.max above replicas.min). */
   readonly autoscaled: boolean;
   readonly split: TrafficSplit;
-  readonly canaryReplicas: { readonly min: number; readonly max: number } | undefined;
+  readonly health: { readonly readinessPath: string; readonly livenessPath: string; readonly warmupSeconds: number };
+  readonly shutdown: { readonly drainSeconds: number; readonly graceSeconds: number };
+  /**
+   * True while a promotion hands over: the canary runs the stable version at weight 0, and the
+   * stable track rolls to it at full capacity before the route sends it everyone.
+   */
+  readonly handover: boolean;
+  readonly stable: TrackCapacity;
+  /** The canary track's capacity; the canary always has an autoscaler. */
+  readonly canary: TrackCapacity | undefined;
+  /** Header routes for testers. */
+  readonly headers: readonly HeaderRouteSpec[];
+  readonly legacyHealth: LegacyHealthSpec | undefined;
 }
 
 export const SERVICE_PORT = 80;
-export const DEFAULT_KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.35.0";
-const CUSTOM_KINDS = new Set(["HTTPRoute", "ServiceMonitor", "PrometheusRule"]);
+const CUSTOM_KINDS = new Set(["HTTPRoute", "ServiceMonitor", "PrometheusRule", "SecurityPolicy", "BackendTrafficPolicy"]);
+
+/** The annotation that makes Pulumi await a condition of an object, on create and on update. */
+export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+/** The condition a capacity gate waits for: the disruption controller sets it while more than `minAvailable` pods are ready. */
+export const CAPACITY_CONDITION = "condition=DisruptionAllowed";
+/** How long Pulumi waits for an object before it fails the update. */
+export const TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
 
 /** "repo:tag" or "repo@sha256:..." for a repository and a version (tag or digest). */
 export function imageReference(repository: string, version: string): string {
@@ -50,31 +80,74 @@ export function imageRepository(image: string): string {
   return colon > lastSlash ? image.slice(0, colon) : image;
 }
 
-/** "30 23 * * *" from "23:30". */
-export function cronOf(time: string): string {
-  const [hours, minutes] = time.split(":").map(Number);
-  return `${minutes} ${hours} * * *`;
-}
+const headerSpec = (backend: HeaderRouteSpec["backend"], h: HeaderRoute): HeaderRouteSpec => ({
+  backend,
+  name: h.name,
+  value: h.value,
+  ...(h.clientCidrs?.length ? { clientCidrs: [...h.clientCidrs] } : {}),
+});
 
 export function resolveMicroservice(name: string, args: MicroserviceArgs): ResolvedMicroservice {
   const min = args.replicas?.min ?? 2;
   const max = args.replicas?.max ?? min;
   const split = trafficSplit({ canary: args.canary?.weight ?? 0, legacy: args.legacy?.weight ?? 0 });
-  const autoscaled = max > min;
+  const handover = args.canary !== undefined && args.canary.version === args.version && split.canary === 0;
+  const health = {
+    readinessPath: args.health?.readinessPath ?? "/ready",
+    livenessPath: args.health?.livenessPath ?? "/healthz",
+    warmupSeconds: args.health?.warmupSeconds ?? 0,
+  };
+  const check = args.legacy?.healthCheck ?? {};
   return {
     name,
     namespace: args.namespace,
     port: args.port ?? 8080,
     runtime: args.runtime ?? "generic",
     replicas: { min, max },
-    autoscaled,
+    autoscaled: max > min,
     split,
-    canaryReplicas: args.canary
-      ? autoscaled
-        ? canaryScaling({ min, max }, split.canary)
-        : { min: canaryReplicas(min, split.canary), max: canaryReplicas(min, split.canary) }
+    health,
+    shutdown: { drainSeconds: args.shutdown?.drainSeconds ?? 5, graceSeconds: args.shutdown?.graceSeconds ?? 30 },
+    handover,
+    stable: stableCapacity({ min, max }, split.stable, args.legacy !== undefined || handover),
+    canary: args.canary ? canaryCapacity({ min, max }, split.canary, args.canary.header !== undefined) : undefined,
+    headers: [
+      ...(args.canary?.header ? [headerSpec("canary", args.canary.header)] : []),
+      ...(args.legacy?.header ? [headerSpec("stable", args.legacy.header)] : []),
+    ],
+    legacyHealth: args.legacy
+      ? {
+          protocol: check.protocol ?? "http",
+          path: check.path ?? health.readinessPath,
+          intervalSeconds: check.intervalSeconds ?? 5,
+          timeoutSeconds: check.timeoutSeconds ?? 2,
+          healthyThreshold: check.healthyThreshold ?? 2,
+          unhealthyThreshold: check.unhealthyThreshold ?? 3,
+          consecutiveErrors: check.consecutiveErrors ?? 5,
+        }
       : undefined,
   };
+}
+
+/**
+ * Seconds Pulumi may wait for a rollout of `replicas` pods: batches of a quarter (the surge) one
+ * after the other, each starting, warming up and becoming ready, and no less than the provider's
+ * own ten minutes. A rollout longer than its await fails the update half-way.
+ */
+export function rolloutSeconds(r: ResolvedMicroservice, resources: MicroserviceArgs["resources"], replicas: number): number {
+  const surge = Math.max(1, Math.ceil(replicas / 4));
+  const batches = Math.ceil(replicas / surge);
+  const start = startupSeconds({ warmupSeconds: r.health.warmupSeconds, runtime: r.runtime, resources });
+  return Math.max(600, batches * (start + r.health.warmupSeconds + 30));
+}
+
+/**
+ * Seconds a capacity gate may take: new nodes (about three minutes on ACK), then pods starting,
+ * warming up and becoming ready.
+ */
+export function gateSeconds(r: ResolvedMicroservice, resources: MicroserviceArgs["resources"]): number {
+  const start = startupSeconds({ warmupSeconds: r.health.warmupSeconds, runtime: r.runtime, resources });
+  return Math.max(600, 180 + start + r.health.warmupSeconds + 60);
 }
 
 function hashOf(values: Readonly<Record<string, string>>): string {
@@ -89,19 +162,13 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
   const r = resolveMicroservice(name, args);
   const ns = r.namespace;
   const objects: PlannedObject[] = [];
-  const add = (role: string, object: Record<string, any>) =>
-    objects.push({ role, object, custom: CUSTOM_KINDS.has(String(object["kind"])) });
+  const add = (role: string, object: Record<string, any>, waitsFor: readonly string[] = []) =>
+    objects.push({ role, object, custom: CUSTOM_KINDS.has(String(object["kind"])), waitsFor });
   const base = {
     "app.kubernetes.io/name": name,
     "app.kubernetes.io/managed-by": "pulumi",
     ...args.labels,
   };
-  const health = {
-    readinessPath: args.health?.readinessPath ?? "/ready",
-    livenessPath: args.health?.livenessPath ?? "/healthz",
-    warmupSeconds: args.health?.warmupSeconds ?? 0,
-  };
-  const shutdown = { drainSeconds: args.shutdown?.drainSeconds ?? 5, graceSeconds: args.shutdown?.graceSeconds ?? 30 };
   const env = args.env ?? {};
   const secretEnv = args.secretEnv ?? {};
   const configMapName = Object.keys(env).length ? `${name}-env` : undefined;
@@ -126,14 +193,16 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
 
   const annotations: Record<string, string> = {};
   if (r.runtime === "jvm") annotations[ANNOTATIONS.runtime] = "jvm";
-  if (health.warmupSeconds > 0) annotations[ANNOTATIONS.warmupSeconds] = String(health.warmupSeconds);
+  if (r.health.warmupSeconds > 0) annotations[ANNOTATIONS.warmupSeconds] = String(r.health.warmupSeconds);
   const templateAnnotations = { ...annotations, ...(configMapName ? { [ANNOTATIONS.configHash]: hashOf(env) } : {}) };
+  // Both tracks roll out within the same await: the canary never runs more than the stable peak plus one.
+  const deploymentAnnotations = { ...annotations, [TIMEOUT_ANNOTATION]: String(rolloutSeconds(r, args.resources, r.replicas.max)) };
 
   const track = (
     trackName: "stable" | "canary",
     version: string,
     image: pulumi.Input<string>,
-    scaling: { min: number; max: number },
+    capacity: TrackCapacity,
     autoscaled: boolean,
   ) => {
     const objectName = trackName === "stable" ? name : `${name}-canary`;
@@ -143,12 +212,13 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
     add(`${prefix}deployment`, {
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name: objectName, namespace: ns, labels, annotations: { ...annotations } },
+      metadata: { name: objectName, namespace: ns, labels, annotations: { ...deploymentAnnotations } },
       spec: {
-        // With an autoscaler the replica count is its to set; declaring it here would reset it on every update.
-        ...(autoscaled ? {} : { replicas: scaling.min }),
+        // With an autoscaler the replica count is its to set: declaring it here would fight it
+        // under server-side apply and reset it on every update.
+        ...(autoscaled ? {} : { replicas: capacity.floor }),
         selector: { matchLabels: selector },
-        ...(health.warmupSeconds > 0 ? { minReadySeconds: health.warmupSeconds } : {}),
+        ...(r.health.warmupSeconds > 0 ? { minReadySeconds: r.health.warmupSeconds } : {}),
         revisionHistoryLimit: 10,
         progressDeadlineSeconds: 600,
         // Never below the current capacity during a rollout: new pods come up before old ones go.
@@ -161,8 +231,8 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
           port: r.port,
           runtime: r.runtime,
           resources: args.resources,
-          ...health,
-          ...shutdown,
+          ...r.health,
+          ...r.shutdown,
           ...(configMapName ? { configMapName } : {}),
           ...(secretName ? { secretName } : {}),
           selector,
@@ -205,11 +275,13 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
         },
         spec: {
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: objectName },
-          minReplicas: scaling.min,
-          maxReplicas: scaling.max,
+          // The capacity floor: a release raises it before the route moves traffic here.
+          minReplicas: capacity.floor,
+          maxReplicas: capacity.max,
           metrics,
           behavior: {
-            // Scale out at once, scale in slowly: load spikes come faster than they go.
+            // Scale out at once, scale in slowly: load spikes come faster than they go, and a
+            // lowered floor is left only after the traffic has moved away.
             scaleUp: {
               stabilizationWindowSeconds: 0,
               selectPolicy: "Max",
@@ -226,16 +298,24 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
     add(`${prefix}pdb`, {
       apiVersion: "policy/v1",
       kind: "PodDisruptionBudget",
-      metadata: { name: objectName, namespace: ns, labels: { ...base, track: trackName } },
-      // One pod at a time: node drains and upgrades never take a service's capacity down at once.
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      metadata: {
+        name: objectName,
+        namespace: ns,
+        labels: { ...base, track: trackName },
+        // A gate: Pulumi waits, on create and on update, until the disruption controller reports
+        // DisruptionAllowed, which it does only while more than minAvailable (floor - 1) pods are
+        // ready. The route waits for this object, so traffic moves only onto ready capacity.
+        ...(capacity.gated
+          ? { annotations: { [WAIT_FOR_ANNOTATION]: CAPACITY_CONDITION, [TIMEOUT_ANNOTATION]: String(gateSeconds(r, args.resources)) } }
+          : {}),
+      },
+      // Drains and upgrades take one pod at a time, and never the last of a routed track.
+      spec: { ...disruptionBudget(capacity), selector: { matchLabels: selector } },
     });
   };
 
-  track("stable", args.version, args.image, r.replicas, r.autoscaled);
-  if (args.canary && r.canaryReplicas) {
-    track("canary", args.canary.version, canaryImage(args), r.canaryReplicas, r.autoscaled);
-  }
+  track("stable", args.version, args.image, r.stable, r.autoscaled);
+  if (args.canary && r.canary) track("canary", args.canary.version, canaryImage(args), r.canary, true);
 
   if (args.legacy) {
     const legacyName = `${name}-legacy`;
@@ -263,17 +343,48 @@ export function planMicroservice(name: string, args: MicroserviceArgs): PlannedO
         },
         addressType: "IPv4",
         ports: [{ name: "http", port, protocol: "TCP" }],
+        // Kubernetes never probes endpoints it did not create: the gateway's health checks decide
+        // which of these take traffic (see the router's legacy health check).
         endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
       });
     }
   }
 
   if (args.route) {
-    for (const routed of routerFor(args.route.attachment).objects(routeSpec(name, args, r))) add(routed.role, routed.object);
+    const capacityOf: Record<Backend, string[]> = {
+      stable: ["deployment", ...(r.stable.gated ? ["pdb"] : [])],
+      canary: r.canary ? ["canary-deployment", ...(r.canary.gated ? ["canary-pdb"] : [])] : [],
+      legacy: [],
+    };
+    for (const routed of routerFor(args.route.attachment).objects(routeSpec(name, args, r))) {
+      add(
+        routed.role,
+        routed.object,
+        routed.routesTo.flatMap((b) => capacityOf[b]),
+      );
+    }
   }
 
-  if (args.monitoring) addMonitoring(name, args, base, add);
-  if (r.autoscaled && args.autoscaling?.night) addNightScaling(name, args, base, add);
+  if (args.monitoring) {
+    for (const o of monitoringObjects(name, args, base, { canary: args.canary !== undefined, legacy: args.legacy !== undefined })) {
+      add(o.role, o.object);
+    }
+  }
+  const night = r.autoscaled && args.autoscaling?.night !== undefined;
+  if (night) for (const o of nightScalingObjects(name, args, base, r.stable.floor, r.stable.gated)) add(o.role, o.object);
+  if (args.network) {
+    const shape = {
+      name,
+      namespace: ns,
+      port: r.port,
+      routed: args.route !== undefined,
+      monitored: args.monitoring !== undefined,
+      labels: base,
+      legacyEndpoints: args.legacy && args.route?.attachment.router === "gateway-api" ? args.legacy.endpoints : [],
+      ...(night ? { nightScaler: nightScalerLabels(base) } : {}),
+    };
+    for (const o of networkObjects(args.network, shape)) add(o.role, o.object);
+  }
   return objects;
 }
 
@@ -310,147 +421,9 @@ export function routeSpec(name: string, args: MicroserviceArgs, r = resolveMicro
       ...(args.legacy ? { legacy: `${name}-legacy` } : {}),
     },
     split: r.split,
-    ...(args.canary?.header ? { header: args.canary.header } : {}),
+    headers: r.headers,
+    readinessPath: r.health.readinessPath,
+    ...(r.legacyHealth ? { legacyHealth: r.legacyHealth } : {}),
     attachment: args.route.attachment,
   };
-}
-
-function addMonitoring(
-  name: string,
-  args: MicroserviceArgs,
-  base: Record<string, string>,
-  add: (role: string, object: Record<string, any>) => void,
-) {
-  const m = args.monitoring!;
-  const ns = args.namespace;
-  const labels = { ...base, ...m.selectorLabels };
-  add("monitor", {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "ServiceMonitor",
-    metadata: { name, namespace: ns, labels },
-    spec: {
-      // Both tracks, not the legacy backends (they are VMs with their own monitoring).
-      selector: {
-        matchLabels: { "app.kubernetes.io/name": name },
-        matchExpressions: [{ key: "track", operator: "In", values: ["stable", "canary"] }],
-      },
-      endpoints: [{ port: "http", path: m.path ?? "/metrics", interval: "30s", scrapeTimeout: "10s" }],
-      // Every series carries its track, so a canary's errors are told apart from the stable's.
-      targetLabels: ["track"],
-    },
-  });
-  const metric = m.requestsMetric ?? "http_requests_total";
-  const status = m.statusLabel ?? "code";
-  const services = `${name}|${name}-canary`;
-  const selector = `namespace="${ns}", service=~"${services}"`;
-  const threshold = (m.errorRatePercent ?? 5) / 100;
-  add("alerts", {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PrometheusRule",
-    metadata: { name, namespace: ns, labels },
-    spec: {
-      groups: [
-        {
-          name: `${ns}.${name}`,
-          rules: [
-            {
-              alert: "ServiceErrorRateHigh",
-              expr:
-                `sum by (track) (rate(${metric}{${selector}, ${status}=~"5.."}[5m]))\n` +
-                `  / sum by (track) (rate(${metric}{${selector}}[5m])) > ${threshold}`,
-              for: "5m",
-              labels: { severity: "critical", service: name, namespace: ns },
-              annotations: {
-                summary: `${name} ({{ $labels.track }}) answers more than ${m.errorRatePercent ?? 5}% of requests with 5xx`,
-                description: `Roll back a canary with: npm run release -- <stack> ${name} --rollback`,
-              },
-            },
-            {
-              alert: "ServiceReplicasUnavailable",
-              expr:
-                `kube_deployment_status_replicas_available{namespace="${ns}", deployment=~"${services}"}\n` +
-                `  < kube_deployment_spec_replicas{namespace="${ns}", deployment=~"${services}"}`,
-              for: "10m",
-              labels: { severity: "warning", service: name, namespace: ns },
-              annotations: { summary: `{{ $labels.deployment }} has had fewer ready replicas than desired for 10 minutes` },
-            },
-          ],
-        },
-      ],
-    },
-  });
-}
-
-function addNightScaling(
-  name: string,
-  args: MicroserviceArgs,
-  base: Record<string, string>,
-  add: (role: string, object: Record<string, any>) => void,
-) {
-  const night = args.autoscaling!.night!;
-  const ns = args.namespace;
-  const account = `${name}-night-scaler`;
-  const labels = { ...base, "app.kubernetes.io/component": "night-scaler" };
-  add("night-scaler-account", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account, namespace: ns, labels } });
-  add("night-scaler-role", {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "Role",
-    metadata: { name: account, namespace: ns, labels },
-    // Only this service's autoscaler, only to read and patch it.
-    rules: [{ apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], resourceNames: [name], verbs: ["get", "patch"] }],
-  });
-  add("night-scaler-binding", {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "RoleBinding",
-    metadata: { name: account, namespace: ns, labels },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: account },
-    subjects: [{ kind: "ServiceAccount", name: account, namespace: ns }],
-  });
-  const job = (role: string, time: string, min: number) =>
-    add(role, {
-      apiVersion: "batch/v1",
-      kind: "CronJob",
-      metadata: { name: `${name}-${role}`, namespace: ns, labels },
-      spec: {
-        schedule: cronOf(time),
-        timeZone: night.timezone ?? "Asia/Shanghai",
-        concurrencyPolicy: "Forbid",
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          spec: {
-            backoffLimit: 3,
-            activeDeadlineSeconds: 300,
-            template: {
-              metadata: { labels },
-              spec: {
-                serviceAccountName: account,
-                restartPolicy: "OnFailure",
-                securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
-                containers: [
-                  {
-                    name: "kubectl",
-                    image: args.kubectlImage ?? DEFAULT_KUBECTL_IMAGE,
-                    args: [
-                      "patch",
-                      "hpa",
-                      name,
-                      "--namespace",
-                      ns,
-                      "--type=merge",
-                      "--patch",
-                      JSON.stringify({ spec: { minReplicas: min } }),
-                    ],
-                    resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } },
-                    securityContext: restrictedContainerSecurity(),
-                  },
-                ],
-              },
-            },
-          },
-        },
-      },
-    });
-  job("night-start", night.from, night.min);
-  job("night-end", night.to, resolveMicroservice(name, args).replicas.min);
 }

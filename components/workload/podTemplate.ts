@@ -3,8 +3,8 @@
  * defaults. Pure: plain values in, a Kubernetes PodTemplateSpec out.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { jvmToolOptions } from "./jvm";
-import { parseMemory } from "./quantities";
+import { jvmStartupSeconds, jvmToolOptions } from "./jvm";
+import { parseCpu, parseMemory } from "./quantities";
 
 /** Annotations the policy pack and operators read. */
 export const ANNOTATIONS = {
@@ -48,8 +48,25 @@ export interface PodTemplateInput {
   readonly imagePullSecrets: readonly string[];
 }
 
+/**
+ * Seconds a fresh container is given to start before liveness may restart it: twice the declared
+ * warm-up, so a slow start is never mistaken for a hang, and for a JVM at least its start-up time
+ * at its CPU request (jvmStartupSeconds), warm-up declared or not: a JVM on a quarter of a core
+ * starts for minutes, and liveness would otherwise kill it ~30 s in, in a loop.
+ */
+export function startupSeconds(input: Pick<PodTemplateInput, "warmupSeconds" | "runtime" | "resources">): number {
+  const warmup = input.warmupSeconds * 2;
+  if (input.runtime !== "jvm") return warmup;
+  const cpu = parseCpu(input.resources.cpu);
+  if ("error" in cpu) throw new Error(cpu.error);
+  return Math.max(warmup, jvmStartupSeconds(cpu.millicores));
+}
+
+/** Period of the startup probe: the window is counted in these. */
+export const STARTUP_PROBE_PERIOD = 5;
+
 /** Probe timings: readiness reacts fast, liveness is patient (a busy pod is not a dead pod). */
-export function probes(input: Pick<PodTemplateInput, "readinessPath" | "livenessPath" | "warmupSeconds">) {
+export function probes(input: Pick<PodTemplateInput, "readinessPath" | "livenessPath" | "warmupSeconds" | "runtime" | "resources">) {
   const readinessProbe = {
     httpGet: { path: input.readinessPath, port: "http" },
     periodSeconds: 5,
@@ -63,15 +80,16 @@ export function probes(input: Pick<PodTemplateInput, "readinessPath" | "liveness
     timeoutSeconds: 3,
     failureThreshold: 3,
   };
-  // A startup probe holds liveness off while the service warms up, for twice the declared time, so a
-  // slow start is never mistaken for a hang and restarted in a loop.
+  // A startup probe holds liveness off for the start-up window; it succeeds as soon as the process
+  // answers, so a fast start is not slowed down.
+  const window = startupSeconds(input);
   const startupProbe =
-    input.warmupSeconds > 0
+    window > 0
       ? {
           httpGet: { path: input.livenessPath, port: "http" },
-          periodSeconds: 5,
+          periodSeconds: STARTUP_PROBE_PERIOD,
           timeoutSeconds: 3,
-          failureThreshold: Math.ceil((input.warmupSeconds * 2) / 5),
+          failureThreshold: Math.ceil(window / STARTUP_PROBE_PERIOD),
         }
       : undefined;
   return { readinessProbe, livenessProbe, ...(startupProbe ? { startupProbe } : {}) };
@@ -83,13 +101,17 @@ export function topologySpread(selector: Readonly<Record<string, string>>, zones
   const constraints: Array<Record<string, unknown>> = [];
   if (zones.length >= 2) {
     // A hard constraint: a zone outage must leave the other zones' share running. Spreading each
-    // revision on its own keeps a rolling update from piling new pods into one zone.
+    // revision on its own keeps a rolling update from piling new pods into one zone. Nodes with a
+    // taint the pods do not tolerate are not counted: when a zone goes down its nodes turn NotReady
+    // (tainted), and counted they would hold the skew at their zero pods, so no replacement could
+    // be scheduled anywhere (kubernetes/kubernetes#116978).
     constraints.push({
       maxSkew: 1,
       topologyKey: "topology.kubernetes.io/zone",
       whenUnsatisfiable: "DoNotSchedule",
       labelSelector,
       matchLabelKeys: ["pod-template-hash"],
+      nodeTaintsPolicy: "Honor",
     });
   }
   constraints.push({

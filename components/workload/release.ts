@@ -1,6 +1,14 @@
 /**
  * Gray-release arithmetic: how a route's traffic is split between the stable track, the canary
- * track and legacy backends, and how many canary pods a weight needs. Pure functions.
+ * track and legacy backends, and how much capacity each track keeps while a release is in
+ * progress. Pure functions.
+ *
+ * Capacity comes before traffic. A track that receives a share of the route keeps a floor of
+ * ready pods sized to that share of the stable track's peak (its maximum), and the route waits
+ * for the floor before it moves: the floor is the autoscaler's minimum, and the track's
+ * PodDisruptionBudget becomes a gate that Pulumi awaits (`minAvailable: floor - 1` with
+ * `pulumi.com/waitFor: condition=DisruptionAllowed`: the disruption controller reports
+ * DisruptionAllowed only while more than `minAvailable` pods are ready, that is at least `floor`).
  */
 
 /** Percent of a route's traffic each backend receives; the three always add up to 100. */
@@ -31,20 +39,57 @@ export function trafficSplit(weights: { readonly canary?: number; readonly legac
   return { stable: 100 - canary - legacy, canary, legacy };
 }
 
-/**
- * Replicas the canary track needs to carry `weight` percent of what `stableReplicas` carry at full
- * traffic: ceil(stable × weight / 100), and at least one so the canary can be reached by header
- * (and smoke-tested) before it gets any weight.
- */
-export function canaryReplicas(stableReplicas: number, weight: number): number {
-  if (!Number.isInteger(stableReplicas) || stableReplicas < 0) {
-    throw new Error(`stable replicas ${stableReplicas} is not a non-negative integer`);
-  }
-  trafficSplit({ canary: weight });
-  return Math.max(1, Math.ceil((stableReplicas * weight) / 100));
+/** The stable track's scaling bounds: `max` is its peak capacity. */
+export interface Scaling {
+  readonly min: number;
+  readonly max: number;
 }
 
-/** The canary track's scaling bounds, derived from the stable track's and the canary's weight. */
-export function canaryScaling(stable: { readonly min: number; readonly max: number }, weight: number) {
-  return { min: canaryReplicas(stable.min, weight), max: canaryReplicas(stable.max, weight) };
+/** How one track is sized while a release is in progress. */
+export interface TrackCapacity {
+  /** Pods the track keeps at least: its autoscaler's minimum (its replica count when not autoscaled). */
+  readonly floor: number;
+  /** Its autoscaler's maximum (equal to the floor when not autoscaled). */
+  readonly max: number;
+  /** Whether the track's disruption budget gates the route on the floor being ready. */
+  readonly gated: boolean;
+}
+
+/** Smallest canary that carries traffic: one pod is a single point of failure for its share. */
+export const MIN_ROUTED_CANARY = 2;
+
+/** Pods that carry `share` percent of what the stable track carries at its peak. */
+export function shareOfPeak(stableMax: number, share: number): number {
+  if (!Number.isInteger(stableMax) || stableMax < 1) throw new Error(`stable max replicas ${stableMax} is not a positive integer`);
+  trafficSplit({ canary: share });
+  return Math.ceil((stableMax * share) / 100);
+}
+
+/**
+ * The canary track's capacity. Routed (it has weight, or testers reach it by header), it keeps
+ * max(2, ceil(weight × stable max / 100)) pods: two so a drain, a crash or a spot reclaim never
+ * empties it, and its share of the stable peak so the share it takes is served. Unrouted, one pod
+ * runs the new version for inspection. Its autoscaler can always grow: up to the stable maximum,
+ * and at least one pod above the floor.
+ */
+export function canaryCapacity(stable: Scaling, weight: number, header: boolean): TrackCapacity {
+  const routed = weight > 0 || header;
+  const floor = routed ? Math.max(MIN_ROUTED_CANARY, shareOfPeak(stable.max, weight)) : 1;
+  return { floor, max: Math.max(stable.max, floor + 1), gated: routed };
+}
+
+/**
+ * The stable track's capacity. Its own minimum, except while it shares a route with legacy
+ * backends or takes a promotion over ("pinned"): then it keeps its share of its own peak,
+ * max(min, ceil(share × max / 100)), ready before the route moves. Outside those, the stable
+ * track's autoscaler follows its load as usual.
+ */
+export function stableCapacity(stable: Scaling, share: number, pinned: boolean): TrackCapacity {
+  const floor = pinned ? Math.max(stable.min, shareOfPeak(stable.max, share)) : stable.min;
+  return { floor, max: stable.max, gated: pinned && share > 0 };
+}
+
+/** A track's disruption budget: a gate on its floor while gated, else one pod at a time. */
+export function disruptionBudget(capacity: TrackCapacity): { minAvailable: number } | { maxUnavailable: number } {
+  return capacity.gated ? { minAvailable: capacity.floor - 1 } : { maxUnavailable: 1 };
 }

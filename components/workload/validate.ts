@@ -2,7 +2,8 @@
  * Validation of Microservice args, for programs that build the args themselves (the platform's
  * own stacks validate their config first, with the same minimums). Every problem is reported at once.
  */
-import type { MicroserviceArgs } from "./args";
+import type { HeaderRoute, LegacyHealthCheck, MicroserviceArgs } from "./args";
+import { networkProblems } from "./network";
 import { imageRepository, resolveMicroservice, routeSpec } from "./plan";
 import { MIN_CPU_MILLICORES, MIN_JVM_MEMORY_BYTES, MIN_MEMORY_BYTES, formatMemory, parseCpu, parseMemory } from "./quantities";
 import { routerFor } from "./routing";
@@ -118,7 +119,11 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
       VERSION.test(args.canary.version) && args.canary.version !== "latest",
       `canary.version '${args.canary.version}' is not a version tag or digest (and not 'latest')`,
     );
-    check(args.canary.version !== args.version, `canary.version '${args.canary.version}' is the stable version too`);
+    // The stable version at weight 0 is a promotion handing over; with weight it is no canary at all.
+    check(
+      args.canary.version !== args.version || !args.canary.weight,
+      `canary.version '${args.canary.version}' is the stable version too, with weight ${args.canary.weight}; a canary of the stable version only hands a promotion over, at weight 0`,
+    );
     check(
       args.canary.weight === undefined || isInt(args.canary.weight, 0, 100),
       `canary.weight ${args.canary.weight} is not between 0 and 100`,
@@ -128,10 +133,7 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
       args.canary.image !== undefined || typeof args.image === "string",
       "canary.image is required when the stable image is computed (built from source): give the canary's image reference",
     );
-    if (args.canary.header) {
-      check(HEADER_NAME.test(args.canary.header.name), `canary.header.name '${args.canary.header.name}' is not an HTTP header name`);
-      check(args.canary.header.value.length > 0, "canary.header.value is empty");
-    }
+    if (args.canary.header) problems.push(...headerProblems("canary.header", args.canary.header));
     check(!args.canary.header || args.route !== undefined, "canary.header needs a route: the header is matched at the gateway");
     check(!args.canary.weight || args.route !== undefined, "canary.weight needs a route: weights are applied at the gateway");
   }
@@ -145,6 +147,8 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
       );
     }
     check(isInt(args.legacy.weight, 0, 100), `legacy.weight ${args.legacy.weight} is not between 0 and 100`);
+    if (args.legacy.healthCheck) problems.push(...healthCheckProblems(args.legacy.healthCheck));
+    if (args.legacy.header) problems.push(...headerProblems("legacy.header", args.legacy.header));
     check(args.route !== undefined, "legacy needs a route: the split between legacy and cluster happens at the gateway");
   }
   const canaryWeight = args.canary?.weight ?? 0;
@@ -157,9 +161,48 @@ export function validateMicroserviceArgs(name: string, args: MicroserviceArgs): 
     );
   }
 
+  if (args.network) {
+    problems.push(...networkProblems(args.network, { routed: args.route !== undefined, monitored: args.monitoring !== undefined }));
+  }
+
   // The router's own rules only make sense once the rest holds.
   if (problems.length === 0 && args.route) {
     problems.push(...routerFor(args.route.attachment).validate(routeSpec(name, args, resolveMicroservice(name, args))));
   }
   if (problems.length > 0) throw new MicroserviceArgsError(name, problems);
+}
+
+function headerProblems(field: string, header: HeaderRoute): string[] {
+  const problems: string[] = [];
+  if (!HEADER_NAME.test(header.name)) problems.push(`${field}.name '${header.name}' is not an HTTP header name`);
+  if (typeof header.value === "string" && header.value.length === 0) problems.push(`${field}.value is empty`);
+  if (header.clientCidrs !== undefined && header.clientCidrs.length === 0) {
+    problems.push(`${field}.clientCidrs is empty; leave it out to admit every client`);
+  }
+  return problems;
+}
+
+/** Limits the ALB's health checks accept, which Envoy Gateway's accept too. */
+const HEALTH_LIMITS = {
+  intervalSeconds: [1, 50],
+  timeoutSeconds: [1, 300],
+  healthyThreshold: [2, 10],
+  unhealthyThreshold: [2, 10],
+  consecutiveErrors: [1, 100],
+} as const;
+
+function healthCheckProblems(check: LegacyHealthCheck): string[] {
+  const problems: string[] = [];
+  if (check.protocol !== undefined && check.protocol !== "http" && check.protocol !== "tcp") {
+    problems.push(`legacy.healthCheck.protocol '${check.protocol}' is not 'http' or 'tcp'`);
+  }
+  if (check.path !== undefined && !check.path.startsWith("/"))
+    problems.push(`legacy.healthCheck.path '${check.path}' does not start with '/'`);
+  if (check.path !== undefined && check.protocol === "tcp") problems.push("legacy.healthCheck.path is set, but a 'tcp' check has no path");
+  for (const [key, [min, max]] of Object.entries(HEALTH_LIMITS)) {
+    const value = check[key as keyof typeof HEALTH_LIMITS];
+    if (value !== undefined && !isInt(value, min, max))
+      problems.push(`legacy.healthCheck.${key} ${value} is not between ${min} and ${max}`);
+  }
+  return problems;
 }

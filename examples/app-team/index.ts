@@ -17,8 +17,14 @@ interface ApplicationPlatform {
     readonly httpListener: string;
     readonly httpsListener?: string;
     readonly tls: boolean;
+    /** Labels of the gateway's proxy pods (Envoy Gateway), which the service's network policy admits. */
+    readonly proxyPodLabels?: Record<string, string>;
   };
-  readonly monitoring?: { readonly selectorLabels: Record<string, string> };
+  readonly monitoring?: {
+    readonly namespace: string;
+    readonly selectorLabels: Record<string, string>;
+    readonly prometheusPodLabels: Record<string, string>;
+  };
 }
 
 interface CheckoutConfig {
@@ -33,7 +39,7 @@ export = async () => {
   // Plain values are needed to validate and plan the service, so they are awaited, not chained.
   const platform = (await platformStack.requireOutputValue("applicationPlatform")) as ApplicationPlatform;
   const checkout = config.requireObject<CheckoutConfig>("checkout");
-  if (!platform.gateway) throw new pulumi.RunError("the platform stack has no gateway to route checkout through");
+  if (!platform.gateway?.proxyPodLabels) throw new pulumi.RunError("the platform stack has no Envoy gateway to route checkout through");
 
   const provider = new k8s.Provider("platform", {
     kubeconfig: platformStack.requireOutput("kubeconfig").apply((k) => String(k)),
@@ -64,7 +70,14 @@ export = async () => {
         },
       },
       ...(checkout.canary ? { canary: checkout.canary } : {}),
-      ...(platform.monitoring ? { monitoring: { selectorLabels: platform.monitoring.selectorLabels } } : {}),
+      ...(platform.monitoring ? { monitoring: { selectorLabels: platform.monitoring.selectorLabels, stack: pulumi.getStack() } } : {}),
+      // The platform's namespace denies all traffic by default: admit the gateway and Prometheus.
+      network: {
+        gateway: { namespace: platform.gateway.namespace, podLabels: platform.gateway.proxyPodLabels },
+        ...(platform.monitoring
+          ? { prometheus: { namespace: platform.monitoring.namespace, podLabels: platform.monitoring.prometheusPodLabels } }
+          : {}),
+      },
     },
     { provider },
   );

@@ -155,6 +155,27 @@ export const prodZoneSpread: ResourceRule = {
   }),
 };
 
+export const zoneSpreadHonorsTaints: ResourceRule = {
+  name: "zone-spread-honors-taints",
+  description:
+    "A hard zone spread that counts a dead zone's NotReady nodes holds every zone at that zone's zero pods: no replacement is scheduled anywhere during the outage.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(),
+  appliesTo: REPLICATED_TYPES,
+  validateResource: forTypes(REPLICATED_TYPES, (props, args, report) => {
+    const spec = podTemplateOf(args.type, props).spec ?? {};
+    asArray(spec["topologySpreadConstraints"]).forEach((c, i) => {
+      if (!ZONE_KEYS.includes(String(c?.["topologyKey"])) || c?.["whenUnsatisfiable"] !== "DoNotSchedule") return;
+      if (c?.["nodeTaintsPolicy"] !== "Honor") {
+        report(
+          `topologySpreadConstraints[${i}] spreads over zones with DoNotSchedule but counts tainted nodes (nodeTaintsPolicy ${c?.["nodeTaintsPolicy"] ?? "Ignore, the default"}); set nodeTaintsPolicy: Honor, so a zone whose nodes are NotReady stops holding the others back (kubernetes/kubernetes#116978)`,
+        );
+      }
+    });
+  }),
+};
+
 const HPA_TYPES = ["kubernetes:autoscaling/*:HorizontalPodAutoscaler"];
 
 export const hpaBounds: ResourceRule = {
@@ -296,6 +317,7 @@ export const AVAILABILITY_RULES = [
   prodMinReplicas,
   prodDisruptionBudget,
   prodZoneSpread,
+  zoneSpreadHonorsTaints,
   hpaBounds,
   hpaTargetExists,
   serviceSelectsPods,

@@ -1,12 +1,25 @@
 /**
  * Network rules: a closed network by default. Every namespace that runs pods denies all traffic
  * unless a policy allows it, every kind of pod has a policy of its own that says whom it serves and
- * whom it calls, and only node agents run where Pod Security admits privileged pods.
+ * whom it calls, allowances name their peers, nothing a route sends to is closed to it, and only
+ * node agents run where Pod Security admits privileged pods.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { formatLabels, labelSelectorMatches, labelsOf, objectRef } from "../lib/kubernetes";
-import { asArray, asObject, configSchema, copyOf, type StackRule, typeMatcher } from "../lib/policy";
+import {
+  containersOf,
+  describeObject,
+  formatLabels,
+  labelSelectorMatches,
+  labelsOf,
+  objectRef,
+  SERVING_WORKLOAD_TYPES,
+} from "../lib/kubernetes";
+import { asArray, asObject, configSchema, copyOf, forTypes, prodOnly, type ResourceRule, type StackRule, typeMatcher } from "../lib/policy";
 import { podsOf } from "../lib/pods";
+import { ROUTE_TYPES, routeEdges, serviceOf, servicesOf, workloadsBehind } from "../lib/routes";
+import { workloadsOf } from "../lib/stack";
+
+const NETWORK_POLICY_TYPES = ["kubernetes:networking.k8s.io/*:NetworkPolicy"];
 
 const isNetworkPolicy = typeMatcher(["kubernetes:networking.k8s.io/*:NetworkPolicy"]);
 
@@ -124,4 +137,132 @@ export const privilegedOnlyForNodeAgents: StackRule = {
   },
 };
 
-export const NETWORK_RULES = [networkDefaultDeny, networkPolicySelectsPods, privilegedOnlyForNodeAgents];
+interface Allowances {
+  readonly resource: PolicyResource;
+  readonly namespace: string;
+  readonly podSelector: Record<string, any>;
+  readonly types: readonly string[];
+  readonly ingress: readonly Record<string, any>[];
+  readonly egress: readonly Record<string, any>[];
+  readonly label: string;
+}
+
+function allowancesOf(resources: readonly PolicyResource[]): Allowances[] {
+  return resources
+    .filter((r) => isNetworkPolicy(r.type))
+    .map((r) => {
+      const spec = copyOf(asObject(r.props["spec"])) ?? {};
+      const ingress = asArray(spec["ingress"]);
+      const egress = asArray(spec["egress"]);
+      // As the API server defaults it: Ingress always, Egress when the policy has egress rules.
+      const types = asArray(spec["policyTypes"]).length
+        ? asArray(spec["policyTypes"]).map(String)
+        : ["Ingress", ...(spec["egress"] !== undefined ? ["Egress"] : [])];
+      return {
+        resource: r,
+        namespace: objectRef(r.props, r.name).namespace,
+        podSelector: asObject(spec["podSelector"]) ?? {},
+        types,
+        ingress,
+        egress,
+        label: describeObject(r.type, r.props, r.name),
+      };
+    });
+}
+
+/** Whether a peer is every address there is: the whole IPv4 space. */
+function everyAddress(peer: Record<string, any>): boolean {
+  const block = asObject(peer["ipBlock"]);
+  return block?.["cidr"] === "0.0.0.0/0" && asArray(block["except"]).length === 0;
+}
+
+/** Whether a peer is every pod of the cluster: an empty namespace selector, alone or with an empty pod selector. */
+function everyPod(peer: Record<string, any>): boolean {
+  const ns = asObject(peer["namespaceSelector"]);
+  const pods = asObject(peer["podSelector"]);
+  const empty = (s: Record<string, any> | undefined) =>
+    s !== undefined && Object.keys(asObject(s["matchLabels"]) ?? {}).length === 0 && asArray(s["matchExpressions"]).length === 0;
+  return empty(ns) && (pods === undefined || empty(pods));
+}
+
+export const networkAllowancesNamed: ResourceRule = {
+  name: "network-allowances-named",
+  description:
+    "An allowance that names neither its peers nor its ports admits every pod and every address: the policy that should close the network opens it.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(),
+  appliesTo: NETWORK_POLICY_TYPES,
+  validateResource: forTypes(NETWORK_POLICY_TYPES, (props, args, report) => {
+    prodOnly(args);
+    const spec = asObject(props["spec"]) ?? {};
+    // Sources that cannot be named (the internet for a public gateway, the API server for a webhook)
+    // are admitted on named ports; a rule with neither is a hole.
+    asArray(spec["ingress"]).forEach((rule, i) => {
+      if (asArray(rule?.["ports"]).length > 0) return;
+      const from = asArray(rule?.["from"]);
+      if (from.length === 0 || from.some((peer) => everyAddress(asObject(peer) ?? {}) || everyPod(asObject(peer) ?? {}))) {
+        report(`spec.ingress[${i}] admits every source on every port; name the pods or networks it admits, or at least the ports`);
+      }
+    });
+    // Egress to every pod of the cluster (a gateway's proxies reaching any backend) stays inside it.
+    asArray(spec["egress"]).forEach((rule, i) => {
+      if (asArray(rule?.["ports"]).length > 0) return;
+      const to = asArray(rule?.["to"]);
+      if (to.length === 0 || to.some((peer) => everyAddress(asObject(peer) ?? {}))) {
+        report(`spec.egress[${i}] reaches every address on every port; name the destinations, or at least the ports`);
+      }
+    });
+  }),
+};
+
+export const networkPolicyAdmitsRoute: StackRule = {
+  name: "network-policy-admits-route",
+  description:
+    "Pods a route sends to, in a namespace that denies by default, fail every request unless a policy admits them on their port.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(),
+  appliesTo: [...ROUTE_TYPES, ...NETWORK_POLICY_TYPES, ...SERVING_WORKLOAD_TYPES],
+  validateStack: (args, report) => {
+    const policies = allowancesOf(args.resources);
+    const services = servicesOf(args.resources);
+    const workloads = workloadsOf(args.resources);
+    const reported = new Set<string>();
+    for (const edge of routeEdges(args.resources)) {
+      const service = serviceOf(edge, services);
+      if (!service) continue;
+      for (const w of workloadsBehind(service, workloads)) {
+        const isolating = policies.filter(
+          (p) => p.namespace === w.namespace && p.types.includes("Ingress") && labelSelectorMatches(p.podSelector, w.podLabels),
+        );
+        if (isolating.length === 0 || reported.has(w.resource.urn)) continue;
+        const ports = containersOf(w.podSpec).flatMap((c) => asArray(c.spec["ports"]));
+        const admits = isolating.some((p) =>
+          p.ingress.some((rule) => {
+            const allowed = asArray(rule?.["ports"]);
+            if (allowed.length === 0) return true;
+            return allowed.some((a) =>
+              ports.some((port) => a?.["port"] === port?.["containerPort"] || (a?.["port"] !== undefined && a["port"] === port?.["name"])),
+            );
+          }),
+        );
+        if (!admits) {
+          reported.add(w.resource.urn);
+          report(
+            `${edge.label} sends requests to ${w.label}, but the NetworkPolicies selecting its pods (${isolating.map((p) => p.label).join(", ")}) admit nothing on its port; admit the gateway's pods on port ${ports.map((p) => p?.["containerPort"]).join(", ") || "(none declared)"}`,
+            w.resource.urn,
+          );
+        }
+      }
+    }
+  },
+};
+
+export const NETWORK_RULES = [
+  networkDefaultDeny,
+  networkPolicySelectsPods,
+  privilegedOnlyForNodeAgents,
+  networkAllowancesNamed,
+  networkPolicyAdmitsRoute,
+];

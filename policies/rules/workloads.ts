@@ -19,7 +19,8 @@ import {
   workloadAnnotation,
 } from "../lib/kubernetes";
 import { asArray, asObject, configSchema, environmentOf, forTypes, type ResourceRule, type RuleConfig } from "../lib/policy";
-import { formatBytes, memoryBytes } from "../lib/quantities";
+import { jvmStartupSeconds } from "../lib/jvm";
+import { cpuCores, formatBytes, memoryBytes } from "../lib/quantities";
 
 function resourcesOf(c: Container): { requests: Record<string, any>; limits: Record<string, any> } {
   const resources = asObject(c.spec["resources"]);
@@ -583,6 +584,46 @@ export const warmupDeclared: ResourceRule = {
   }),
 };
 
+/** Seconds a startup probe holds liveness off: its delay plus every attempt it may fail. */
+function startupWindow(probe: Record<string, any>): number {
+  const delay = typeof probe["initialDelaySeconds"] === "number" ? probe["initialDelaySeconds"] : 0;
+  const period = typeof probe["periodSeconds"] === "number" ? probe["periodSeconds"] : 10;
+  const failures = typeof probe["failureThreshold"] === "number" ? probe["failureThreshold"] : 3;
+  return delay + period * failures;
+}
+
+export const jvmStartupProbe: ResourceRule = {
+  name: "jvm-startup-probe",
+  description:
+    "A JVM on a fraction of a core starts for minutes; without a startup probe that waits for it, liveness kills it half-way, in a loop.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(),
+  appliesTo: SERVING_WORKLOAD_TYPES,
+  validateResource: forTypes(SERVING_WORKLOAD_TYPES, (props, args, report) => {
+    if (workloadAnnotation(args.type, props, RUNTIME_ANNOTATION) !== "jvm") return;
+    const c = mainContainer(podTemplateOf(args.type, props));
+    if (!c) return;
+    const request = resourcesOf(c).requests["cpu"];
+    const cores = cpuCores(request);
+    if (cores === undefined) return;
+    const need = jvmStartupSeconds(cores);
+    const probe = asObject(c.spec["startupProbe"]);
+    if (!probe) {
+      report(
+        `${describeContainer(c)} runs a JVM on a CPU request of '${request}', which needs about ${need} s to start, but has no startup probe; add one on the liveness path whose failureThreshold × periodSeconds is at least ${need}`,
+      );
+      return;
+    }
+    const window = startupWindow(probe);
+    if (window < need) {
+      report(
+        `${describeContainer(c)}'s startup probe allows ${window} s, but a JVM on a CPU request of '${request}' needs about ${need} s to start; raise its failureThreshold to ${Math.ceil(need / (typeof probe["periodSeconds"] === "number" ? probe["periodSeconds"] : 10))}`,
+      );
+    }
+  }),
+};
+
 export const WORKLOAD_RULES: readonly ResourceRule[] = [
   containerRequests,
   containerMemoryLimit,
@@ -603,4 +644,5 @@ export const WORKLOAD_RULES: readonly ResourceRule[] = [
   noDeprecatedApi,
   jvmHeapSized,
   warmupDeclared,
+  jvmStartupProbe,
 ];

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   bool,
+  cidr,
   cpu,
   dnsLabel,
   type EnvironmentKind,
@@ -15,6 +16,7 @@ import {
   oneOf,
   rule,
   SECRET_KEY_NAME,
+  secretKeyName,
   section,
   show,
   text,
@@ -128,6 +130,32 @@ function legacyEndpoint() {
 
 const timeOfDay = () => matching(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day such as '23:00'");
 
+/**
+ * A testers' header route: the header's name and its value, given in clear (`value`) or as the
+ * name of a secret config key (`valueSecret`), and optionally the client networks admitted.
+ */
+function headerRoute() {
+  return section({
+    name: matching(HEADER_NAME, "an HTTP header name such as 'x-canary'"),
+    value: text().optional(),
+    /** Secret config key holding the value, so it is never in git nor in clear in the plan. */
+    valueSecret: secretKeyName().optional(),
+    /** Client networks admitted to the header route (the testers' office or VPN egress). */
+    clientCidrs: listOf(cidr(), 1, "network").optional(),
+  });
+}
+
+/** An external endpoint a service reaches: an address block, or a host name (see docs), and ports. */
+function egressEndpoint() {
+  return section({
+    /** Name of the endpoint, for the reader; NetworkPolicy matches addresses only. */
+    host: hostname().optional(),
+    /** Address block the endpoint is in; with a host alone, the ports are open to any address. */
+    cidr: cidr().optional(),
+    ports: listOf(intBetween(1, 65535), 1, "port"),
+  });
+}
+
 /** One service of `services`. */
 export function serviceSchema(kind: EnvironmentKind) {
   const minReplicas = KIND_DEFAULTS[kind].serviceMinReplicas;
@@ -192,17 +220,30 @@ export function serviceSchema(kind: EnvironmentKind) {
       /** Percent of the route's traffic sent to the canary. */
       weight: intBetween(0, 100).default(0),
       /** Requests with this header go to the canary whatever the weight (the testers' pre-release route). */
-      header: section({
-        name: matching(HEADER_NAME, "an HTTP header name such as 'x-canary'"),
-        value: text(),
-      }).optional(),
+      header: headerRoute().optional(),
     }).optional(),
     legacy: section({
       /** Backends outside the cluster (the VMs behind the old load balancer). */
       endpoints: listOf(legacyEndpoint(), 1, "endpoint"),
       /** Percent of the route's traffic still sent to the legacy backends. */
       weight: intBetween(0, 100),
+      /** How the gateway checks the VMs; defaults in the Microservice (path: the readiness path). */
+      healthCheck: section({
+        protocol: oneOf(["http", "tcp"]).optional(),
+        path: matching(/^\/\S*$/, "a path such as '/ready'").optional(),
+        intervalSeconds: intBetween(1, 50).optional(),
+        timeoutSeconds: intBetween(1, 300).optional(),
+        healthyThreshold: intBetween(2, 10).optional(),
+        unhealthyThreshold: intBetween(2, 10).optional(),
+        consecutiveErrors: intBetween(1, 100).optional(),
+      }).optional(),
+      /** Requests with this header go to the Kubernetes build, whatever the legacy weight. */
+      header: headerRoute().optional(),
     }).optional(),
+    /** Services of this environment this one calls: its pods may reach theirs, and only theirs. */
+    calls: listOf(dnsLabel(MAX_SERVICE_NAME)).default([]),
+    /** External endpoints this service reaches (databases, caches, object storage). */
+    egress: listOf(egressEndpoint()).default([]),
     env: envMap().default({}),
     secretEnv: secretEnvMap().default({}),
     metrics: section({
@@ -297,15 +338,45 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
     }
 
     if (svc.canary) {
-      if (svc.canary.version === svc.version) {
+      // The stable version at weight 0 is the second step of a promotion (the handover).
+      if (svc.canary.version === svc.version && svc.canary.weight > 0) {
         report(
           at("canary", "version"),
-          `${show(svc.canary.version)} is the stable version too; give the new version, or remove the canary`,
+          `${show(svc.canary.version)} is the stable version too, with weight ${svc.canary.weight}; give the new version, or (handing a promotion over) weight 0`,
         );
       }
       if (svc.canary.header && !svc.route) report(at("canary", "header"), "needs services[].route: the header is matched at the gateway");
       if (svc.canary.weight > 0 && !svc.route) report(at("canary", "weight"), "needs services[].route: weights are applied at the gateway");
     }
+    for (const owner of ["canary", "legacy"] as const) {
+      const header = svc[owner]?.header;
+      if (!header) continue;
+      const where = at(owner, "header");
+      if ((header.value === undefined) === (header.valueSecret === undefined)) {
+        report(where, "needs exactly one of value and valueSecret (the name of a secret config key holding the value)");
+      }
+      if (header.valueSecret !== undefined) checkSecretRef(ctx, [...where, "valueSecret"], header.valueSecret);
+      if (env.kind === "prod" && header.value !== undefined && !header.clientCidrs) {
+        report(
+          [...where, "value"],
+          `${show(header.value)} is in git and in clear in the plan, so anyone who reads either reaches the pre-release in production; set valueSecret to a secret config key (\`pulumi config set --secret <key> "$(openssl rand -hex 24)"\`), or admit only the testers' networks with clientCidrs`,
+        );
+      }
+    }
+    if (svc.legacy?.header && !svc.route) report(at("legacy", "header"), "needs services[].route: the header is matched at the gateway");
+    const names = new Set(env.services?.map((s) => s?.name));
+    const called = new Set<string>();
+    svc.calls.forEach((callee, j) => {
+      if (callee === svc.name)
+        report(at("calls", j), `${show(callee)} is this service itself; a service reaches its own pods without a policy`);
+      else if (!names.has(callee))
+        report(at("calls", j), `${show(callee)} is not a service of this environment; the services are: ${[...names].join(", ")}`);
+      else if (called.has(callee)) report(at("calls", j), `${show(callee)} is listed twice`);
+      called.add(callee);
+    });
+    svc.egress.forEach((e, j) => {
+      if (!e.host && !e.cidr) report(at("egress", j), "needs a host or a cidr (the address block the endpoint is in)");
+    });
     if (svc.legacy && !svc.route)
       report(at("legacy"), "needs services[].route: the split between legacy and cluster happens at the gateway");
     const canaryWeight = svc.canary?.weight ?? 0;
@@ -328,6 +399,13 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
       // The router's own rules (ALB carries one weighted canary per host and path, for instance).
       const weights = svc.canary || svc.legacy ? { canary: svc.canary?.weight ?? 0, legacy: svc.legacy?.weight ?? 0 } : {};
       if ((weights.canary ?? 0) + (weights.legacy ?? 0) <= 100) {
+        // A secret value is not known here: its form is checked by the router when the program runs.
+        const headerSpec = (backend: "canary" | "stable", h: NonNullable<NonNullable<typeof svc.canary>["header"]>) => ({
+          backend,
+          name: h.name,
+          value: h.value ?? "secret",
+          ...(h.clientCidrs ? { clientCidrs: h.clientCidrs } : {}),
+        });
         const spec: RouteSpec = {
           service: svc.name,
           namespace: "routing-check",
@@ -341,7 +419,24 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
             ...(svc.legacy ? { legacy: `${svc.name}-legacy` } : {}),
           },
           split: trafficSplit(weights),
-          ...(svc.canary?.header ? { header: svc.canary.header } : {}),
+          headers: [
+            ...(svc.canary?.header ? [headerSpec("canary", svc.canary.header)] : []),
+            ...(svc.legacy?.header ? [headerSpec("stable", svc.legacy.header)] : []),
+          ],
+          readinessPath: svc.health.readinessPath,
+          ...(svc.legacy
+            ? {
+                legacyHealth: {
+                  protocol: svc.legacy.healthCheck?.protocol ?? "http",
+                  path: svc.legacy.healthCheck?.path ?? svc.health.readinessPath,
+                  intervalSeconds: 5,
+                  timeoutSeconds: 2,
+                  healthyThreshold: 2,
+                  unhealthyThreshold: 3,
+                  consecutiveErrors: 5,
+                },
+              }
+            : {}),
           attachment:
             router === "alb" ? { router, ingressClassName: "alb" } : { router, gatewayName: "gateway", gatewayNamespace: "gateway" },
         };

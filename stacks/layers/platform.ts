@@ -6,9 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentConfig } from "../config";
 import { certificateHosts } from "../config/platform";
 import { Gateway, type GatewayTls } from "../../components/platform/gateway";
-import { HTTP_LISTENER, HTTPS_LISTENER } from "../../components/platform/gatewayValues";
+import { HTTP_LISTENER, HTTPS_LISTENER, proxyPodLabels } from "../../components/platform/gatewayValues";
 import type { PullSource } from "../../components/platform/helm";
 import { Logging } from "../../components/platform/logging";
+import { prometheusPodLabels } from "../../components/platform/addonPolicies";
 import { type AlertReceiver, Monitoring } from "../../components/platform/monitoring";
 import { DiskClass, PLATFORM_DISK_CLASS } from "../../components/platform/storage";
 import type { RouteThrough } from "../../components/platform/uiRoute";
@@ -140,11 +141,14 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
             httpListener: HTTP_LISTENER,
             ...(attachment.https ? { httpsListener: HTTPS_LISTENER } : {}),
             ...(attachment.ingressClassName ? { ingressClassName: attachment.ingressClassName } : {}),
+            ...(attachment.controller === "envoy-gateway" ? { proxyPodLabels: proxyPodLabels(attachment.name) } : {}),
           },
         }
       : {}),
     // Prometheus selects monitors and rules in every namespace: workloads need no special label.
-    ...(monitoring ? { monitoring: { namespace: env.monitoring.namespace, selectorLabels: {} } } : {}),
+    ...(monitoring
+      ? { monitoring: { namespace: env.monitoring.namespace, selectorLabels: {}, prometheusPodLabels: prometheusPodLabels() } }
+      : {}),
     ready,
     outputs,
   };

@@ -65,12 +65,19 @@ export interface PlatformLayer {
     readonly httpsListener?: string;
     /** ALB only: the IngressClass name. */
     readonly ingressClassName?: string;
+    /**
+     * Envoy Gateway only: labels of the proxy pods (in `namespace`), which the services' network
+     * policies admit. An ALB sits outside the cluster and has none.
+     */
+    readonly proxyPodLabels?: Readonly<Record<string, string>>;
   };
   /** Present when Prometheus runs: what a ServiceMonitor or PrometheusRule needs to be picked up. */
   readonly monitoring?: {
     readonly namespace: string;
     /** Labels the Prometheus instance selects ServiceMonitors and PrometheusRules by. */
     readonly selectorLabels: Readonly<Record<string, string>>;
+    /** Labels of the Prometheus pods (in `namespace`), which the services' network policies admit to scrape. */
+    readonly prometheusPodLabels: Readonly<Record<string, string>>;
   };
   /**
    * Resources that must exist before workloads declare custom resources (Gateway API routes,

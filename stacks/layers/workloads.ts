@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { mirroredImage } from "../../components/platform/images";
 import { WorkloadNamespace } from "../../components/platform/workloadNamespace";
-import type { MicroserviceArgs } from "../../components/workload/args";
+import type { HeaderRoute, MicroserviceArgs, NetworkPeer, ServiceNetwork } from "../../components/workload/args";
 import { Microservice } from "../../components/workload/microservice";
 import { DEFAULT_KUBECTL_IMAGE, imageReference } from "../../components/workload/plan";
 import type { RouteAttachment } from "../../components/workload/routing";
@@ -35,6 +35,49 @@ export function routeAttachment(svc: ServiceConfig, platform: PlatformLayer): Ro
     gatewayName: gateway.name,
     gatewayNamespace: gateway.namespace,
     listeners: [gateway.httpsListener ?? gateway.httpListener],
+  };
+}
+
+type HeaderConfig = NonNullable<NonNullable<ServiceConfig["canary"]>["header"]>;
+
+/** A testers' header route, its value read from the secret config key it names. */
+export function headerRoute(header: HeaderConfig, secret: (key: string) => pulumi.Output<string>): HeaderRoute {
+  return {
+    name: header.name,
+    value: header.valueSecret !== undefined ? secret(header.valueSecret) : header.value!,
+    ...(header.clientCidrs ? { clientCidrs: header.clientCidrs } : {}),
+  };
+}
+
+/** Everything outside the cluster: NetworkPolicy matches addresses, so a host alone opens its ports to any address. */
+export const ANY_ADDRESS = "0.0.0.0/0";
+
+/**
+ * The service's network: who may reach it (the gateway, Prometheus, the services that call it)
+ * and what it may reach (the services it calls, its external endpoints).
+ */
+export function serviceNetwork(svc: ServiceConfig, env: EnvironmentConfig, platform: PlatformLayer): ServiceNetwork {
+  const namespaceOf = (s: ServiceConfig) => s.namespace ?? env.workloads.namespace;
+  const gateway = platform.gateway;
+  const gatewayPeer: NetworkPeer | undefined = !gateway
+    ? undefined
+    : gateway.proxyPodLabels
+      ? { namespace: gateway.namespace, podLabels: gateway.proxyPodLabels }
+      : // An ALB reaches the pods from its own addresses in the VPC's vSwitches.
+        { cidrs: env.network ? [env.network.vpcCidr] : [] };
+  const monitoring = platform.monitoring;
+  const byName = new Map(env.services.map((s) => [s.name, s]));
+  return {
+    ...(svc.route && gatewayPeer ? { gateway: gatewayPeer } : {}),
+    ...(monitoring && svc.metrics.enabled
+      ? { prometheus: { namespace: monitoring.namespace, podLabels: monitoring.prometheusPodLabels } }
+      : {}),
+    calls: svc.calls.map((name) => {
+      const callee = byName.get(name)!;
+      return { service: name, namespace: namespaceOf(callee), port: callee.port };
+    }),
+    calledBy: env.services.filter((s) => s.calls.includes(svc.name)).map((s) => ({ service: s.name, namespace: namespaceOf(s) })),
+    egress: svc.egress.map((e) => ({ cidr: e.cidr ?? ANY_ADDRESS, ports: e.ports })),
   };
 }
 
@@ -89,11 +132,20 @@ export function microserviceArgs(
             version: svc.canary.version,
             image: versioned(svc.canary.version),
             weight: svc.canary.weight,
-            ...(svc.canary.header ? { header: svc.canary.header } : {}),
+            ...(svc.canary.header ? { header: headerRoute(svc.canary.header, secret) } : {}),
           },
         }
       : {}),
-    ...(svc.legacy ? { legacy: { endpoints: svc.legacy.endpoints, weight: svc.legacy.weight } } : {}),
+    ...(svc.legacy
+      ? {
+          legacy: {
+            endpoints: svc.legacy.endpoints,
+            weight: svc.legacy.weight,
+            ...(svc.legacy.healthCheck ? { healthCheck: svc.legacy.healthCheck } : {}),
+            ...(svc.legacy.header ? { header: headerRoute(svc.legacy.header, secret) } : {}),
+          },
+        }
+      : {}),
     ...(platform.monitoring && svc.metrics.enabled
       ? {
           monitoring: {
@@ -102,9 +154,11 @@ export function microserviceArgs(
             requestsMetric: svc.metrics.requestsMetric,
             statusLabel: svc.metrics.statusLabel,
             selectorLabels: platform.monitoring.selectorLabels,
+            stack: pulumi.getStack(),
           },
         }
       : {}),
+    network: serviceNetwork(svc, env, platform),
     // From the mirror by the same rule as every mirrored image: registry.k8s.io/kubectl -> <mirror>/k8s/kubectl.
     kubectlImage: mirroredImage(DEFAULT_KUBECTL_IMAGE, env.imageMirror),
   };

@@ -29,10 +29,21 @@ const GATEWAY = { router: "gateway-api", gatewayName: "platform", gatewayNamespa
 const ALB = { router: "alb", ingressClassName: "alb" } as const;
 const CANARY = { version: "1.5.0", weight: 10, header: { name: "x-canary", value: "testers" } };
 const LEGACY = { endpoints: ["10.0.1.15:8080"], weight: 10 };
+const TESTERS = { name: "x-canary", value: pulumi.secret("3f9c2a7e41b8d6052c1e9a8f7b3d4c6e"), clientCidrs: ["203.0.113.0/24"] };
+const NETWORK = {
+  gateway: { namespace: "gateway-system", podLabels: { "app.kubernetes.io/component": "proxy" } },
+  prometheus: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
+};
 
 /** Services that between them use every option: each router, with a canary and with legacy backends. */
 const VARIANTS: MicroserviceArgs[] = [
-  { ...BASE, route: { host: "api.example.com", attachment: GATEWAY }, canary: CANARY, legacy: LEGACY },
+  {
+    ...BASE,
+    route: { host: "api.example.com", attachment: GATEWAY },
+    canary: { ...CANARY, header: TESTERS },
+    legacy: { ...LEGACY, header: TESTERS },
+    network: NETWORK,
+  },
   { ...BASE, route: { host: "api.example.com", attachment: ALB }, canary: CANARY },
   { ...BASE, route: { host: "api.example.com", attachment: ALB }, legacy: LEGACY },
 ];

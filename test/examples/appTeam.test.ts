@@ -50,6 +50,14 @@ describe("an application team's program deploys into the platform through a Stac
       "an error-rate alert",
     );
 
+    // The platform's namespace denies by default: the service admits exactly the gateway's proxies and Prometheus.
+    const policy = byName("checkout-network-policy");
+    assert.deepEqual(
+      policy.spec.ingress.map((rule: any) => rule.from[0].podSelector.matchLabels),
+      [shared.gateway.proxyPodLabels, shared.monitoring.prometheusPodLabels],
+    );
+    assert.equal(app.plan().policy.violations.filter((v) => v.level === "mandatory").length, 0);
+
     const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs as any;
     assert.equal(provider.kubeconfig, "[secret]", "the platform's kubeconfig stays secret");
     assert.equal(provider.clusterIdentifier, platform.plan().outputs["clusterId"]);

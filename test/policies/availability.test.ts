@@ -9,6 +9,7 @@ import {
   prodMinReplicas,
   prodZoneSpread,
   serviceSelectsPods,
+  zoneSpreadHonorsTaints,
 } from "../../policies/rules";
 import { changed, check, deployment, deploymentObject, hpa, pdb, podLabels, resource, service, statefulSet, violations } from "./helpers";
 
@@ -265,6 +266,28 @@ describe("no-node-port-in-prod", () => {
         service((s) => (s.spec.type = "NodePort")),
       ),
       ["it is of type NodePort in prod; use ClusterIP and route to it through the gateway (or a LoadBalancer Service)"],
+    );
+  });
+});
+
+describe("zone-spread-honors-taints", () => {
+  it("passes a hard zone spread that honours taints, and a soft one", () => {
+    const soft = deployment((d) => {
+      const c = d.spec.template.spec.topologySpreadConstraints[0];
+      c.whenUnsatisfiable = "ScheduleAnyway";
+      delete c.nodeTaintsPolicy;
+    });
+    assert.deepEqual(check(zoneSpreadHonorsTaints, [deployment(), soft, statefulSet()]), []);
+  });
+  it("names a hard zone spread that counts tainted nodes", () => {
+    assert.deepEqual(
+      check(
+        zoneSpreadHonorsTaints,
+        deployment((d) => delete d.spec.template.spec.topologySpreadConstraints[0].nodeTaintsPolicy),
+      ),
+      [
+        "topologySpreadConstraints[0] spreads over zones with DoNotSchedule but counts tainted nodes (nodeTaintsPolicy Ignore, the default); set nodeTaintsPolicy: Honor, so a zone whose nodes are NotReady stops holding the others back (kubernetes/kubernetes#116978)",
+      ],
     );
   });
 });

@@ -102,6 +102,7 @@ export function podTemplate(labels = podLabels()): Record<string, any> {
           topologyKey: "topology.kubernetes.io/zone",
           whenUnsatisfiable: "DoNotSchedule",
           labelSelector: { matchLabels: labels },
+          nodeTaintsPolicy: "Honor",
         },
       ],
       volumes: [{ name: "tmp", emptyDir: {} }],

@@ -3,8 +3,17 @@ import { describe, it } from "node:test";
 import { Gateway } from "../../components/platform/gateway";
 import { Logging } from "../../components/platform/logging";
 import { Monitoring } from "../../components/platform/monitoring";
-import { networkDefaultDeny, networkPolicySelectsPods, privilegedOnlyForNodeAgents } from "../../policies/rules/network";
-import { render, testProvider } from "../harness";
+import { WorkloadNamespace } from "../../components/platform/workloadNamespace";
+import type { MicroserviceArgs } from "../../components/workload/args";
+import { Microservice } from "../../components/workload/microservice";
+import {
+  networkAllowancesNamed,
+  networkDefaultDeny,
+  networkPolicyAdmitsRoute,
+  networkPolicySelectsPods,
+  privilegedOnlyForNodeAgents,
+} from "../../policies/rules/network";
+import { type PlannedResource, render, testProvider } from "../harness";
 import { changed, check, resource } from "./helpers";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -153,5 +162,85 @@ describe("the add-ons' own namespaces pass the network rules", () => {
     });
     for (const rule of [networkDefaultDeny, networkPolicySelectsPods, privilegedOnlyForNodeAgents])
       assert.deepEqual(check(rule, out.resources as never), [], rule.name);
+  });
+});
+
+// ---- Judged on what the workload layer renders: a namespace with its guard rails and a routed service ----
+
+const ROUTED: MicroserviceArgs = {
+  namespace: "apps",
+  image: "registry.example.com/acme/orders:4.2.0",
+  version: "4.2.0",
+  resources: { cpu: "250m", memory: "512Mi" },
+  route: {
+    host: "api.example.com",
+    path: "/orders",
+    attachment: { router: "gateway-api", gatewayName: "platform", gatewayNamespace: "gateway-system" },
+  },
+  monitoring: {},
+  network: {
+    gateway: { namespace: "gateway-system", podLabels: { "app.kubernetes.io/component": "proxy" } },
+    prometheus: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
+    egress: [{ cidr: "0.0.0.0/0", ports: [443] }],
+  },
+};
+
+/** A namespace with its guard rails and one service in it, as the plan records them. */
+async function routedStack(args: MicroserviceArgs = ROUTED): Promise<PlannedResource[]> {
+  const out = await render(() => {
+    const provider = testProvider();
+    new WorkloadNamespace("workloads", { name: "apps" }, { provider });
+    new Microservice("orders", args, { provider });
+  });
+  return [...out.resources];
+}
+
+function editInputs(resources: readonly PlannedResource[], name: string, change: (inputs: any) => void): PlannedResource[] {
+  return resources.map((r) => {
+    if (r.name !== name) return r;
+    const copy = structuredClone(r) as any;
+    change(copy.inputs);
+    return copy;
+  });
+}
+
+describe("network-allowances-named", () => {
+  const allowance = (spec: Record<string, unknown>) => policy("p", "apps", spec);
+  it("passes the policies the workload layer renders, and sources or destinations bounded by ports", async () => {
+    assert.deepEqual(check(networkAllowancesNamed, await routedStack()), []);
+    assert.deepEqual(
+      check(
+        networkAllowancesNamed,
+        allowance({ podSelector: {}, ingress: [{ ports: [{ port: 10443 }] }], egress: [{ to: [{ namespaceSelector: {} }] }] }),
+      ),
+      [],
+      "a public gateway's port, and every pod of the cluster (not every address)",
+    );
+  });
+  it("names an ingress rule that admits every source on every port", () => {
+    assert.deepEqual(check(networkAllowancesNamed, allowance({ podSelector: {}, ingress: [{}] })), [
+      "spec.ingress[0] admits every source on every port; name the pods or networks it admits, or at least the ports",
+    ]);
+    assert.deepEqual(check(networkAllowancesNamed, allowance({ podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] })), [
+      "spec.ingress[0] admits every source on every port; name the pods or networks it admits, or at least the ports",
+    ]);
+  });
+  it("names an egress rule to every address on every port", () => {
+    assert.deepEqual(
+      check(networkAllowancesNamed, allowance({ podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] })),
+      ["spec.egress[0] reaches every address on every port; name the destinations, or at least the ports"],
+    );
+  });
+});
+
+describe("network-policy-admits-route", () => {
+  it("passes a routed service whose policy admits the gateway on its port", async () => {
+    assert.deepEqual(check(networkPolicyAdmitsRoute, await routedStack()), []);
+  });
+  it("names routed pods that a policy closes to everyone", async () => {
+    const closed = editInputs(await routedStack(), "orders-network-policy", (o) => (o.spec.ingress = []));
+    assert.deepEqual(check(networkPolicyAdmitsRoute, closed), [
+      "HTTPRoute 'apps/orders' sends requests to Deployment 'apps/orders', but the NetworkPolicies selecting its pods (NetworkPolicy 'apps/default-deny', NetworkPolicy 'apps/orders') admit nothing on its port; admit the gateway's pods on port 8080",
+    ]);
   });
 });

@@ -1,6 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { canaryHasStable, canaryRouteForm, oneCanaryPerRoute, routeWeightsInRange } from "../../policies/rules";
+import * as pulumi from "@pulumi/pulumi";
+import type { MicroserviceArgs } from "../../components/workload/args";
+import { Microservice } from "../../components/workload/microservice";
+import {
+  canaryCapacity,
+  canaryHasStable,
+  canaryRouteForm,
+  headerRouteUnguessable,
+  legacyBackendHealthChecked,
+  oneCanaryPerRoute,
+  releaseFastAlarms,
+  routeWaitsForCapacity,
+  routeWeightsInRange,
+} from "../../policies/rules";
+import { type PlannedResource, render, testProvider } from "../harness";
 import { canaryStack, check, deploymentObject, httpRoute, ingress, podLabels, resource, service } from "./helpers";
 
 const CANARY = "alb.ingress.kubernetes.io/canary";
@@ -223,5 +237,274 @@ describe("one-canary-per-route", () => {
   it("does not count a canary Ingress for another path", () => {
     const other = ingress("cart-canary", { [CANARY]: "true", [WEIGHT]: "10" }, (i) => (i.spec.rules[0].http.paths[0].path = "/cart"));
     assert.deepEqual(check(oneCanaryPerRoute, [ingress("orders-canary", { [CANARY]: "true", [WEIGHT]: "10" }), other]), []);
+  });
+});
+
+// ---- Rules judged on what the Microservice renders: start from its objects, change one thing ----
+
+const GATEWAY = { router: "gateway-api", gatewayName: "platform", gatewayNamespace: "gateway-system" } as const;
+const ORDERS: MicroserviceArgs = {
+  namespace: "apps",
+  image: "registry.example.com/acme/orders:4.2.0",
+  version: "4.2.0",
+  resources: { cpu: "500m", memory: "1Gi" },
+  replicas: { min: 3, max: 12 },
+  route: { host: "api.example.com", path: "/orders", attachment: GATEWAY },
+  canary: { version: "4.3.0", weight: 50, header: { name: "x-acme-canary", value: pulumi.secret("3f9c2a7e41b8d6052c1e9a8f7b3d4c6e") } },
+  monitoring: { stack: "prod" },
+};
+const PAYMENTS: MicroserviceArgs = {
+  ...ORDERS,
+  image: "registry.example.com/acme/payments:7.0.2",
+  version: "7.0.2",
+  route: { host: "api.example.com", path: "/payments", attachment: GATEWAY },
+  canary: undefined,
+  legacy: { endpoints: ["192.168.10.21:8080", "192.168.10.22:8080"], weight: 50 },
+};
+
+/** The resources a Microservice declares, as the plan records them. */
+async function rendered(name: string, args: MicroserviceArgs): Promise<PlannedResource[]> {
+  const { canary, ...rest } = args;
+  const out = await render(() => new Microservice(name, canary ? args : rest, { provider: testProvider() }));
+  return [...out.resources];
+}
+
+/** The stack with one resource's inputs (or options) changed. */
+function edit(resources: readonly PlannedResource[], name: string, change: (r: any) => void): PlannedResource[] {
+  return resources.map((r) => {
+    if (r.name !== name) return r;
+    const copy = structuredClone(r) as any;
+    change(copy);
+    return copy;
+  });
+}
+const inputs = (change: (o: any) => void) => (r: any) => change(r.inputs);
+
+describe("canary-capacity", () => {
+  it("passes the canary the Microservice renders at every weight, with or without a header", async () => {
+    for (const weight of [0, 5, 50, 100]) {
+      assert.deepEqual(
+        check(canaryCapacity, await rendered("orders", { ...ORDERS, canary: { ...ORDERS.canary!, weight } })),
+        [],
+        `weight ${weight}`,
+      );
+    }
+  });
+  it("names a routed canary on one pod", async () => {
+    const stack = edit(
+      await rendered("orders", ORDERS),
+      "orders-canary-hpa",
+      inputs((o) => (o.spec.minReplicas = 1)),
+    );
+    assert.deepEqual(check(canaryCapacity, stack), [
+      "Deployment 'apps/orders-canary' carries 50% of the traffic and the testers' header requests on a floor of 1 pod; a drain, a crash or a spot reclaim sends its share to errors: set its autoscaler's minReplicas to at least 2",
+      "Deployment 'apps/orders-canary' takes 50% of the traffic on a floor of 1 pod(s), but that share of Deployment 'apps/orders''s peak (12 pods) needs 6: raise its minReplicas to 6 before the weight",
+    ]);
+  });
+  it("names a canary whose autoscaler cannot grow", async () => {
+    const stack = edit(
+      await rendered("orders", ORDERS),
+      "orders-canary-hpa",
+      inputs((o) => (o.spec.maxReplicas = 6)),
+    );
+    assert.deepEqual(check(canaryCapacity, stack), [
+      "Deployment 'apps/orders-canary' carries 50% of the traffic and the testers' header requests but its autoscaler cannot grow (minReplicas 6, maxReplicas 6); give it one whose maxReplicas is above minReplicas",
+    ]);
+  });
+  it("names a budget that lets a drain take every canary pod", async () => {
+    const stack = edit(
+      await rendered("orders", ORDERS),
+      "orders-canary-pdb",
+      inputs((o) => (o.spec = { maxUnavailable: 6, selector: o.spec.selector })),
+    );
+    assert.deepEqual(check(canaryCapacity, stack), [
+      "Deployment 'apps/orders-canary' carries 50% of the traffic and the testers' header requests, but PodDisruptionBudget 'apps/orders-canary' lets a drain evict all 6 of its pods; keep one with minAvailable: 5",
+    ]);
+  });
+  it("applies to prod only", async () => {
+    const stack = edit(
+      await rendered("orders", ORDERS),
+      "orders-canary-hpa",
+      inputs((o) => (o.spec.minReplicas = 1)),
+    );
+    assert.deepEqual(check(canaryCapacity, stack, { environment: "dev" }), []);
+  });
+});
+
+describe("route-waits-for-capacity", () => {
+  it("passes the routes the Microservice renders: canary, header route, legacy migration, promotion handing over", async () => {
+    assert.deepEqual(check(routeWaitsForCapacity, await rendered("orders", ORDERS)), []);
+    assert.deepEqual(check(routeWaitsForCapacity, await rendered("payments", PAYMENTS)), []);
+    const handover = {
+      ...ORDERS,
+      image: "registry.example.com/acme/orders:4.3.0",
+      version: "4.3.0",
+      canary: { ...ORDERS.canary!, version: "4.3.0", weight: 0 },
+    };
+    assert.deepEqual(check(routeWaitsForCapacity, await rendered("orders", handover)), []);
+  });
+  it("names a route that does not wait for the canary's capacity gate", async () => {
+    const stack = await rendered("orders", ORDERS);
+    const gate = stack.find((r) => r.name === "orders-canary-pdb")!.urn;
+    const unwaited = edit(stack, "orders-route", (r) => (r.dependsOn = r.dependsOn.filter((d: string) => d !== gate)));
+    assert.deepEqual(check(routeWaitsForCapacity, unwaited), [
+      "HTTPRoute 'apps/orders' sends traffic to Deployment 'apps/orders-canary' without waiting for PodDisruptionBudget 'apps/orders-canary', its capacity gate; add the budget to the route's dependsOn, so traffic moves only once 6 pods are ready",
+    ]);
+  });
+  it("names a canary whose budget gates on nothing Pulumi awaits", async () => {
+    const stack = edit(
+      await rendered("orders", ORDERS),
+      "orders-canary-pdb",
+      inputs((o) => delete o.metadata.annotations["pulumi.com/waitFor"]),
+    );
+    assert.deepEqual(check(routeWaitsForCapacity, stack), [
+      "HTTPRoute 'apps/orders-canary-header' sends traffic to Deployment 'apps/orders-canary', whose share grows release by release, but no disruption budget gates on its floor of 6 ready pods; give it a PodDisruptionBudget with minAvailable: 5 and the annotation pulumi.com/waitFor: condition=DisruptionAllowed, and make the route depend on it",
+      "HTTPRoute 'apps/orders' sends traffic to Deployment 'apps/orders-canary', whose share grows release by release, but no disruption budget gates on its floor of 6 ready pods; give it a PodDisruptionBudget with minAvailable: 5 and the annotation pulumi.com/waitFor: condition=DisruptionAllowed, and make the route depend on it",
+    ]);
+  });
+  it("names a route that does not wait for the stable track's rollout beside legacy backends", async () => {
+    const stack = edit(await rendered("payments", PAYMENTS), "payments-route", (r) => (r.dependsOn = []));
+    assert.deepEqual(check(routeWaitsForCapacity, stack), [
+      "HTTPRoute 'apps/payments' sends traffic to Deployment 'apps/payments' but does not wait for it; add it to the route's dependsOn, so that Pulumi moves traffic only after its rollout",
+      "HTTPRoute 'apps/payments' sends traffic to Deployment 'apps/payments' without waiting for PodDisruptionBudget 'apps/payments', its capacity gate; add the budget to the route's dependsOn, so traffic moves only once 6 pods are ready",
+    ]);
+  });
+});
+
+describe("legacy-backend-health-checked", () => {
+  it("passes legacy backends checked by a BackendTrafficPolicy, or by the ALB", async () => {
+    assert.deepEqual(check(legacyBackendHealthChecked, await rendered("payments", PAYMENTS)), []);
+    const alb = await rendered("payments", {
+      ...PAYMENTS,
+      route: { ...PAYMENTS.route!, attachment: { router: "alb", ingressClassName: "alb" } },
+    });
+    assert.deepEqual(check(legacyBackendHealthChecked, alb), []);
+  });
+  it("names legacy backends nothing checks", async () => {
+    const stack = (await rendered("payments", PAYMENTS)).filter((r) => r.name !== "payments-legacy-health");
+    assert.deepEqual(check(legacyBackendHealthChecked, stack), [
+      "HTTPRoute 'apps/payments' sends to legacy backend Service 'apps/payments-legacy', and no BackendTrafficPolicy checks its backends; attach one to the route with healthCheck.active (an HTTP check of the readiness path) and healthCheck.passive, so a dead VM leaves the split",
+    ]);
+  });
+  it("names a policy without active or passive checks", async () => {
+    const stack = await rendered("payments", PAYMENTS);
+    assert.deepEqual(
+      check(
+        legacyBackendHealthChecked,
+        edit(
+          stack,
+          "payments-legacy-health",
+          inputs((o) => delete o.spec.healthCheck.active),
+        ),
+      ),
+      [
+        "BackendTrafficPolicy 'apps/payments-legacy' sends no active health checks to legacy backend Service 'apps/payments-legacy'; set healthCheck.active (type HTTP with the readiness path, or TCP), so a VM that stops answering leaves the split",
+      ],
+    );
+    assert.deepEqual(
+      check(
+        legacyBackendHealthChecked,
+        edit(
+          stack,
+          "payments-legacy-health",
+          inputs((o) => delete o.spec.healthCheck.passive),
+        ),
+      ),
+      [
+        "BackendTrafficPolicy 'apps/payments-legacy' does not eject failing backends of legacy backend Service 'apps/payments-legacy' between checks; set healthCheck.passive (consecutive errors)",
+      ],
+    );
+  });
+  it("names an ALB Ingress to legacy backends without a health check", async () => {
+    const alb = await rendered("payments", {
+      ...PAYMENTS,
+      route: { ...PAYMENTS.route!, attachment: { router: "alb", ingressClassName: "alb" } },
+    });
+    const stack = edit(
+      alb,
+      "payments-legacy-ingress",
+      inputs((o) => delete o.metadata.annotations["alb.ingress.kubernetes.io/healthcheck-enabled"]),
+    );
+    assert.deepEqual(check(legacyBackendHealthChecked, stack), [
+      "Ingress 'apps/payments-legacy' sends to legacy backend Service 'apps/payments-legacy' without a health check of its server group; set alb.ingress.kubernetes.io/healthcheck-enabled: \"true\" with a healthcheck-path the VMs answer",
+    ]);
+  });
+});
+
+describe("header-route-unguessable", () => {
+  const headerRoute = (value: unknown) => (r: any) => (r.inputs.spec.rules[0].matches[0].headers[0].value = value);
+  it("passes a header value held as a secret (the plan shows it masked), a long random token, and a guessable one behind a SecurityPolicy", async () => {
+    const stack = await rendered("orders", ORDERS);
+    assert.equal(
+      (stack.find((r) => r.name === "orders-canary-header-route")!.inputs as any).spec.rules[0].matches[0].headers[0].value,
+      "[secret]",
+    );
+    assert.deepEqual(check(headerRouteUnguessable, stack), []);
+    assert.deepEqual(
+      check(headerRouteUnguessable, edit(stack, "orders-canary-header-route", headerRoute("3f9c2a7e41b8d6052c1e9a8f7b3d4c6e"))),
+      [],
+    );
+    const restricted = await rendered("orders", {
+      ...ORDERS,
+      canary: { ...ORDERS.canary!, header: { name: "x-acme-canary", value: "testers", clientCidrs: ["203.0.113.0/24"] } },
+    });
+    assert.deepEqual(check(headerRouteUnguessable, restricted), []);
+  });
+  it("names a guessable value reachable from anywhere", async () => {
+    const stack = edit(await rendered("orders", ORDERS), "orders-canary-header-route", headerRoute("testers"));
+    assert.deepEqual(check(headerRouteUnguessable, stack), [
+      "HTTPRoute 'apps/orders-canary-header' (spec.rules[0]) lets anyone who sends x-acme-canary: 'testers', 7 characters long reach 'orders-canary'; use a random token of at least 24 characters held as a secret (e.g. openssl rand -hex 24 into a secret config key), or attach a SecurityPolicy that admits only the testers' networks",
+    ]);
+    const repeated = edit(await rendered("orders", ORDERS), "orders-canary-header-route", headerRoute("abababababababababababababab"));
+    assert.match(check(headerRouteUnguessable, repeated)[0]!, /'abababababababababababababab', of only 2 different characters/);
+  });
+  it("names a SecurityPolicy that admits every network", async () => {
+    const restricted = await rendered("orders", {
+      ...ORDERS,
+      canary: { ...ORDERS.canary!, header: { name: "x-acme-canary", value: "testers", clientCidrs: ["203.0.113.0/24"] } },
+    });
+    const open = edit(
+      restricted,
+      "orders-canary-header-policy",
+      inputs((o) => (o.spec.authorization.rules[0].principal.clientCIDRs = ["0.0.0.0/0"])),
+    );
+    assert.match(check(headerRouteUnguessable, open)[0]!, /lets anyone who sends x-acme-canary: 'testers'/);
+  });
+  it("names an ALB header canary with a guessable value", () => {
+    const byHeader = ingress("orders-canary-header", { [CANARY]: "true", [HEADER]: "x-canary", [HEADER_VALUE]: "always" });
+    assert.deepEqual(check(headerRouteUnguessable, byHeader), [
+      "Ingress 'apps/orders-canary-header' (metadata.annotations) lets anyone who sends x-canary: 'always', 6 characters long reach 'orders-canary-header'; use a random token of at least 24 characters held as a secret (e.g. openssl rand -hex 24 into a secret config key)",
+    ]);
+  });
+});
+
+describe("release-fast-alarms", () => {
+  it("passes the alerts the Microservice renders for a canary and a legacy migration", async () => {
+    assert.deepEqual(check(releaseFastAlarms, await rendered("orders", ORDERS)), []);
+    assert.deepEqual(check(releaseFastAlarms, await rendered("payments", PAYMENTS)), []);
+  });
+  it("names a canary whose only alarm is slow", async () => {
+    const stack = edit(
+      await rendered("orders", ORDERS),
+      "orders-alerts",
+      inputs((o) => (o.spec.groups[0].rules = o.spec.groups[0].rules.filter((r: any) => r.alert !== "CanaryErrorRateAboveStable"))),
+    );
+    assert.deepEqual(check(releaseFastAlarms, stack), [
+      'Deployment \'apps/orders-canary\' takes traffic, but no alert compares its error ratio with the stable track\'s over 5 minutes or less; add one (expr over track="canary" and track="stable") whose runbook annotation gives the --rollback command',
+    ]);
+  });
+  it("names a legacy migration without a fast alarm", async () => {
+    const stack = edit(
+      await rendered("payments", PAYMENTS),
+      "payments-alerts",
+      inputs((o) => (o.spec.groups[0].rules = o.spec.groups[0].rules.filter((r: any) => r.alert !== "LegacyMigrationErrorRateHigh"))),
+    );
+    assert.deepEqual(check(releaseFastAlarms, stack), [
+      "Deployment 'apps/payments' takes a share from legacy backends, but no alert watches its errors over 5 minutes or less with a runbook giving the --legacy-weight command that sends the traffic back",
+    ]);
+  });
+  it("does not apply to a stack without Prometheus rules", async () => {
+    const { monitoring: _unused, ...unmonitored } = ORDERS;
+    assert.deepEqual(check(releaseFastAlarms, await rendered("orders", unmonitored)), []);
   });
 });

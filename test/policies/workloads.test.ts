@@ -21,6 +21,7 @@ import {
   registryMatches,
   runAsNonRoot,
   warmupDeclared,
+  jvmStartupProbe,
 } from "../../policies/rules";
 import { check, container, cronJob, daemonSet, deployment, resource, statefulSet } from "./helpers";
 
@@ -579,5 +580,41 @@ describe("warmup-declared", () => {
     assert.deepEqual(check(warmupDeclared, warm("30s")), [
       "annotation ack-platform/warmup-seconds is '30s'; write a whole number of seconds such as '30'",
     ]);
+  });
+});
+
+describe("jvm-startup-probe", () => {
+  const jvm = (cpu: string, change?: (d: any) => void) =>
+    deployment((d) => {
+      d.metadata.annotations = { "ack-platform/runtime": "jvm" };
+      web(d).resources.requests.cpu = cpu;
+      web(d).startupProbe = { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 48 };
+      change?.(d);
+    });
+  it("passes a JVM whose startup probe covers its start at its CPU request, and services that are not JVMs", () => {
+    // 250m: 60 CPU-seconds over a quarter of a core is 240 s, which 48 × 5 s covers.
+    assert.deepEqual(check(jvmStartupProbe, [jvm("250m"), jvm("2", (d) => (web(d).startupProbe.failureThreshold = 12)), deployment()]), []);
+  });
+  it("names a JVM without a startup probe", () => {
+    assert.deepEqual(
+      check(
+        jvmStartupProbe,
+        jvm("500m", (d) => delete web(d).startupProbe),
+      ),
+      [
+        "container 'web' runs a JVM on a CPU request of '500m', which needs about 120 s to start, but has no startup probe; add one on the liveness path whose failureThreshold × periodSeconds is at least 120",
+      ],
+    );
+  });
+  it("names a startup probe shorter than the start at that CPU request", () => {
+    assert.deepEqual(
+      check(
+        jvmStartupProbe,
+        jvm("250m", (d) => (web(d).startupProbe.failureThreshold = 18)),
+      ),
+      [
+        "container 'web''s startup probe allows 90 s, but a JVM on a CPU request of '250m' needs about 240 s to start; raise its failureThreshold to 48",
+      ],
+    );
   });
 });

@@ -273,9 +273,10 @@ describe("environment config: services", () => {
   it("checks gray-release settings", () => {
     const route = { host: "shop.example.com", path: "/orders" };
     assert.deepEqual(at({ ...SERVICE, canary: { version: "1.4.2", weight: 10 } }), [
-      "services[0].canary.version: '1.4.2' is the stable version too; give the new version, or remove the canary",
+      "services[0].canary.version: '1.4.2' is the stable version too, with weight 10; give the new version, or (handing a promotion over) weight 0",
       "services[0].canary.weight: needs services[].route: weights are applied at the gateway",
     ]);
+    assert.deepEqual(at({ ...SERVICE, route, canary: { version: "1.4.2", weight: 0 } }), [], "a promotion handing over");
     assert.deepEqual(at({ ...SERVICE, canary: { version: "1.5.0", header: { name: "x canary", value: "1" } }, route }), [
       "services[0].canary.header.name: 'x canary' is not an HTTP header name such as 'x-canary'",
     ]);
@@ -288,6 +289,52 @@ describe("environment config: services", () => {
     ]);
     assert.deepEqual(at({ ...SERVICE, legacy: { endpoints: ["10.0.1.15:8080"], weight: 50 } }), [
       "services[0].legacy: needs services[].route: the split between legacy and cluster happens at the gateway",
+    ]);
+  });
+
+  it("keeps the testers' header from being guessed: a secret, or (in prod) only with client networks", () => {
+    const route = { host: "shop.example.com", path: "/orders" };
+    assert.deepEqual(at({ ...SERVICE, route, canary: { version: "1.5.0", header: { name: "x-canary" } } }), [
+      "services[0].canary.header: needs exactly one of value and valueSecret (the name of a secret config key holding the value)",
+    ]);
+    assert.deepEqual(at({ ...SERVICE, route, canary: { version: "1.5.0", header: { name: "x-canary", valueSecret: "testersToken" } } }), [
+      "services[0].canary.header.valueSecret: names the secret 'testersToken', which is not set as a secret; run `pulumi config set --secret testersToken <value>`",
+    ]);
+    const prod = (header: Record<string, unknown>, secretKeys: string[] = []) =>
+      problems(withService(PROD, { ...SERVICE, route, canary: { version: "1.5.0", header } }), secretKeys);
+    assert.deepEqual(prod({ name: "x-canary", value: "testers" }), [
+      "services[0].canary.header.value: 'testers' is in git and in clear in the plan, so anyone who reads either reaches the pre-release in production; set valueSecret to a secret config key (`pulumi config set --secret <key> \"$(openssl rand -hex 24)\"`), or admit only the testers' networks with clientCidrs",
+    ]);
+    assert.deepEqual(prod({ name: "x-canary", value: "testers", clientCidrs: ["203.0.113.0/24"] }), []);
+    assert.deepEqual(prod({ name: "x-canary", valueSecret: "testersToken" }, ["testersToken"]), []);
+    assert.deepEqual(prod({ name: "x-canary", valueSecret: "testersToken", clientCidrs: ["office"] }, ["testersToken"]), [
+      "services[0].canary.header.clientCidrs[0]: 'office' is not an IPv4 CIDR block such as '10.0.0.0/16': expected four dot-separated numbers and a /prefix",
+    ]);
+  });
+
+  it("checks legacy health checks against the router, and the services a service calls", () => {
+    const route = { host: "shop.example.com", path: "/orders" };
+    assert.deepEqual(
+      at({
+        ...SERVICE,
+        route,
+        legacy: { endpoints: ["10.0.1.15:8080"], weight: 50, healthCheck: { path: "/status", unhealthyThreshold: 1 } },
+      }),
+      ["services[0].legacy.healthCheck.unhealthyThreshold: 1 is not between 2 and 10"],
+    );
+    assert.deepEqual(at({ ...SERVICE, route, legacy: { endpoints: ["10.0.1.15:8080"], weight: 50, healthCheck: { path: "/status" } } }), [
+      "services[0].route: gateway-api router: legacy health-check path '/status' of 'orders' is not the readiness path '/ready': the gateway checks every backend of the route (the pods too) at one path; use the readiness path, or protocol 'tcp'",
+    ]);
+    assert.deepEqual(
+      problems(withService(DEV, { ...SERVICE, calls: ["orders", "billing", "cart", "cart"] }, { ...SERVICE, name: "cart" })),
+      [
+        "services[0].calls[0]: 'orders' is this service itself; a service reaches its own pods without a policy",
+        "services[0].calls[1]: 'billing' is not a service of this environment; the services are: orders, cart",
+        "services[0].calls[3]: 'cart' is listed twice",
+      ],
+    );
+    assert.deepEqual(at({ ...SERVICE, egress: [{ ports: [5432] }] }), [
+      "services[0].egress[0]: needs a host or a cidr (the address block the endpoint is in)",
     ]);
   });
 

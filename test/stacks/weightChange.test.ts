@@ -4,10 +4,11 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { editRelease } from "../../tools/release/edit";
 import { copyOfProject, diffOf, runPlan } from "../planRunner";
+import { planDiff } from "./planDiff";
 
 describe("a canary weight change in prod is a pure traffic change", () => {
-  it("changes only the route and the canary's replicas: nothing added, removed, renamed or replaced", () => {
-    const dir = copyOfProject("prod");
+  it("updates the route, the canary's autoscaler and its capacity gate in place: nothing added, removed, renamed or replaced", () => {
+    const dir = copyOfProject();
     const before = runPlan(["--project", dir, "prod"]);
     assert.equal(before.status, 0, before.stderr);
     const file = path.join(dir, "Pulumi.prod.yaml");
@@ -22,21 +23,27 @@ describe("a canary weight change in prod is a pure traffic change", () => {
       a.map((r) => r.urn),
       "the same resources, in the same places",
     );
-    const changed = a
-      .filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(b[i]!.inputs) || r.protect !== b[i]!.protect)
-      .map((r) => r.name);
-    assert.deepEqual(changed.sort(), ["catalog-canary-hpa", "catalog-route"]);
-    // What pulumi up would do, as the providers compare: two updates, nothing else.
-    const diff = diffOf(after);
+    const diff = planDiff(a, b);
+    assert.deepEqual(diff, {
+      created: [],
+      deleted: [],
+      replaced: [],
+      updated: ["catalog-canary-hpa", "catalog-canary-pdb", "catalog-route"],
+    });
+    const changedOptions = a.filter((r, i) => r.protect !== b[i]!.protect || r.retainOnDelete !== b[i]!.retainOnDelete);
+    assert.deepEqual(changedOptions, []);
+    // What pulumi up would do, as the providers compare (--previous): the same three updates, nothing else.
+    const real = diffOf(after);
     assert.deepEqual(
-      { added: diff.added, removed: diff.removed, replaced: diff.replaced, ignored: diff.ignored },
+      { added: real.added, removed: real.removed, replaced: real.replaced, ignored: real.ignored },
       { added: [], removed: [], replaced: [], ignored: [] },
     );
-    assert.deepEqual(diff.updated.map((u) => [u.urn.split("::").pop(), u.fields]).sort(), [
+    assert.deepEqual(real.updated.map((u) => [u.urn.split("::").pop(), u.fields]).sort(), [
       ["catalog-canary-hpa", ["spec"]],
+      ["catalog-canary-pdb", ["spec"]],
       ["catalog-route", ["spec"]],
     ]);
-    assert.match(after.stdout, /: 0 to replace, 0 to delete, 0 to create, 2 to update\n {2}update:\n/);
+    assert.match(after.stdout, /: 0 to replace, 0 to delete, 0 to create, 3 to update\n {2}update:\n/);
     const route = b.find((r) => r.name === "catalog-route")!.inputs as any;
     assert.deepEqual(
       route.spec.rules.at(-1).backendRefs.map((x: any) => [x.name, x.weight]),
@@ -45,5 +52,9 @@ describe("a canary weight change in prod is a pure traffic change", () => {
         ["catalog-canary", 50],
       ],
     );
+    // Half of a 10-pod peak: the floor rises from 2 to 5 pods, and the route waits for them.
+    const hpa = (plan: typeof a) => (plan.find((r) => r.name === "catalog-canary-hpa")!.inputs as any).spec;
+    assert.deepEqual([hpa(a).minReplicas, hpa(b).minReplicas], [2, 5]);
+    assert.equal((b.find((r) => r.name === "catalog-canary-pdb")!.inputs as any).spec.minAvailable, 4);
   });
 });

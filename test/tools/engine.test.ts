@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { engineUrn } from "../../tools/plan/engine";
+import { kubernetesEmulator, waitForProblem } from "../../tools/plan/mocks/kubernetes";
 import { render, testProvider } from "../harness";
 
 class Box extends pulumi.ComponentResource {
@@ -142,5 +143,26 @@ describe("offline engine", () => {
     const parent = engineUrn("s", "p", root, "a:b:C", "c");
     assert.equal(parent, "urn:pulumi:s::p::a:b:C::c");
     assert.equal(engineUrn("s", "p", parent, "x:y:Z", "z"), "urn:pulumi:s::p::a:b:C$x:y:Z::z");
+  });
+});
+
+describe("the Kubernetes emulator", () => {
+  it("reads pulumi.com/waitFor as the provider does, and refuses what the provider would fail on", () => {
+    assert.equal(waitForProblem("condition=DisruptionAllowed"), undefined);
+    assert.equal(waitForProblem('["condition=Ready", "jsonpath={.status.phase}=Running"]'), undefined);
+    assert.equal(waitForProblem("DisruptionAllowed"), 'expected a "jsonpath=" or "condition=" prefix, got "DisruptionAllowed"');
+    assert.equal(waitForProblem("[]"), "at least one condition must be specified");
+    const request = (annotations: Record<string, string>) => ({
+      type: "kubernetes:policy/v1:PodDisruptionBudget",
+      name: "gate",
+      custom: true,
+      inputs: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "gate", annotations }, spec: { minAvailable: 1 } },
+    });
+    const ctx = { project: "p", stack: "s", stackOutputs: () => undefined };
+    assert.ok(kubernetesEmulator.resource(request({ "pulumi.com/waitFor": "condition=DisruptionAllowed" }), ctx));
+    assert.throws(
+      () => kubernetesEmulator.resource(request({ "pulumi.com/waitFor": "DisruptionAllowed" }), ctx),
+      /gate: expected a "jsonpath=" or "condition=" prefix, got "DisruptionAllowed"/,
+    );
   });
 });

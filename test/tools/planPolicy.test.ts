@@ -13,7 +13,7 @@ describe("npm run plan evaluates the policy pack", () => {
 
   it("refuses a prod stack with mandatory violations: exit 1, the rules named on stderr", () => {
     assert.equal(res.status, 1, res.stdout + res.stderr);
-    assert.match(res.stderr, /^13 mandatory policy violations \((.+)\): pulumi up would refuse this stack$/m);
+    assert.match(res.stderr, /^12 mandatory policy violations \((.+)\): pulumi up would refuse this stack$/m);
   });
 
   it("writes the known violations to plan.json, each with its policy, level, urn and message", () => {
@@ -85,14 +85,6 @@ describe("npm run plan evaluates the policy pack", () => {
           urn: urn("ack-platform:workload:Microservice$kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web-hpa"),
           message: "minReplicas is 1 in prod; set it to at least 2, so a node drain or a crash leaves one pod serving",
         },
-        {
-          // The workload layer declares no network policies of its own yet: the closed-network rule sees it.
-          policy: "network-default-deny",
-          level: "mandatory",
-          urn: urn("ack-platform:workload:Microservice$kubernetes:apps/v1:Deployment", "web-deployment"),
-          message:
-            "namespace 'apps' runs pods (Deployment 'apps/web') but has no default-deny NetworkPolicy; add one with podSelector: {} and policyTypes [Ingress, Egress] and no rules, then allow what each pod needs",
-        },
       ].sort(byUrn),
     );
     assert.equal(capacity?.urn, undefined, "the capacity verdict is on the stack");
@@ -105,7 +97,7 @@ describe("npm run plan evaluates the policy pack", () => {
     const report = res.stdout.slice(res.stdout.indexOf("  policy:"));
     assert.match(
       report,
-      /^ {2}policy: ack-platform pack, \d+ rules \(environment prod, enforcement mandatory\)\n {4}13 mandatory and 0 advisory violations\n/,
+      /^ {2}policy: ack-platform pack, \d+ rules \(environment prod, enforcement mandatory\)\n {4}12 mandatory and 0 advisory violations\n/,
     );
     assert.match(
       report,

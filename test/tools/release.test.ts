@@ -69,14 +69,40 @@ describe("release edits", () => {
     );
   });
 
-  it("promotes: the canary's version becomes stable and the canary goes", () => {
-    const after = editRelease(STACK, "demo", "orders", { kind: "promote" });
+  it("promotes in three steps: the canary takes everything, the stable track takes its version over, the canary goes", () => {
+    const full = editRelease(STACK, "demo", "orders", { kind: "promote" });
     assert.equal(
-      after,
-      STACK.replace('      version: "4.2.0"', '      version: "4.3.0"').replace(
-        '      canary:\n        version: "4.3.0"\n        header: { name: x-canary, value: testers }\n',
+      full,
+      STACK.replace(
+        "        header: { name: x-canary, value: testers }\n",
+        "        header: { name: x-canary, value: testers }\n        weight: 50\n",
+      ),
+      "step 1: all the cluster's traffic (the legacy backends keep their 50%)",
+    );
+    const handover = editRelease(full, "demo", "orders", { kind: "promote" });
+    assert.equal(
+      handover,
+      full
+        .replace('      version: "4.2.0"', '      version: "4.3.0"')
+        .replace(
+          "        header: { name: x-canary, value: testers }\n        weight: 50\n",
+          "        header: { name: x-canary, value: testers }\n        weight: 0\n",
+        ),
+      "step 2: the stable version is the canary's, the canary keeps running at weight 0",
+    );
+    const done = editRelease(handover, "demo", "orders", { kind: "promote" });
+    assert.equal(
+      done,
+      handover.replace(
+        '      canary:\n        version: "4.3.0"\n        header: { name: x-canary, value: testers }\n        weight: 0\n',
         "",
       ),
+      "step 3: the canary goes",
+    );
+    // A flow-style canary at a weight: its weight goes to 100 in place.
+    assert.equal(
+      editRelease(STACK, "demo", "catalog", { kind: "promote" }),
+      STACK.replace('canary: { version: "2.15.0", weight: 10 }', 'canary: { version: "2.15.0", weight: 100 }'),
     );
   });
 
@@ -89,9 +115,24 @@ describe("release edits", () => {
       editRelease(STACK, "demo", "orders", { kind: "legacy-weight", weight: 10 }),
       STACK.replace("        weight: 50", "        weight: 10"),
     );
+    const drained = editRelease(STACK, "demo", "orders", { kind: "legacy-weight", weight: 0 });
     assert.equal(
-      editRelease(STACK, "demo", "orders", { kind: "retire-legacy" }),
-      STACK.replace('      legacy:\n        endpoints: ["192.168.10.21:8080"]\n        weight: 50\n', ""),
+      editRelease(drained, "demo", "orders", { kind: "retire-legacy" }),
+      drained.replace('      legacy:\n        endpoints: ["192.168.10.21:8080"]\n        weight: 0\n', ""),
+    );
+  });
+
+  it("refuses to retire legacy backends that still take traffic, and to roll back a promotion handing over", () => {
+    assert.throws(
+      () => editRelease(STACK, "demo", "orders", { kind: "retire-legacy" }),
+      new ReleaseError(
+        "'orders' still sends 50% to its legacy backends; lower it first (--legacy-weight 0), check the Kubernetes build carries everything, then retire them",
+      ),
+    );
+    const handover = editRelease(editRelease(STACK, "demo", "catalog", { kind: "promote" }), "demo", "catalog", { kind: "promote" });
+    assert.throws(
+      () => editRelease(handover, "demo", "catalog", { kind: "rollback" }),
+      /'catalog' is handing a promotion over: the stable track already runs "2.15.0", so there is no canary to roll back; finish with --promote, or set version back to the previous release/,
     );
   });
 
@@ -125,6 +166,8 @@ describe("npm run release", () => {
     const res = release(dir, "catalog", "--weight", "50");
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /before: stable 2\.14\.0 90%, canary 2\.15\.0 10%\n  after:  stable 2\.14\.0 50%, canary 2\.15\.0 50%/);
+    // One stable pod in dev (min 1): the canary keeps two, ready before the route moves.
+    assert.match(res.stdout, /capacity: stable at least 1 pod\(s\); canary at least 2 pod\(s\) ready before the route moves \(up to 3\)/);
     assert.match(res.stdout, /pulumi up --stack dev/);
     assert.match(
       fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"),
@@ -142,6 +185,22 @@ describe("npm run release", () => {
     assert.equal(sum.status, 2);
     assert.match(sum.stderr, /services\[1\]\.legacy\.weight: 50 plus the canary weight 60 is more than 100/);
     assert.equal(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), STACK);
+  });
+
+  it("says which promotion step it wrote and what comes next", () => {
+    const dir = project();
+    const first = release(dir, "orders", "--promote");
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(
+      first.stdout,
+      /promotion step 1 of 3: the canary takes all the traffic the cluster serves, once its 2 pods \(that share of\n  the stable peak\) are ready/,
+    );
+    assert.match(first.stdout, /next, after this pulumi up and a look at its error rate: npm run release -- dev orders --promote/);
+    const second = release(dir, "orders", "--promote");
+    assert.match(second.stdout, /promotion step 2 of 3: the stable track rolls to 4\.3\.0 at its full capacity/);
+    const third = release(dir, "orders", "--promote");
+    assert.match(third.stdout, /promotion step 3 of 3: the canary track is removed; 4\.3\.0 serves on the stable track alone/);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), /4\.2\.0/);
   });
 
   it("refuses unclear commands", () => {

@@ -6,15 +6,19 @@
  * refused and the file is left as it was.
  *
  *   --weight N         percent of the route's traffic on the canary (0 keeps the canary, without traffic)
- *   --promote          the canary's version becomes the stable version; the canary track goes
+ *   --promote          the next step of a promotion (three in all, one `pulumi up` each): the canary
+ *                      takes all the traffic; the stable track takes its version over; the canary goes
  *   --rollback         the canary track goes; the stable version takes all the cluster's traffic
  *   --legacy-weight N  percent still sent to the legacy (VM) backends
- *   --retire-legacy    the legacy backends are removed from the route
+ *   --retire-legacy    the legacy backends are removed from the route (at legacy weight 0)
+ *
+ * Every step that gives a track more traffic raises its capacity floor first, and the route waits
+ * for the floor's pods to be ready within the same `pulumi up`; the output says how many.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { trafficSplit } from "../../components/workload/release";
+import { canaryCapacity, stableCapacity, trafficSplit } from "../../components/workload/release";
 import { ConfigError, type EnvironmentConfig, parseEnvironmentConfig, rawStackConfig } from "../../stacks/config";
 import { parseStackText, readProject, stackFilePath, StackFileError } from "../plan/stackFiles";
 import { editRelease, type ReleaseAction, ReleaseError } from "./edit";
@@ -38,16 +42,64 @@ function actionOf(values: Record<string, string | boolean | undefined>): Release
   return { kind: kind as "promote" | "rollback" | "retire-legacy" };
 }
 
-function describe(env: EnvironmentConfig, service: string): string {
-  const svc = env.services.find((s) => s.name === service)!;
+type ServiceEntry = EnvironmentConfig["services"][number];
+
+function describe(svc: ServiceEntry): string {
   const split = trafficSplit({ canary: svc.canary?.weight ?? 0, legacy: svc.legacy?.weight ?? 0 });
   const parts = [`stable ${svc.version} ${split.stable}%`];
   if (svc.canary)
     parts.push(
-      `canary ${svc.canary.version} ${split.canary}%${svc.canary.header ? ` (and every request with ${svc.canary.header.name}: ${svc.canary.header.value})` : ""}`,
+      `canary ${svc.canary.version} ${split.canary}%${svc.canary.header ? ` (and every request with the ${svc.canary.header.name} header)` : ""}`,
     );
   if (svc.legacy) parts.push(`legacy ${split.legacy}%`);
   return parts.join(", ");
+}
+
+/** The pods each track keeps ready, and which of them the route waits for. */
+function capacity(svc: ServiceEntry): string {
+  const scaling = { min: svc.replicas.min, max: svc.replicas.max ?? svc.replicas.min };
+  const split = trafficSplit({ canary: svc.canary?.weight ?? 0, legacy: svc.legacy?.weight ?? 0 });
+  const handover = svc.canary !== undefined && svc.canary.version === svc.version && split.canary === 0;
+  const stable = stableCapacity(scaling, split.stable, svc.legacy !== undefined || handover);
+  const parts = [`stable at least ${stable.floor} pod(s)${stable.gated ? " ready before the route moves" : ""}`];
+  if (svc.canary) {
+    const canary = canaryCapacity(scaling, split.canary, svc.canary.header !== undefined);
+    parts.push(`canary at least ${canary.floor} pod(s)${canary.gated ? " ready before the route moves" : ""} (up to ${canary.max})`);
+  }
+  return parts.join("; ");
+}
+
+/** What the step just written does, and what comes next. */
+function nextStep(stack: string, action: ReleaseAction, before: ServiceEntry, after: ServiceEntry | undefined): string[] {
+  const service = before.name;
+  const max = before.replicas.max ?? before.replicas.min;
+  if (action.kind === "promote" && before.canary) {
+    if (!after?.canary) {
+      return [
+        `promotion step 3 of 3: the canary track is removed; ${after?.version} serves on the stable track alone.`,
+        "  Pulumi deletes the canary's objects at the end of the update, after the route has left them.",
+      ];
+    }
+    if (after.canary.version === after.version) {
+      return [
+        `promotion step 2 of 3: the stable track rolls to ${after.version} at its full capacity (${max} pods), and the route`,
+        "  sends it everyone only once that rollout is done (the canary keeps serving until then).",
+        `  next, after this pulumi up: npm run release -- ${stack} ${service} --promote   (removes the canary)`,
+      ];
+    }
+    const canary = canaryCapacity({ min: before.replicas.min, max }, after.canary.weight, after.canary.header !== undefined);
+    return [
+      `promotion step 1 of 3: the canary takes all the traffic the cluster serves, once its ${canary.floor} pods (that share of`,
+      "  the stable peak) are ready: the route waits for them in the same pulumi up.",
+      `  next, after this pulumi up and a look at its error rate: npm run release -- ${stack} ${service} --promote`,
+      `  (the stable track then takes ${before.canary.version} over, at full capacity, before it gets the traffic back)`,
+    ];
+  }
+  if (action.kind === "rollback")
+    return ["rollback: the route sends everything to the stable track at once; the canary's objects go after it."];
+  if (action.kind === "retire-legacy")
+    return ["the legacy backends leave the route; their Service, EndpointSlices and health check go after it."];
+  return [];
 }
 
 export function main(argv: string[]): number {
@@ -100,11 +152,17 @@ export function main(argv: string[]): number {
       throw err;
     }
     fs.writeFileSync(file, after);
+    const was = previous.services.find((s) => s.name === service)!;
+    const now = next.services.find((s) => s.name === service);
     console.log(`${service} in ${stack}:`);
-    console.log(`  before: ${describe(previous, service)}`);
-    if (next.services.some((s) => s.name === service)) console.log(`  after:  ${describe(next, service)}`);
-    console.log(`updated ${path.relative(process.cwd(), file) || file}; next:`);
-    console.log(`  npm run plan -- ${stack}        # review what changes (only routing and canary replicas for a weight)`);
+    console.log(`  before: ${describe(was)}`);
+    if (now) {
+      console.log(`  after:  ${describe(now)}`);
+      console.log(`  capacity: ${capacity(now)}`);
+    }
+    for (const line of nextStep(stack, action, was, now)) console.log(line);
+    console.log(`updated ${path.relative(process.cwd(), file) || file}; now:`);
+    console.log(`  npm run plan -- ${stack}        # review what changes (a weight moves the route, the autoscalers and the budgets)`);
     console.log(`  pulumi up --stack ${stack}`);
     return 0;
   } catch (err) {

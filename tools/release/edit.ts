@@ -70,7 +70,14 @@ function apply(text: string, splices: readonly Splice[]): string {
   return out;
 }
 
-/** Applies `action` to the service named `service` in a stack file's text; returns the new text. */
+/**
+ * Applies `action` to the service named `service` in a stack file's text; returns the new text.
+ *
+ * A promotion takes three `--promote`s, each one `pulumi up`, so that no step moves traffic onto
+ * pods that are not ready: the canary first takes all the traffic (at the stable track's full
+ * capacity), then the stable track takes the canary's version over (rolling at full capacity while
+ * the canary still serves), then the canary goes. A rollback is one step: it is an incident.
+ */
 export function editRelease(text: string, project: string, service: string, action: ReleaseAction): string {
   const doc = YAML.parseDocument(text, { keepSourceTokens: false });
   if (doc.errors.length > 0) throw new ReleaseError(`the stack file is not valid YAML: ${doc.errors[0]!.message}`);
@@ -103,19 +110,70 @@ export function editRelease(text: string, project: string, service: string, acti
       return apply(text, [setNumber(text, needCanary().value!, "weight", action.weight)]);
     case "legacy-weight":
       return apply(text, [setNumber(text, needLegacy().value!, "weight", action.weight)]);
-    case "rollback":
-      return apply(text, [deletePair(text, needCanary())]);
-    case "retire-legacy":
-      return apply(text, [deletePair(text, needLegacy())]);
+    case "rollback": {
+      const pair = needCanary();
+      if (promotionStage(svc, pair.value!) === "handover") {
+        throw new ReleaseError(
+          `'${service}' is handing a promotion over: the stable track already runs ${scalarText(text, pairOf("version")?.value)}, so there is no canary to roll back; finish with --promote, or set version back to the previous release (git log -p on this file shows it)`,
+        );
+      }
+      return apply(text, [deletePair(text, pair)]);
+    }
+    case "retire-legacy": {
+      const pair = needLegacy();
+      const weight = (pair.value!.toJSON() as { weight?: unknown }).weight;
+      if (weight !== 0) {
+        throw new ReleaseError(
+          `'${service}' still sends ${weight}% to its legacy backends; lower it first (--legacy-weight 0), check the Kubernetes build carries everything, then retire them`,
+        );
+      }
+      return apply(text, [deletePair(text, pair)]);
+    }
     case "promote": {
       const pair = needCanary();
-      const canaryVersion = pair.value!.get("version", true);
+      const canaryMap = pair.value!;
+      const canaryVersion = canaryMap.get("version", true);
       const version = pairOf("version")?.value;
       if (!isScalar(canaryVersion)) throw new ReleaseError(`'${service}' has a canary without a version`);
       if (!isScalar(version)) throw new ReleaseError(`'${service}' has no version`);
-      const [from, to] = rangeOf(canaryVersion);
-      const [start, end] = rangeOf(version);
-      return apply(text, [{ start, end, text: text.slice(from, to) }, deletePair(text, pair)]);
+      switch (promotionStage(svc, canaryMap)) {
+        case "canary":
+          return apply(text, [setNumber(text, canaryMap, "weight", fullWeight(svc))]);
+        case "full": {
+          const [from, to] = rangeOf(canaryVersion);
+          const [start, end] = rangeOf(version);
+          return apply(text, [{ start, end, text: text.slice(from, to) }, setNumber(text, canaryMap, "weight", 0)]);
+        }
+        case "handover":
+          return apply(text, [deletePair(text, pair)]);
+      }
     }
   }
+}
+
+/**
+ * Where a promotion stands, from the service's entry:
+ * - canary: the canary takes less than all of the traffic; next, it takes it all;
+ * - full: the canary takes all of it; next, the stable track takes the canary's version over;
+ * - handover: the canary runs the stable version at weight 0; next, it is removed.
+ */
+export type PromotionStage = "canary" | "full" | "handover";
+
+function promotionStage(svc: YAMLMap<Node, Node>, canary: YAMLMap<Node, Node>): PromotionStage {
+  const fields = canary.toJSON() as { weight?: unknown; version?: unknown };
+  const weight = Number(fields.weight ?? 0);
+  if (String(fields.version) === String((svc.toJSON() as { version?: unknown }).version)) return "handover";
+  return weight >= fullWeight(svc) ? "full" : "canary";
+}
+
+/** All the traffic the cluster takes: what the legacy backends, if any, leave. */
+function fullWeight(svc: YAMLMap<Node, Node>): number {
+  const legacy = (svc.toJSON() as { legacy?: { weight?: unknown } }).legacy;
+  return 100 - Number(legacy?.weight ?? 0);
+}
+
+function scalarText(text: string, node: Node | null | undefined): string {
+  if (!isScalar(node)) return "the new version";
+  const [from, to] = rangeOf(node);
+  return text.slice(from, to);
 }

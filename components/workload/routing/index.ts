@@ -3,8 +3,9 @@ import { gatewayApiRouter } from "./gatewayApi";
 import type { RouteAttachment, Router } from "./types";
 
 export { albIngressRouter } from "./albIngress";
-export { gatewayApiRouter } from "./gatewayApi";
-export type { RouteAttachment, RoutedObject, Router, RouteSpec } from "./types";
+export { isIpv4Cidr, weightedBackends } from "./backends";
+export { gatewayApiRouter, headerRouteName } from "./gatewayApi";
+export type { Backend, HeaderRouteSpec, LegacyHealthSpec, RouteAttachment, RoutedObject, Router, RouteSpec } from "./types";
 
 /** The router for an attachment. */
 export function routerFor(attachment: RouteAttachment): Router {

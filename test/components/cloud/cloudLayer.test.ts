@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type EnvironmentConfig, parseEnvironmentConfig } from "../../../stacks/config";
+import { type EnvironmentConfig, parseEnvironmentConfig, rawStackConfig } from "../../../stacks/config";
 import { deployCloud } from "../../../stacks/layers/cloud";
 import type { CloudLayer } from "../../../stacks/layers/types";
 import { readProject, readStack } from "../../../tools/plan/stackFiles";
@@ -28,11 +28,11 @@ const HELLO = { name: "hello", version: "1.0.0", resources: { cpu: "50m", memory
 /** The config of one of the repository's stacks, as `pulumi up --stack <stack>` reads it. */
 function repositoryStack(stack: string): EnvironmentConfig {
   const file = readStack(readProject(REPO), stack);
-  const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(file.config)) {
-    if (key.startsWith("ack-platform:")) values[key.slice("ack-platform:".length)] = /^\s*[[{]/.test(value) ? JSON.parse(value) : value;
-  }
-  return parseEnvironmentConfig({ stack, values, secretKeys: new Set(file.secretKeys.map((k) => k.replace(/^ack-platform:/, ""))) }, REPO);
+  const secret = new Set(file.secretKeys);
+  return parseEnvironmentConfig(
+    rawStackConfig("ack-platform", stack, file.config, (key) => secret.has(key)),
+    REPO,
+  );
 }
 
 function environment(values: Record<string, unknown>, secrets: string[] = []): EnvironmentConfig {

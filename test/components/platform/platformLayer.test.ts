@@ -57,8 +57,15 @@ describe("platform layer", () => {
       namespace: "gateway-system",
       httpListener: "http",
       httpsListener: "https",
+      // The labels Envoy Gateway gives the proxies, which the services' network policies admit.
+      proxyPodLabels: { "app.kubernetes.io/component": "proxy", "gateway.envoyproxy.io/owning-gateway-name": "platform" },
     });
-    assert.deepEqual(layer.monitoring, { namespace: "monitoring", selectorLabels: {} });
+    assert.deepEqual(layer.monitoring, {
+      namespace: "monitoring",
+      selectorLabels: {},
+      // The Prometheus Operator's labels on the pods of the release's Prometheus.
+      prometheusPodLabels: { "app.kubernetes.io/name": "prometheus", prometheus: "kube-prometheus-stack-prometheus" },
+    });
     const ready = (out.outputs["readyUrns"] as string[]).map((urn) => urn.split("::").pop()).sort();
     assert.deepEqual(
       ready,

@@ -33,6 +33,24 @@ describe("WorkloadNamespace", () => {
     assert.equal(out.object("LimitRange", "container-defaults")["spec"].limits[0].default.memory, "128Mi");
   });
 
+  it("closes the namespace's network: everything denied, DNS allowed", async () => {
+    const out = await render(() => new WorkloadNamespace("apps", { name: "apps" }, { provider: testProvider() }));
+    const deny = out.object("NetworkPolicy", "default-deny");
+    assert.deepEqual(deny["spec"], { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    assert.equal(deny["metadata"].namespace, "apps");
+    const dns = out.object("NetworkPolicy", "allow-dns");
+    assert.deepEqual(dns["spec"].policyTypes, ["Egress"]);
+    assert.deepEqual(dns["spec"].egress[0].ports, [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ]);
+    assert.deepEqual(dns["spec"].egress[0].to[0].podSelector, { matchLabels: { "k8s-app": "kube-dns" } });
+    assert.equal(out.named("apps-default-deny").parent, out.named("apps").urn);
+    await assertValidObjects(out.objects());
+    const open = await render(() => new WorkloadNamespace("lab", { name: "lab", defaultDeny: false }, { provider: testProvider() }));
+    assert.equal(open.objects("NetworkPolicy").length, 0);
+  });
+
   it("refuses a name that is not a DNS label", () => {
     assert.throws(() => validateWorkloadNamespaceArgs({ name: "Apps_1" }), /WorkloadNamespace name 'Apps_1' is not a DNS label/);
   });

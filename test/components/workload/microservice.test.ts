@@ -126,6 +126,21 @@ describe("Microservice: options", () => {
     const end = out.object("CronJob", "orders-night-end");
     assert.equal(end["spec"].schedule, "0 7 * * *");
     assert.match(end["spec"].jobTemplate.spec.template.spec.containers[0].args.at(-1), /"minReplicas":4/);
+    // Beside legacy backends the stable track keeps its share of its peak at night too.
+    const migrating = await service({
+      replicas: { min: 4, max: 10 },
+      autoscaling: { night: { min: 1, from: "23:30", to: "07:00" } },
+      route: ROUTE,
+      legacy: { endpoints: ["10.0.0.1:8080"], weight: 20 },
+    });
+    assert.match(
+      migrating.object("CronJob", "orders-night-start")["spec"].jobTemplate.spec.template.spec.containers[0].args.at(-1),
+      /"minReplicas":8/,
+    );
+    assert.match(
+      migrating.object("CronJob", "orders-night-end")["spec"].jobTemplate.spec.template.spec.containers[0].args.at(-1),
+      /"minReplicas":8/,
+    );
     const role = out.object("Role", "orders-night-scaler");
     assert.deepEqual(role["rules"], [
       { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], resourceNames: ["orders"], verbs: ["get", "patch"] },
@@ -159,10 +174,10 @@ describe("Microservice: options", () => {
     const spread = (await service({ zones: ["cn-hangzhou-h", "cn-hangzhou-i"] })).object("Deployment", "orders")["spec"].template.spec
       .topologySpreadConstraints;
     assert.deepEqual(
-      spread.map((c: any) => [c.topologyKey, c.whenUnsatisfiable]),
+      spread.map((c: any) => [c.topologyKey, c.whenUnsatisfiable, c.nodeTaintsPolicy]),
       [
-        ["topology.kubernetes.io/zone", "DoNotSchedule"],
-        ["kubernetes.io/hostname", "ScheduleAnyway"],
+        ["topology.kubernetes.io/zone", "DoNotSchedule", "Honor"],
+        ["kubernetes.io/hostname", "ScheduleAnyway", undefined],
       ],
     );
     const single = (await service({ zones: [] })).object("Deployment", "orders")["spec"].template.spec.topologySpreadConstraints;
@@ -191,7 +206,7 @@ describe("Microservice: options", () => {
     assert.notEqual(other.object("Deployment", "orders")["spec"].template.metadata.annotations["ack-platform/config-hash"], hash);
   });
 
-  it("routes through the gateway, with a canary track sized by its weight", async () => {
+  it("routes through the gateway, with a canary track sized by its weight and a route that waits for it", async () => {
     const out = await service({
       replicas: { min: 4, max: 20 },
       route: ROUTE,
@@ -199,25 +214,59 @@ describe("Microservice: options", () => {
     });
     const canary = out.object("Deployment", "orders-canary");
     assert.equal(container(canary).image, "registry.example.com/acme/orders:1.5.0");
+    assert.equal(canary["spec"].replicas, undefined, "the autoscaler owns the canary's replicas");
     assert.deepEqual(canary["spec"].selector.matchLabels, { "app.kubernetes.io/name": "orders", track: "canary" });
+    // A quarter of a 20-pod peak: 5 pods ready before the route moves.
     const canaryHpa = out.object("HorizontalPodAutoscaler", "orders-canary");
-    assert.deepEqual([canaryHpa["spec"].minReplicas, canaryHpa["spec"].maxReplicas], [1, 5]);
+    assert.deepEqual([canaryHpa["spec"].minReplicas, canaryHpa["spec"].maxReplicas], [5, 20]);
+    const gate = out.object("PodDisruptionBudget", "orders-canary");
+    assert.deepEqual(gate["spec"], { minAvailable: 4, selector: { matchLabels: { "app.kubernetes.io/name": "orders", track: "canary" } } });
+    assert.equal(gate["metadata"].annotations["pulumi.com/waitFor"], "condition=DisruptionAllowed");
+    assert.deepEqual(out.object("PodDisruptionBudget", "orders")["spec"].maxUnavailable, 1, "the stable track is not pinned");
     assert.deepEqual(out.object("Service", "orders-canary")["spec"].selector, { "app.kubernetes.io/name": "orders", track: "canary" });
-    const route = out.object("HTTPRoute", "orders");
     assert.deepEqual(
-      route["spec"].rules[1].backendRefs.map((b: any) => [b.name, b.weight]),
+      out.object("HTTPRoute", "orders")["spec"].rules[0].backendRefs.map((b: any) => [b.name, b.weight]),
       [
         ["orders", 75],
         ["orders-canary", 25],
       ],
     );
+    const urn = (name: string) => out.named(name).urn;
     assert.equal(out.named("orders-route").type, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+    assert.deepEqual(
+      out.named("orders-route").dependsOn.sort(),
+      [urn("orders-deployment"), urn("orders-canary-deployment"), urn("orders-canary-pdb")].sort(),
+    );
+    assert.deepEqual(
+      out.named("orders-canary-header-route").dependsOn.sort(),
+      [urn("orders-canary-deployment"), urn("orders-canary-pdb")].sort(),
+    );
   });
 
-  it("runs a fixed-size canary when the stable track is fixed", async () => {
-    const out = await service({ replicas: { min: 6 }, route: ROUTE, canary: { version: "1.5.0", weight: 50 } });
-    assert.equal(out.object("Deployment", "orders-canary")["spec"].replicas, 3);
-    assert.equal(out.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 0);
+  it("keeps a canary with neither weight nor header at one pod, and the route does not wait for it", async () => {
+    const out = await service({ replicas: { min: 6 }, route: ROUTE, canary: { version: "1.5.0", weight: 0 } });
+    assert.equal(out.object("Deployment", "orders-canary")["spec"].replicas, undefined);
+    assert.equal(out.object("Deployment", "orders")["spec"].replicas, 6);
+    const hpa = out.object("HorizontalPodAutoscaler", "orders-canary");
+    assert.deepEqual([hpa["spec"].minReplicas, hpa["spec"].maxReplicas], [1, 6], "the canary can always grow");
+    assert.equal(out.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 1, "no autoscaler for a fixed stable track");
+    assert.deepEqual(out.object("PodDisruptionBudget", "orders-canary")["spec"].maxUnavailable, 1);
+    assert.equal(out.object("PodDisruptionBudget", "orders-canary")["metadata"].annotations, undefined);
+    assert.deepEqual(out.named("orders-route").dependsOn, [out.named("orders-deployment").urn]);
+  });
+
+  it("hands a promotion over: the stable track at full capacity, gated, and the route waits for its rollout", async () => {
+    const out = await service({
+      image: "registry.example.com/acme/orders:1.5.0",
+      version: "1.5.0",
+      replicas: { min: 3, max: 12 },
+      route: ROUTE,
+      canary: { version: "1.5.0", weight: 0, header: { name: "x-canary", value: "testers" } },
+    });
+    assert.deepEqual(out.object("HorizontalPodAutoscaler", "orders")["spec"].minReplicas, 12);
+    assert.deepEqual(out.object("PodDisruptionBudget", "orders")["spec"].minAvailable, 11);
+    const urn = (name: string) => out.named(name).urn;
+    assert.deepEqual(out.named("orders-route").dependsOn.sort(), [urn("orders-deployment"), urn("orders-pdb")].sort());
   });
 
   it("sends a share to legacy backends through a selector-less Service and its EndpointSlices", async () => {
@@ -241,6 +290,10 @@ describe("Microservice: options", () => {
         ["orders-legacy", 90],
       ],
     );
+    // The VMs are health-checked by the gateway, and the stable track keeps its share of its peak ready.
+    assert.equal(out.object("BackendTrafficPolicy", "orders-legacy")["spec"].healthCheck.active.http.path, "/ready");
+    assert.equal(out.object("PodDisruptionBudget", "orders")["metadata"].annotations["pulumi.com/waitFor"], "condition=DisruptionAllowed");
+    assert.deepEqual(out.named("orders-route").dependsOn.sort(), [out.named("orders-deployment").urn, out.named("orders-pdb").urn].sort());
   });
 
   it("routes through ALB Ingresses when attached to an ALB IngressClass", async () => {
@@ -266,13 +319,14 @@ describe("Microservice: options", () => {
         requestsMetric: "http_server_requests_seconds_count",
         statusLabel: "status",
         selectorLabels: { release: "monitoring" },
+        stack: "prod",
       },
     });
     const monitor = out.object("ServiceMonitor", "orders");
     assert.deepEqual(monitor["spec"].endpoints, [{ port: "http", path: "/metrics", interval: "30s", scrapeTimeout: "10s" }]);
     assert.deepEqual(monitor["spec"].targetLabels, ["track"]);
     assert.equal(monitor["metadata"].labels.release, "monitoring");
-    const [errorRate, unavailable] = out.object("PrometheusRule", "orders")["spec"].groups[0].rules;
+    const [errorRate, unavailable, canaryWorse, canaryFloor] = out.object("PrometheusRule", "orders")["spec"].groups[0].rules;
     assert.equal(errorRate.alert, "ServiceErrorRateHigh");
     assert.equal(
       errorRate.expr,
@@ -280,6 +334,15 @@ describe("Microservice: options", () => {
         '  / sum by (track) (rate(http_server_requests_seconds_count{namespace="apps", service=~"orders|orders-canary"}[5m])) > 0.02',
     );
     assert.equal(unavailable.alert, "ServiceReplicasUnavailable");
+    assert.equal(canaryWorse.alert, "CanaryErrorRateAboveStable");
+    assert.equal(canaryWorse.for, "2m");
+    assert.match(canaryWorse.expr, /track="canary", status=~"5.."\}\[2m\]/);
+    assert.match(canaryWorse.expr, /track="stable"/);
+    assert.equal(
+      canaryWorse.annotations.runbook,
+      "Roll the canary back now: npm run release -- prod orders --rollback && pulumi up --stack prod",
+    );
+    assert.equal(canaryFloor.alert, "CanaryBelowCapacityFloor");
     assert.equal((await service()).objects("ServiceMonitor").length, 0, "no monitor without monitoring");
   });
 
@@ -296,7 +359,7 @@ describe("Microservice: options", () => {
     });
     const gateway = out.named("gateway-release").urn;
     const namespace = out.named("apps-namespace").urn;
-    assert.deepEqual(out.named("orders-route").dependsOn.sort(), [gateway, namespace].sort());
+    assert.deepEqual(out.named("orders-route").dependsOn.sort(), [gateway, namespace, out.named("orders-deployment").urn].sort());
     assert.deepEqual(out.named("orders-monitor").dependsOn.sort(), [gateway, namespace].sort());
     assert.deepEqual(out.named("orders-deployment").dependsOn, [namespace]);
   });
@@ -318,7 +381,7 @@ describe("Microservice: gray release keeps resources in place", () => {
         ),
     );
 
-  it("changes only the route and the canary's scaling when the weight changes", async () => {
+  it("changes only the route, the canary's autoscaler and its capacity gate when the weight changes", async () => {
     const [before, after] = await Promise.all([at(10), at(50)]);
     assert.deepEqual(
       before.resources.map((r) => r.urn),
@@ -328,7 +391,9 @@ describe("Microservice: gray release keeps resources in place", () => {
     const changed = before.resources
       .filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(after.resources[i]!.inputs))
       .map((r) => r.name);
-    assert.deepEqual(changed.sort(), ["orders-canary-hpa", "orders-route"]);
+    assert.deepEqual(changed.sort(), ["orders-canary-hpa", "orders-canary-pdb", "orders-route"]);
+    assert.deepEqual(after.object("HorizontalPodAutoscaler", "orders-canary")["spec"].minReplicas, 10);
+    assert.deepEqual(after.object("PodDisruptionBudget", "orders-canary")["spec"].minAvailable, 9);
   });
 
   it("promotes without touching the stable Service", async () => {
@@ -415,6 +480,32 @@ describe("Microservice: refused args", () => {
     assert.deepEqual(problems({ image: pulumi.output("built@sha256:abc"), canary: { version: "1.5.0" } }), [
       "canary.image is required when the stable image is computed (built from source): give the canary's image reference",
     ]);
+  });
+
+  it("refuses testers' routes and health checks that cannot work", () => {
+    assert.deepEqual(
+      problems({
+        route: ROUTE,
+        canary: { version: "1.5.0", header: { name: "x canary", value: "", clientCidrs: [] } },
+        legacy: {
+          endpoints: ["10.0.0.1:80"],
+          weight: 10,
+          healthCheck: { protocol: "tcp", path: "/ready", intervalSeconds: 0, healthyThreshold: 1 },
+        },
+      }),
+      [
+        "canary.header.name 'x canary' is not an HTTP header name",
+        "canary.header.value is empty",
+        "canary.header.clientCidrs is empty; leave it out to admit every client",
+        "legacy.healthCheck.path is set, but a 'tcp' check has no path",
+        "legacy.healthCheck.intervalSeconds 0 is not between 1 and 50",
+        "legacy.healthCheck.healthyThreshold 1 is not between 2 and 10",
+      ],
+    );
+    assert.deepEqual(problems({ route: ROUTE, canary: { version: "1.4.2", weight: 10 } }), [
+      "canary.version '1.4.2' is the stable version too, with weight 10; a canary of the stable version only hands a promotion over, at weight 0",
+    ]);
+    assert.deepEqual(problems({ route: ROUTE, canary: { version: "1.4.2", weight: 0 } }), [], "a handover");
   });
 
   it("throws before declaring anything", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { canaryReplicas, canaryScaling, trafficSplit } from "../../../components/workload/release";
+import { canaryCapacity, disruptionBudget, shareOfPeak, stableCapacity, trafficSplit } from "../../../components/workload/release";
 
 describe("trafficSplit", () => {
   const cases: Array<[{ canary?: number; legacy?: number }, { stable: number; canary: number; legacy: number }]> = [
@@ -36,32 +36,69 @@ describe("trafficSplit", () => {
   });
 });
 
-describe("canaryReplicas", () => {
-  const cases: Array<[number, number, number]> = [
-    [10, 10, 1],
-    [10, 15, 2],
-    [10, 50, 5],
-    [3, 5, 1],
-    [3, 0, 1],
-    [4, 100, 4],
-    [0, 50, 1],
+describe("canaryCapacity", () => {
+  const cases: Array<[{ min: number; max: number }, number, boolean, { floor: number; max: number; gated: boolean }]> = [
+    // Unrouted: one pod for inspection, ungated.
+    [{ min: 3, max: 10 }, 0, false, { floor: 1, max: 10, gated: false }],
+    // Testers only: two pods, so a drain never empties it.
+    [{ min: 3, max: 10 }, 0, true, { floor: 2, max: 10, gated: true }],
+    // A small weight: still two.
+    [{ min: 3, max: 10 }, 10, false, { floor: 2, max: 10, gated: true }],
+    // Half of a 12-pod peak: six.
+    [{ min: 3, max: 12 }, 50, true, { floor: 6, max: 12, gated: true }],
+    // All of it: the stable peak, and room to grow above it.
+    [{ min: 3, max: 12 }, 100, false, { floor: 12, max: 13, gated: true }],
+    // A fixed stable track of one pod (dev): the canary still keeps two and can grow.
+    [{ min: 1, max: 1 }, 50, false, { floor: 2, max: 3, gated: true }],
   ];
-  for (const [stable, weight, expected] of cases) {
-    it(`gives ${expected} canary pods for ${stable} stable pods at weight ${weight}`, () =>
-      assert.equal(canaryReplicas(stable, weight), expected));
+  for (const [stable, weight, header, expected] of cases) {
+    it(`sizes a canary at weight ${weight}${header ? " with a header" : ""} beside ${JSON.stringify(stable)}`, () =>
+      assert.deepEqual(canaryCapacity(stable, weight, header), expected));
   }
 
-  it("never runs fewer than one canary pod, nor more than the stable track at full weight, and grows with the weight", () => {
+  it("keeps at least its share of the stable peak, two pods while routed, grows with the weight and can always scale", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 99 }), (stable, weight) => {
-        const here = canaryReplicas(stable, weight);
-        return here >= 1 && here <= stable && canaryReplicas(stable, weight + 1) >= here;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.boolean(),
+        (min, extra, weight, header) => {
+          const stable = { min, max: min + extra };
+          const here = canaryCapacity(stable, weight, header);
+          const routed = weight > 0 || header;
+          return (
+            here.floor >= Math.ceil((weight * stable.max) / 100) &&
+            (!routed || here.floor >= 2) &&
+            here.max > here.floor &&
+            canaryCapacity(stable, weight + 1, header).floor >= here.floor
+          );
+        },
+      ),
     );
   });
 
-  it("scales the canary's autoscaling bounds with the weight", () => {
-    assert.deepEqual(canaryScaling({ min: 3, max: 12 }, 25), { min: 1, max: 3 });
-    assert.throws(() => canaryReplicas(-1, 10), /stable replicas -1 is not a non-negative integer/);
+  it("refuses a stable track without capacity", () => {
+    assert.throws(() => shareOfPeak(0, 10), /stable max replicas 0 is not a positive integer/);
+    assert.throws(() => canaryCapacity({ min: 1, max: 2 }, 101, false), /canary weight 101 is not an integer between 0 and 100/);
+  });
+});
+
+describe("stableCapacity", () => {
+  it("follows its own minimum unless pinned by legacy backends or a promotion handing over", () => {
+    assert.deepEqual(stableCapacity({ min: 3, max: 6 }, 50, false), { floor: 3, max: 6, gated: false });
+    assert.deepEqual(stableCapacity({ min: 3, max: 6 }, 50, true), { floor: 3, max: 6, gated: true });
+    assert.deepEqual(stableCapacity({ min: 3, max: 6 }, 90, true), { floor: 6, max: 6, gated: true });
+    assert.deepEqual(stableCapacity({ min: 3, max: 12 }, 100, true), { floor: 12, max: 12, gated: true });
+    // Legacy backends take everything: nothing to wait for on the stable track.
+    assert.deepEqual(stableCapacity({ min: 3, max: 6 }, 0, true), { floor: 3, max: 6, gated: false });
+  });
+});
+
+describe("disruptionBudget", () => {
+  it("gates a routed track on its floor (minAvailable floor - 1) and lets others drain one pod at a time", () => {
+    assert.deepEqual(disruptionBudget({ floor: 6, max: 12, gated: true }), { minAvailable: 5 });
+    assert.deepEqual(disruptionBudget({ floor: 2, max: 10, gated: true }), { minAvailable: 1 });
+    assert.deepEqual(disruptionBudget({ floor: 3, max: 10, gated: false }), { maxUnavailable: 1 });
   });
 });

@@ -18,42 +18,95 @@ function spec(overrides: Partial<RouteSpec> = {}): RouteSpec {
     port: 80,
     backends: { stable: "orders", canary: "orders-canary" },
     split: trafficSplit({ canary: 10 }),
+    headers: [],
+    readinessPath: "/ready",
     attachment: GATEWAY,
     ...overrides,
   };
 }
 
+const TESTERS = { backend: "canary", name: "x-canary", value: "testers" } as const;
+const HEALTH = {
+  protocol: "http",
+  path: "/ready",
+  intervalSeconds: 5,
+  timeoutSeconds: 2,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  consecutiveErrors: 5,
+} as const;
+
 describe("Gateway API router", () => {
-  it("sends the header to the canary first, then splits by weight", async () => {
-    const [route] = gatewayApiRouter.objects(spec({ header: { name: "x-canary", value: "testers" } }));
-    assert.equal(route!.role, "route");
-    const object = route!.object;
-    assert.equal(object["kind"], "HTTPRoute");
-    assert.deepEqual(object["spec"].parentRefs, [
+  it("splits everyone by weight, and sends the testers' header to the canary on a route of its own", async () => {
+    const objects = gatewayApiRouter.objects(spec({ headers: [TESTERS] }));
+    assert.deepEqual(
+      objects.map((o) => [o.role, o.object["kind"], o.object["metadata"].name, o.routesTo]),
+      [
+        ["route", "HTTPRoute", "orders", ["stable", "canary"]],
+        ["canary-header-route", "HTTPRoute", "orders-canary-header", ["canary"]],
+      ],
+    );
+    const [route, header] = objects.map((o) => o.object);
+    assert.deepEqual(route!["spec"].parentRefs, [
       { group: "gateway.networking.k8s.io", kind: "Gateway", name: "platform", namespace: "gateway-system", sectionName: "https" },
     ]);
-    assert.deepEqual(object["spec"].hostnames, ["api.example.com"]);
-    const [header, weighted] = object["spec"].rules;
-    assert.deepEqual(header.matches, [
-      { path: { type: "PathPrefix", value: "/orders" }, headers: [{ type: "Exact", name: "x-canary", value: "testers" }] },
-    ]);
+    assert.deepEqual(route!["spec"].hostnames, ["api.example.com"]);
+    assert.equal(route!["spec"].rules.length, 1);
     assert.deepEqual(
-      header.backendRefs.map((b: any) => b.name),
-      ["orders-canary"],
-    );
-    assert.deepEqual(
-      weighted.backendRefs.map((b: any) => [b.name, b.weight]),
+      route!["spec"].rules[0].backendRefs.map((b: any) => [b.name, b.weight]),
       [
         ["orders", 90],
         ["orders-canary", 10],
       ],
     );
-    assert.deepEqual(await schemaErrors(object), []);
+    assert.deepEqual(header!["spec"].hostnames, ["api.example.com"]);
+    assert.deepEqual(header!["spec"].rules, [
+      {
+        matches: [{ path: { type: "PathPrefix", value: "/orders" }, headers: [{ type: "Exact", name: "x-canary", value: "testers" }] }],
+        backendRefs: [{ group: "", kind: "Service", name: "orders-canary", port: 80, weight: 1 }],
+      },
+    ]);
+    for (const o of objects) assert.deepEqual(await schemaErrors(o.object), []);
   });
 
-  it("splits between the cluster and legacy backends", () => {
-    const [route] = gatewayApiRouter.objects(
-      spec({ backends: { stable: "payments", legacy: "payments-legacy" }, service: "payments", split: trafficSplit({ legacy: 90 }) }),
+  it("admits only the testers' networks to a header route with a SecurityPolicy on that route alone", async () => {
+    const objects = gatewayApiRouter.objects(spec({ headers: [{ ...TESTERS, clientCidrs: ["203.0.113.0/24"] }] }));
+    const policy = objects.find((o) => o.role === "canary-header-policy")!;
+    assert.deepEqual(policy.routesTo, []);
+    assert.deepEqual(policy.object["spec"], {
+      targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "orders-canary-header" }],
+      authorization: {
+        defaultAction: "Deny",
+        rules: [{ name: "testers", action: "Allow", principal: { clientCIDRs: ["203.0.113.0/24"] } }],
+      },
+    });
+    assert.deepEqual(await schemaErrors(policy.object), []);
+  });
+
+  it("reaches the Kubernetes build of a service leaving its VMs by header, before it has any weight", () => {
+    const objects = gatewayApiRouter.objects(
+      spec({
+        backends: { stable: "payments", legacy: "payments-legacy" },
+        service: "payments",
+        split: trafficSplit({ legacy: 100 }),
+        headers: [{ backend: "stable", name: "x-canary", value: "testers" }],
+        legacyHealth: HEALTH,
+      }),
+    );
+    const header = objects.find((o) => o.role === "stable-header-route")!;
+    assert.equal(header.object["metadata"].name, "payments-stable-header");
+    assert.equal(header.object["spec"].rules[0].backendRefs[0].name, "payments");
+    assert.deepEqual(objects.find((o) => o.role === "route")!.routesTo, ["legacy"]);
+  });
+
+  it("splits between the cluster and legacy backends, and checks them actively and passively", async () => {
+    const [route, health] = gatewayApiRouter.objects(
+      spec({
+        backends: { stable: "payments", legacy: "payments-legacy" },
+        service: "payments",
+        split: trafficSplit({ legacy: 90 }),
+        legacyHealth: HEALTH,
+      }),
     );
     assert.equal(route!.object["spec"].rules.length, 1);
     assert.deepEqual(
@@ -63,6 +116,28 @@ describe("Gateway API router", () => {
         ["payments-legacy", 90],
       ],
     );
+    assert.equal(health!.role, "legacy-health");
+    assert.equal(health!.object["kind"], "BackendTrafficPolicy");
+    assert.deepEqual(health!.object["spec"].targetRefs, [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "payments" }]);
+    assert.deepEqual(health!.object["spec"].healthCheck.active, {
+      type: "HTTP",
+      interval: "5s",
+      timeout: "2s",
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+      http: { path: "/ready", method: "GET", expectedStatuses: [200] },
+    });
+    assert.equal(health!.object["spec"].healthCheck.passive.consecutive5XxErrors, 5);
+    assert.deepEqual(await schemaErrors(health!.object), []);
+    const tcp = gatewayApiRouter.objects(
+      spec({
+        backends: { stable: "payments", legacy: "payments-legacy" },
+        split: trafficSplit({ legacy: 90 }),
+        legacyHealth: { ...HEALTH, protocol: "tcp" },
+      }),
+    )[1]!;
+    assert.deepEqual(tcp.object["spec"].healthCheck.active.type, "TCP");
+    assert.equal(tcp.object["spec"].healthCheck.active.http, undefined);
   });
 
   it("attaches to every listener when none is named", () => {
@@ -79,12 +154,27 @@ describe("Gateway API router", () => {
     ]);
     assert.deepEqual(gatewayApiRouter.validate(spec({ attachment: ALB })), ["route of 'orders' is not attached to a Gateway"]);
     assert.deepEqual(gatewayApiRouter.validate(spec()), []);
+    assert.deepEqual(
+      gatewayApiRouter.validate(
+        spec({
+          backends: { stable: "orders", legacy: "orders-legacy" },
+          split: trafficSplit({ legacy: 50 }),
+          headers: [{ ...TESTERS, clientCidrs: ["office"] }],
+          legacyHealth: { ...HEALTH, path: "/health" },
+        }),
+      ),
+      [
+        "header route of 'orders' has no canary backend to send to",
+        "client network 'office' of the header route of 'orders' is not a CIDR block",
+        "legacy health-check path '/health' of 'orders' is not the readiness path '/ready': the gateway checks every backend of the route (the pods too) at one path; use the readiness path, or protocol 'tcp'",
+      ],
+    );
   });
 });
 
 describe("ALB Ingress router", () => {
   it("renders a stable Ingress, a weighted canary Ingress and a header canary Ingress, header first", async () => {
-    const objects = albIngressRouter.objects(spec({ attachment: ALB, header: { name: "x-canary", value: "testers" } }));
+    const objects = albIngressRouter.objects(spec({ attachment: ALB, headers: [TESTERS] }));
     assert.deepEqual(
       objects.map((o) => [o.role, o.object["metadata"].name]),
       [
@@ -107,19 +197,43 @@ describe("ALB Ingress router", () => {
       "alb.ingress.kubernetes.io/order": "10",
     });
     assert.equal(objects[2]!.object["spec"].rules[0].http.paths[0].backend.service.name, "orders-canary");
+    assert.deepEqual(
+      objects.map((o) => o.routesTo),
+      [["stable"], ["stable", "canary"], ["canary"]],
+    );
     assert.equal(objects[0]!.object["spec"].ingressClassName, "alb");
     for (const o of objects) assert.deepEqual(await schemaErrors(o.object), []);
   });
 
-  it("sends the weighted share to legacy backends when there is no canary", () => {
+  it("sends the weighted share to legacy backends when there is no canary, health-checking their server group", async () => {
     const objects = albIngressRouter.objects(
-      spec({ attachment: ALB, backends: { stable: "orders", legacy: "orders-legacy" }, split: trafficSplit({ legacy: 50 }) }),
+      spec({
+        attachment: ALB,
+        backends: { stable: "orders", legacy: "orders-legacy" },
+        split: trafficSplit({ legacy: 50 }),
+        legacyHealth: { ...HEALTH, path: "/status" },
+      }),
     );
     assert.deepEqual(
       objects.map((o) => o.role),
       ["ingress", "legacy-ingress"],
     );
-    assert.equal(objects[1]!.object["metadata"].annotations["alb.ingress.kubernetes.io/canary-weight"], "50");
+    assert.deepEqual(objects[1]!.object["metadata"].annotations, {
+      "alb.ingress.kubernetes.io/canary": "true",
+      "alb.ingress.kubernetes.io/canary-weight": "50",
+      "alb.ingress.kubernetes.io/order": "20",
+      "alb.ingress.kubernetes.io/healthcheck-enabled": "true",
+      "alb.ingress.kubernetes.io/healthcheck-protocol": "HTTP",
+      "alb.ingress.kubernetes.io/healthcheck-path": "/status",
+      "alb.ingress.kubernetes.io/healthcheck-method": "GET",
+      "alb.ingress.kubernetes.io/healthcheck-httpcode": "http_2xx",
+      "alb.ingress.kubernetes.io/healthcheck-interval-seconds": "5",
+      "alb.ingress.kubernetes.io/healthcheck-timeout-seconds": "2",
+      "alb.ingress.kubernetes.io/healthy-threshold-count": "2",
+      "alb.ingress.kubernetes.io/unhealthy-threshold-count": "3",
+    });
+    assert.deepEqual(objects[1]!.routesTo, ["stable", "legacy"]);
+    for (const o of objects) assert.deepEqual(await schemaErrors(o.object), []);
   });
 
   it("refuses a canary and legacy backends together, and header values ALB cannot match", () => {
@@ -129,14 +243,18 @@ describe("ALB Ingress router", () => {
           attachment: ALB,
           backends: { stable: "orders", canary: "orders-canary", legacy: "orders-legacy" },
           split: trafficSplit({ canary: 10, legacy: 10 }),
-          header: { name: "x-canary", value: "two words" },
+          headers: [{ ...TESTERS, value: "two words", clientCidrs: ["10.0.0.0/8"] }],
         }),
       ),
       [
         "'orders' has both a canary and legacy backends; the ALB router carries one weighted canary per host and path, so finish the legacy migration first or use the gateway-api router",
         "header value 'two words' of 'orders' is not 1-128 visible ASCII characters, which ALB requires",
+        "header route of 'orders' restricts client networks, which the ALB router's canary Ingress cannot; keep the header value a secret instead",
       ],
     );
+    assert.deepEqual(albIngressRouter.validate(spec({ attachment: ALB, headers: [{ ...TESTERS, backend: "stable" }] })), [
+      "header route of 'orders' sends to the stable track; the ALB router routes a header only to a canary, so use the gateway-api router",
+    ]);
   });
 });
 
@@ -154,7 +272,8 @@ describe("a weight change is a pure traffic change", () => {
                   ? { stable: "orders", canary: "orders-canary", legacy: "orders-legacy" }
                   : { stable: "orders", canary: "orders-canary" },
               split: trafficSplit(withLegacy && router.name !== "alb" ? { canary, legacy } : { canary }),
-              header: { name: "x-canary", value: "testers" },
+              headers: [TESTERS],
+              ...(withLegacy && router.name !== "alb" ? { legacyHealth: HEALTH } : {}),
             }),
           )
           .map((o) => `${o.role}/${o.object["kind"]}/${o.object["metadata"].name}`);

@@ -16,6 +16,32 @@ import { diskClaimProblem, diskClassFacts, type DiskClassFacts, KNOWN_DISK_CLASS
 import type { ProviderEmulator, ResourceRequest } from "./types";
 import { stableId, stableIp } from "./types";
 
+/**
+ * The provider's reading of `pulumi.com/waitFor` (provider/pkg/metadata/overrides.go, ReadyCondition):
+ * one expression or a JSON list of them, each "jsonpath=..." or "condition=<Type>[=<Status>]". The
+ * provider fails the resource on anything else, after it has applied the object; the plan says so
+ * before.
+ */
+export function waitForProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") return "pulumi.com/waitFor must be a string";
+  let expressions: unknown;
+  try {
+    expressions = JSON.parse(value);
+  } catch {
+    expressions = [value];
+  }
+  if (!Array.isArray(expressions)) expressions = [value];
+  const list = expressions as unknown[];
+  if (list.length === 0) return "at least one condition must be specified";
+  for (const expr of list) {
+    if (typeof expr !== "string" || !(expr.startsWith("jsonpath=") || expr.startsWith("condition="))) {
+      return `expected a "jsonpath=" or "condition=" prefix, got ${JSON.stringify(expr)}`;
+    }
+  }
+  return undefined;
+}
+
 const LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer";
 
 /** The cloud controller's refusal of a retired CLB billing, or nothing. */
@@ -81,6 +107,8 @@ function refuse(req: ResourceRequest, claims: Array<[string, any]>): void {
 
 function object(req: ResourceRequest) {
   const inputs = req.inputs;
+  const problem = waitForProblem(inputs["metadata"]?.annotations?.["pulumi.com/waitFor"]);
+  if (problem) throw new Error(`${req.name}: ${problem}`);
   const kind = String(inputs["kind"]);
   if (kind === "StorageClass") {
     const facts = diskClassFacts(String(inputs["provisioner"] ?? ""), inputs["parameters"] ?? {}, inputs["volumeBindingMode"]);
