@@ -55,15 +55,24 @@ export function generatedServices(count: number): Array<Record<string, unknown>>
 }
 
 /**
- * A project directory with a copy of the production stack whose services are replaced by `count`
- * generated ones. Returns the directory and the stack name.
+ * A project directory (a new one under `parent`) with a copy of the production stack whose services
+ * are replaced by `count` generated ones. Returns the directory and the stack name.
  */
-export function generatedProject(repo: string, count: number): { dir: string; stack: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${count}-`));
+export function generatedProject(repo: string, count: number, parent = os.tmpdir()): { dir: string; stack: string } {
+  const dir = fs.mkdtempSync(path.join(parent, `bench-${count}-`));
   const stack = `bench${count}`;
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(repo, "stacks")}\n`);
   const prod = YAML.parse(fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
   prod.config["ack-platform:services"] = generatedServices(count);
+  // The node pools grow with the services, or the capacity rule refuses the stack: each generated
+  // service asks for about 1.8 vCPU at peak, and a pool node gives 6.4 of its 8 (20% headroom).
+  const cluster = prod.config["ack-platform:cluster"] as { nodePools?: Array<{ max: number; spot?: boolean }> } | undefined;
+  const pools = cluster?.nodePools ?? [];
+  const onDemand = pools.find((p) => !p.spot);
+  if (cluster && onDemand) {
+    const extra = Math.ceil(count * 0.3);
+    cluster.nodePools = pools.map((p) => (p === onDemand ? { ...p, max: p.max + extra } : p));
+  }
   // Encrypted in a real stack file; the plan reads any `secure:` value as a secret it cannot decrypt.
   prod.config[`ack-platform:${TESTERS_TOKEN}`] = { secure: "v1:bench" };
   const network = (prod.config["ack-platform:network"] ?? {}) as { legacyNetworks?: unknown[] };
