@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { skipDiagnostics } from "./engine";
 import { planStack, PreviousPlanError, summarize, summarizeDiff } from "./plan";
 import { PolicySettingsError } from "../../policies/config";
 import { formatPolicyReport, PolicyPackConfigError } from "./policy";
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
   }
+  skipDiagnostics(!args.values.trace);
 
   const started = Date.now();
   try {
