@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { type DiffResult, diffPlans, formatDiff } from "./diff";
+import { writeFolder, writeJson } from "./files";
 import { type ProgramRun, runProgram } from "./engine";
 import { kindOf, renderGraph } from "./graph";
 import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
@@ -295,23 +296,28 @@ export function environmentLines(document: PlanDocument): string[] {
 }
 
 function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
-  // Generated folders are replaced whole, so no file of an earlier plan survives into this one.
-  fs.rmSync(path.join(outDir, "manifests"), { recursive: true, force: true });
-  fs.rmSync(path.join(outDir, "helm"), { recursive: true, force: true });
-  fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
-  fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(document, null, 2) + "\n");
-  for (const m of manifests) {
-    fs.writeFileSync(path.join(outDir, "manifests", m.file), `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 }));
-  }
+  // Generated folders hold this plan's files and no other: no file of an earlier plan survives.
+  fs.mkdirSync(outDir, { recursive: true });
+  writeJson(path.join(outDir, "plan.json"), document);
+  writeFolder(
+    path.join(outDir, "manifests"),
+    (function* () {
+      for (const m of manifests) yield [m.file, `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 })] as const;
+    })(),
+  );
   if (helm.length > 0) {
-    fs.mkdirSync(path.join(outDir, "helm"), { recursive: true });
-    for (const h of helm) {
-      const header = [
-        `# ${h.urn}`,
-        `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
-      ].join("\n");
-      fs.writeFileSync(path.join(outDir, "helm", h.file), `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`);
-    }
+    writeFolder(
+      path.join(outDir, "helm"),
+      helm.map((h) => {
+        const header = [
+          `# ${h.urn}`,
+          `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
+        ].join("\n");
+        return [h.file, `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`] as const;
+      }),
+    );
+  } else {
+    fs.rmSync(path.join(outDir, "helm"), { recursive: true, force: true });
   }
   const graph = renderGraph(`${run.project}-${run.stack}`, run.resources);
   fs.writeFileSync(
