@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { type DiffResult, diffPlans, formatDiff } from "./diff";
-import { writeFolder, writeJson } from "./files";
+import { replaceFile, replaceFolder, Trash, writeJson } from "./files";
 import { type ProgramRun, runProgram } from "./engine";
 import { kindOf, renderGraph } from "./graph";
 import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
@@ -296,17 +296,20 @@ export function environmentLines(document: PlanDocument): string[] {
 }
 
 function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
-  // Generated folders hold this plan's files and no other: no file of an earlier plan survives.
+  // Generated folders hold this plan's files and no other: no file of an earlier plan survives. What
+  // this plan replaces is deleted after it returns (see files.ts).
   fs.mkdirSync(outDir, { recursive: true });
-  writeJson(path.join(outDir, "plan.json"), document);
-  writeFolder(
+  const trash = new Trash(outDir);
+  replaceFile(path.join(outDir, "plan.json"), (file) => writeJson(file, document), trash);
+  replaceFolder(
     path.join(outDir, "manifests"),
     (function* () {
       for (const m of manifests) yield [m.file, `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 })] as const;
     })(),
+    trash,
   );
   if (helm.length > 0) {
-    writeFolder(
+    replaceFolder(
       path.join(outDir, "helm"),
       helm.map((h) => {
         const header = [
@@ -315,10 +318,12 @@ function writePlan(outDir: string, document: PlanDocument, manifests: readonly M
         ].join("\n");
         return [h.file, `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`] as const;
       }),
+      trash,
     );
   } else {
-    fs.rmSync(path.join(outDir, "helm"), { recursive: true, force: true });
+    trash.take(path.join(outDir, "helm"));
   }
+  trash.empty();
   const graph = renderGraph(`${run.project}-${run.stack}`, run.resources);
   fs.writeFileSync(
     path.join(outDir, "graph.md"),

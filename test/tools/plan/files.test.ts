@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { writeFolder, writeJson } from "../../../tools/plan/files";
+import { replaceFile, replaceFolder, Trash, writeJson } from "../../../tools/plan/files";
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const contents = (dir: string) =>
@@ -47,42 +47,71 @@ describe("writeJson", () => {
   });
 });
 
-describe("writeFolder", () => {
-  it("leaves exactly the files given, whatever the folder held", () => {
-    const dir = path.join(tmp("folder-"), "manifests");
-    writeFolder(dir, [
-      ["a.yaml", "a1"],
-      ["b.yaml", "b1"],
-    ]);
+/** Waits until the file held open by `fd` has no name left: the background deletion has run. */
+async function deleted(fd: number): Promise<boolean> {
+  for (let i = 0; i < 400 && fs.fstatSync(fd).nlink > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  const gone = fs.fstatSync(fd).nlink === 0;
+  fs.closeSync(fd);
+  return gone;
+}
+
+describe("replaceFolder", () => {
+  it("leaves exactly the files given, whatever the folder held, and deletes what it held afterwards", async () => {
+    const out = tmp("folder-");
+    const dir = path.join(out, "manifests");
+    const trash = new Trash(out);
+    replaceFolder(
+      dir,
+      [
+        ["a.yaml", "a1"],
+        ["b.yaml", "b1"],
+      ],
+      trash,
+    );
+    trash.empty();
     assert.deepEqual(contents(dir), { "a.yaml": "a1", "b.yaml": "b1" });
     fs.mkdirSync(path.join(dir, "sub"));
     fs.writeFileSync(path.join(dir, "sub", "x"), "x");
-    fs.symlinkSync(path.join(dir, "b.yaml"), path.join(dir, "c.yaml"));
-    writeFolder(dir, [
-      ["b.yaml", "b2 longer than before"],
-      ["c.yaml", "c2"],
-    ]);
-    assert.deepEqual(contents(dir), { "b.yaml": "b2 longer than before", "c.yaml": "c2" });
-    assert.ok(!fs.lstatSync(path.join(dir, "c.yaml")).isSymbolicLink(), "a link is replaced by a file, not written through");
-    writeFolder(dir, []);
-    assert.deepEqual(contents(dir), {});
+    const earlier = fs.openSync(path.join(dir, "a.yaml"), "r");
+    replaceFolder(dir, [["c.yaml", "c2"]], trash);
+    assert.deepEqual(contents(dir), { "c.yaml": "c2" });
+    assert.deepEqual(fs.readdirSync(out), ["manifests"], "nothing else is left in the output folder");
+    assert.equal(fs.fstatSync(earlier).nlink, 1, "the earlier file waits in the trash");
+    trash.empty();
+    assert.ok(await deleted(earlier), "the earlier plan's file is deleted after the plan");
   });
 
-  it("keeps what a hard-linked copy of an earlier plan holds", () => {
-    const root = tmp("folder-");
-    const dir = path.join(root, "manifests");
-    writeFolder(dir, [["a.yaml", "before"]]);
-    fs.mkdirSync(path.join(root, "copy"));
-    fs.linkSync(path.join(dir, "a.yaml"), path.join(root, "copy", "a.yaml"));
-    writeFolder(dir, [["a.yaml", "after"]]);
+  it("keeps what a hard-linked copy of an earlier plan holds, and replaces a link rather than writing through it", () => {
+    const out = tmp("folder-");
+    const dir = path.join(out, "manifests");
+    const trash = new Trash(out);
+    replaceFolder(dir, [["a.yaml", "before"]], trash);
+    fs.mkdirSync(path.join(out, "copy"));
+    fs.linkSync(path.join(dir, "a.yaml"), path.join(out, "copy", "a.yaml"));
+    replaceFolder(dir, [["a.yaml", "after"]], trash);
     assert.equal(fs.readFileSync(path.join(dir, "a.yaml"), "utf8"), "after");
-    assert.equal(fs.readFileSync(path.join(root, "copy", "a.yaml"), "utf8"), "before");
+    assert.equal(fs.readFileSync(path.join(out, "copy", "a.yaml"), "utf8"), "before");
+    const elsewhere = tmp("elsewhere-");
+    fs.rmSync(dir, { recursive: true });
+    fs.symlinkSync(elsewhere, dir);
+    replaceFolder(dir, [["b.yaml", "b"]], trash);
+    trash.empty();
+    assert.ok(!fs.lstatSync(dir).isSymbolicLink());
+    assert.deepEqual(contents(dir), { "b.yaml": "b" });
+    assert.deepEqual(fs.readdirSync(elsewhere), [], "nothing is written through the link");
   });
+});
 
-  it("replaces a file where the folder should be", () => {
-    const dir = path.join(tmp("folder-"), "manifests");
-    fs.writeFileSync(dir, "not a folder");
-    writeFolder(dir, [["a.yaml", "a"]]);
-    assert.deepEqual(contents(dir), { "a.yaml": "a" });
+describe("replaceFile", () => {
+  it("replaces a file, and deletes the earlier one after the plan", async () => {
+    const out = tmp("file-");
+    const trash = new Trash(out);
+    const file = path.join(out, "plan.json");
+    replaceFile(file, (f) => fs.writeFileSync(f, "1"), trash);
+    const earlier = fs.openSync(file, "r");
+    replaceFile(file, (f) => fs.writeFileSync(f, "2"), trash);
+    assert.deepEqual(contents(out), { "plan.json": "2" });
+    trash.empty();
+    assert.ok(await deleted(earlier));
   });
 });
