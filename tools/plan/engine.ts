@@ -66,6 +66,12 @@ export interface RunOptions {
   /** What people have put into registries outside the program; unset, it is assumed done as asked. */
   readonly registryContents?: EmulatorContext["registryContents"];
   readonly emulators?: readonly ProviderEmulator[];
+  /**
+   * Run the slow way the plan's shortcuts are checked against: every registration through the SDK's
+   * own mock monitor (a protobuf round trip each), with the SDK's diagnostics on. A plan must come
+   * out the same byte for byte either way.
+   */
+  readonly reference?: boolean;
 }
 
 // Signatures of the wire format (see @pulumi/pulumi/runtime/rpc).
@@ -239,7 +245,9 @@ const sdkOwn = { callsites: SDK_DIAGNOSTICS.resource.callsites, debuggablePromis
 const noCallsites = (): unknown[] => [];
 const plainPromise = <T>(p: Promise<T>): Promise<T> => p;
 
+let diagnosticsSkipped = false;
 export function skipDiagnostics(skip: boolean): void {
+  diagnosticsSkipped = skip;
   SDK_DIAGNOSTICS.resource.callsites = skip ? noCallsites : sdkOwn.callsites;
   SDK_DIAGNOSTICS.debuggable.debuggablePromise = skip ? plainPromise : sdkOwn.debuggablePromise;
 }
@@ -349,8 +357,38 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       cb(err as Error, undefined);
     }
   };
-  monitor.registerResource = (req, cb) => registration(req, false, cb);
-  monitor.readResource = (req, cb) => registration(req, true, cb);
+  if (options.reference) {
+    // The SDK's mock monitor answers, and is only watched: what it was asked is recorded, and what
+    // it refused is a failure of the run.
+    const register = monitor.registerResource.bind(monitor);
+    const read = monitor.readResource.bind(monitor);
+    const note = (req: any, readOnly: boolean, cb: Callback): Callback => {
+      const parent: string = req.getParent();
+      records.push({
+        mockUrn: mockUrn(parent, req.getType(), req.getName()),
+        type: req.getType(),
+        name: req.getName(),
+        mockParent: parent,
+        providerRef: req.getProvider(),
+        deps: readOnly ? [] : req.getDependenciesList(),
+        protect: readOnly ? false : Boolean(req.getProtect()),
+        retainOnDelete: readOnly ? false : Boolean(req.getRetainondelete()),
+        custom: readOnly ? true : req.getCustom(),
+        read: readOnly,
+        object: (readOnly ? req.getProperties() : req.getObject())?.toJavaScript() ?? {},
+        ...(readOnly ? {} : diffOptionsOf(req)),
+      });
+      return (err, res) => {
+        if (err) failures.push(err);
+        cb(err, res);
+      };
+    };
+    monitor.registerResource = (req, cb) => register(req, note(req, false, cb));
+    monitor.readResource = (req, cb) => read(req, note(req, true, cb));
+  } else {
+    monitor.registerResource = (req, cb) => registration(req, false, cb);
+    monitor.readResource = (req, cb) => registration(req, true, cb);
+  }
   monitor.registerResourceOutputs = (req, cb) => {
     if (req.getUrn() === `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`) {
       stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
@@ -358,6 +396,8 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     return registerOutputs(req, cb);
   };
 
+  const skippedBefore = diagnosticsSkipped;
+  if (options.reference) skipDiagnostics(false);
   active = { failures };
   // The program's own error is caught inside the stack, so that the stack still completes: an error
   // thrown through it would also reject promises inside the SDK that nobody awaits.
@@ -390,6 +430,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     failures.push(err as Error);
   } finally {
     active = undefined;
+    skipDiagnostics(skippedBefore);
   }
   // A resource the provider refused (a StackReference with no outputs, say) is the cause of what
   // the program then fails on, so it is reported first, as the engine would.

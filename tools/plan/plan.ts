@@ -85,6 +85,13 @@ export interface PlanOptions {
   readonly registryContentsFile?: string;
   /** A previous plan of the same stack to compare with, as the state `pulumi up` would start from. */
   readonly previousDir?: string;
+  /**
+   * Plan the slow way every shortcut of the plan is checked against, for the tests: the program's
+   * registrations answered by the SDK's own mock monitor with its diagnostics on (engine.ts), every
+   * policy rule reading through the analyzer's unknown-checking proxy (policy.ts), plan.json made
+   * as one JSON.stringify. What it writes must be the same byte for byte.
+   */
+  readonly reference?: boolean;
 }
 
 /** Reads a --registry-contents file, refusing one of another shape with the shape it takes. */
@@ -194,6 +201,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
             secretKeys,
             stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, workingDir),
             ...(registryContents ? { registryContents } : {}),
+            ...(options.reference ? { reference: true } : {}),
           },
           async () => {
             // The program is loaded the way Pulumi's Node.js host loads it: an exported function is called.
@@ -243,7 +251,9 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     outputs: run.outputs,
     helmReleases: helm.map(({ values: _values, file: _file, ...release }) => release),
     policy: {
-      violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig)),
+      violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig), undefined, {
+        checkEveryRead: options.reference === true,
+      }),
       disabled: policySettings?.disabled ?? [],
     },
     ...(importsEnvironments(stackFile)
@@ -257,7 +267,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
       : {}),
   };
   const diff = previous && previousDir ? { ...diffPlans(previous.resources, run.resources), previousDir } : undefined;
-  writePlan(outDir, document, manifests, helm, run);
+  writePlan(outDir, document, manifests, helm, run, options.reference === true);
   if (diff) fs.writeFileSync(path.join(outDir, "diff.json"), JSON.stringify(diff.diff, null, 2) + "\n");
   else fs.rmSync(path.join(outDir, "diff.json"), { force: true });
   // The file `pulumi preview --policy-pack policies --policy-pack-config` takes, for the same verdict from the CLI.
@@ -295,12 +305,22 @@ export function environmentLines(document: PlanDocument): string[] {
   ];
 }
 
-function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
+function writePlan(
+  outDir: string,
+  document: PlanDocument,
+  manifests: readonly Manifest[],
+  helm: readonly HelmRelease[],
+  run: ProgramRun,
+  reference: boolean,
+) {
   // Generated folders hold this plan's files and no other: no file of an earlier plan survives. What
   // this plan replaces is deleted after it returns (see files.ts).
   fs.mkdirSync(outDir, { recursive: true });
   const trash = new Trash(outDir);
-  replaceFile(path.join(outDir, "plan.json"), (file) => writeJson(file, document), trash);
+  const json = reference
+    ? (file: string) => fs.writeFileSync(file, JSON.stringify(document, null, 2) + "\n")
+    : (file: string) => writeJson(file, document);
+  replaceFile(path.join(outDir, "plan.json"), json, trash);
   replaceFolder(
     path.join(outDir, "manifests"),
     (function* () {
