@@ -1,0 +1,143 @@
+/**
+ * `npm run release -- <stack> <service> --advance --prometheus <url>` (or `--all` instead of a
+ * service): judges each service's next declared step from Prometheus and writes the steps it takes
+ * into the stack file, in one atomic write, after checking the result with the program's schema.
+ * The file gets only the new weights (and versions, in a promotion): everything else about a
+ * decision is in its printed line and in the git history of the file.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError, type EnvironmentConfig } from "../../stacks/config";
+import { readProject, stackFilePath, StackFileError } from "../plan/stackFiles";
+import { analysisQueries, readTrackNumbers, seriesSettings } from "./analysis";
+import { combinedExitCode, decide, EXIT_BAD_INPUT, EXIT_CODES } from "./decision";
+import { editRelease, type ReleaseAction, ReleaseError } from "./edit";
+import { PrometheusError, queryEndpoint } from "./prometheus";
+import { parseStackConfig } from "./stack";
+import { nextMove } from "./steps";
+import { writeStackFile } from "./write";
+
+export interface AdvanceOptions {
+  readonly projectDir: string;
+  readonly stack: string;
+  /** One service, or every service with steps when undefined. */
+  readonly service?: string;
+  readonly prometheus: string;
+  readonly dryRun: boolean;
+  /** A person approved the named service's next step. */
+  readonly approve: boolean;
+  readonly timeoutMs: number;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** The outcome of one service. */
+interface Outcome {
+  readonly service: string;
+  readonly exitCode: number;
+  readonly action?: ReleaseAction;
+}
+
+export async function advance(o: AdvanceOptions): Promise<number> {
+  let env: EnvironmentConfig;
+  let file: string;
+  let text: string;
+  let parse: (text: string) => EnvironmentConfig;
+  let project: string;
+  try {
+    queryEndpoint(o.prometheus);
+    const p = readProject(path.resolve(o.projectDir));
+    project = p.name;
+    file = stackFilePath(p, o.stack);
+    text = fs.readFileSync(file, "utf8");
+    parse = (t) => parseStackConfig(p, o.stack, file, t);
+    env = parse(text);
+  } catch (err) {
+    if (err instanceof StackFileError || err instanceof PrometheusError || ConfigError.isInstance(err)) {
+      o.err(err.message);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+
+  const movesOf = (svc: EnvironmentConfig["services"][number]) => nextMove(o.stack, env, svc, o.approve);
+  let services = env.services;
+  if (o.service !== undefined) {
+    const svc = env.services.find((s) => s.name === o.service);
+    if (!svc) {
+      o.err(`there is no service '${o.service}' in ${o.stack}; its services are: ${env.services.map((s) => s.name).join(", ")}`);
+      return EXIT_BAD_INPUT;
+    }
+    if (movesOf(svc).kind === "none") {
+      o.err(`'${o.service}' declares no release steps (canary.steps or legacy.steps), so there is nothing to advance`);
+      return EXIT_BAD_INPUT;
+    }
+    services = [svc];
+  } else {
+    services = env.services.filter((s) => movesOf(s).kind !== "none");
+    if (services.length === 0) {
+      o.out(`no service of ${o.stack} declares release steps: nothing to advance`);
+      return 0;
+    }
+  }
+
+  // Every service is judged on its own: one service's unreachable series do not stop the others,
+  // and a rollback is written even when another service could not be judged.
+  const target = { url: o.prometheus, time: Date.now() / 1000, timeoutMs: o.timeoutMs };
+  const outcomes: Outcome[] = [];
+  for (const svc of services) {
+    const move = movesOf(svc);
+    if (move.kind === "none") continue;
+    if (move.kind === "stopped") {
+      o.out(move.line);
+      outcomes.push({ service: svc.name, exitCode: EXIT_CODES.hold });
+      continue;
+    }
+    const queries = analysisQueries(seriesSettings(svc, env.workloads.namespace), move.settings.analysis);
+    let tracks;
+    try {
+      tracks = await readTrackNumbers(target, queries);
+    } catch (err) {
+      if (!(err instanceof PrometheusError)) throw err;
+      o.out(`${svc.name}: cannot judge ${move.from}, nothing changed: ${err.message}`);
+      outcomes.push({ service: svc.name, exitCode: EXIT_CODES.inconclusive });
+      continue;
+    }
+    const decision = decide({
+      service: svc.name,
+      judged: { track: move.judged, numbers: tracks[move.judged] },
+      ...(move.other ? { other: { track: move.other, numbers: tracks[move.other] } } : {}),
+      analysis: move.settings.analysis,
+      from: move.from,
+      next: move.next,
+      back: move.back,
+      needsApproval: move.needsApproval,
+    });
+    o.out(decision.line);
+    const action = decision.verdict === "advance" ? move.advance : decision.verdict === "rollback" ? move.rollback : undefined;
+    outcomes.push({ service: svc.name, exitCode: decision.exitCode, ...(action ? { action } : {}) });
+  }
+
+  const code = combinedExitCode(outcomes.map((x) => x.exitCode));
+  const edits = outcomes.filter((x) => x.action);
+  if (edits.length === 0) return code;
+  let after = text;
+  try {
+    for (const e of edits) after = editRelease(after, project, e.service, e.action!);
+    parse(after);
+  } catch (err) {
+    if (err instanceof ReleaseError || ConfigError.isInstance(err)) {
+      o.err(`refused: the steps would make the stack invalid; ${path.basename(file)} is unchanged.\n${err.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+  const changed = edits.map((e) => e.service).join(", ");
+  if (o.dryRun) {
+    o.out(`dry run: ${path.basename(file)} is unchanged (it would change ${changed})`);
+    return code;
+  }
+  writeStackFile(file, after);
+  o.out(`updated ${path.basename(file)} (${changed}); now: pulumi up --stack ${o.stack}`);
+  return code;
+}
