@@ -72,6 +72,15 @@ export async function advance(o: AdvanceOptions): Promise<number> {
       o.err(`'${o.service}' declares no release steps (canary.steps or legacy.steps), so there is nothing to advance`);
       return EXIT_BAD_INPUT;
     }
+    // An approval is for the step that asked for it: an approval given late (the service has moved
+    // on, or rolled back, since) takes no other step.
+    const unapproved = nextMove(o.stack, env, svc, false);
+    if (o.approve && (unapproved.kind !== "judge" || !unapproved.needsApproval)) {
+      const why =
+        unapproved.kind === "judge" ? `its next step, ${unapproved.from} → ${unapproved.next}, needs none` : "it has no step to take";
+      o.out(`${svc.name}: nothing awaits approval (${why}): nothing judged, nothing changed`);
+      return EXIT_CODES.hold;
+    }
     services = [svc];
   } else {
     services = env.services.filter((s) => movesOf(s).kind !== "none");

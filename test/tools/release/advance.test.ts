@@ -13,7 +13,7 @@ import { promqlProblems } from "../../promql";
 import { type FakePrometheus, startFakePrometheus, type Script, tracks, unreachableUrl, vector } from "./fakePrometheus";
 
 const CLI = path.join(REPO, "tools/release/cli.ts");
-const CATALOG = 'canary: { version: "2.15.0", weight: 10 }';
+const CATALOG = 'canary: { version: "2.15.0", weight: 10, steps: [10, 25, 50, 100] }';
 
 interface Run {
   readonly code: number;
@@ -266,6 +266,13 @@ describe("release --advance: promotion, approval and legacy migrations", () => {
     const approved = await release(dir, "catalog", "--advance", "--approve", "--prometheus", server.url);
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(fs.readFileSync(file, "utf8"), /canary: \{ version: "2\.15\.0", weight: 100, steps/);
+    // An approval given again (a second approval job) takes no other step.
+    const late = await release(dir, "catalog", "--advance", "--approve", "--prometheus", server.url);
+    assert.equal(late.code, 3, late.stderr);
+    assert.match(
+      late.stdout,
+      /^catalog: nothing awaits approval \(its next step, canary 100% \(promotion step 1 of 3\) → promotion step 2 of 3 \(the stable track takes 2\.15\.0 over\), needs none\): nothing judged, nothing changed$/m,
+    );
 
     const handover = await release(dir, "catalog", "--advance", "--prometheus", server.url);
     assert.equal(handover.code, 0, handover.stderr);
@@ -336,10 +343,7 @@ describe("release --advance --all", () => {
     replace(
       "        weight: 50\n        header: { name: x-acme-canary, valueSecret: testersToken }\n",
       "        weight: 50\n        header: { name: x-acme-canary, valueSecret: testersToken }\n        steps: [90, 50, 10, 0]\n",
-    )(catalogSteps()(text)).replace(
-      "  ack-platform:services:",
-      "  ack-platform:release:\n    analysis: { minRequests: 100, maxErrorPercent: 1 }\n  ack-platform:services:",
-    );
+    )(catalogSteps()(text)); // payments is judged by prod's release.analysis
 
   it("judges every service with steps on its own, writes every step taken in one write, and exits with the most urgent status", async () => {
     const { dir, file, text } = prodCopy(both);
