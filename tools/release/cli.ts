@@ -119,27 +119,26 @@ function nextStep(stack: string, action: ReleaseAction, before: ServiceEntry, af
   return [];
 }
 
+/** The command line's options (the CI workflow in examples/ is checked against them). */
+export const OPTIONS = {
+  weight: { type: "string" },
+  promote: { type: "boolean" },
+  rollback: { type: "boolean" },
+  "legacy-weight": { type: "string" },
+  "retire-legacy": { type: "boolean" },
+  advance: { type: "boolean" },
+  all: { type: "boolean" },
+  prometheus: { type: "string" },
+  approve: { type: "boolean" },
+  timeout: { type: "string" },
+  "dry-run": { type: "boolean" },
+  project: { type: "string", default: "." },
+} as const;
+
 export async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        weight: { type: "string" },
-        promote: { type: "boolean" },
-        rollback: { type: "boolean" },
-        "legacy-weight": { type: "string" },
-        "retire-legacy": { type: "boolean" },
-        advance: { type: "boolean" },
-        all: { type: "boolean" },
-        prometheus: { type: "string" },
-        approve: { type: "boolean" },
-        timeout: { type: "string" },
-        "dry-run": { type: "boolean" },
-        project: { type: "string", default: "." },
-      },
-    });
+    args = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
