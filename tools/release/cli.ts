@@ -22,7 +22,7 @@
  *
  * Exit status: 0 done (advanced); 1 Prometheus unreachable or its answer not understood; 2 bad
  * input, nothing written; 3 held (too little traffic, or a release the autopilot leaves alone);
- * 4 rolled back (a threshold breached); 5 a promotion awaits a person's approval.
+ * 4 rolled back (a threshold breached); 5 a promotion awaits a person's approval; 70 an internal error.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -239,7 +239,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(err);
-      process.exit(70);
+      process.exit(70); // EX_SOFTWARE: not to be read as one of the decisions above
     },
   );
 }
