@@ -127,21 +127,27 @@ export async function advance(o: AdvanceOptions): Promise<number> {
     outcomes.push({ service: svc.name, exitCode: decision.exitCode, ...(action ? { action } : {}) });
   }
 
-  const code = combinedExitCode(outcomes.map((x) => x.exitCode));
-  const edits = outcomes.filter((x) => x.action);
-  if (edits.length === 0) return code;
+  // Each step is spliced in and checked on its own, so that a step the file refuses (a service written
+  // on one line, a result the schema refuses) is reported and the others, rollbacks first, still land.
   let after = text;
-  try {
-    for (const e of edits) after = editRelease(after, project, e.service, e.action!);
-    parse(after);
-  } catch (err) {
-    if (err instanceof ReleaseError || ConfigError.isInstance(err)) {
-      o.err(`refused: the steps would make the stack invalid; ${path.basename(file)} is unchanged.\n${err.message}`);
-      return EXIT_BAD_INPUT;
+  const written: string[] = [];
+  const codes = outcomes.map((x) => x.exitCode);
+  outcomes.forEach((x, i) => {
+    if (!x.action) return;
+    try {
+      const next = editRelease(after, project, x.service, x.action);
+      parse(next);
+      after = next;
+      written.push(x.service);
+    } catch (err) {
+      if (!(err instanceof ReleaseError || ConfigError.isInstance(err))) throw err;
+      o.err(`${x.service}: refused, its step is not written: ${err.message}`);
+      codes[i] = EXIT_BAD_INPUT;
     }
-    throw err;
-  }
-  const changed = edits.map((e) => e.service).join(", ");
+  });
+  const code = combinedExitCode(codes);
+  if (written.length === 0) return code;
+  const changed = written.join(", ");
   if (o.dryRun) {
     o.out(`dry run: ${path.basename(file)} is unchanged (it would change ${changed})`);
     return code;

@@ -364,6 +364,21 @@ describe("release --advance --all", () => {
     ]);
   });
 
+  it("a step the file refuses is reported, and the others still land", async () => {
+    const oneLine = replace(
+      '    - name: catalog\n      version: "2.14.0"\n      resources: { cpu: 500m, memory: 768Mi }\n      replicas: { min: 3, max: 10 }\n      route: { host: api.acme.example.com, path: /catalog }\n      canary: { version: "2.15.0", weight: 10, steps: [10, 25, 50, 100] }\n',
+      '    - { name: catalog, version: "2.14.0", resources: { cpu: 500m, memory: 768Mi }, replicas: { min: 3, max: 10 }, route: { host: api.acme.example.com, path: /catalog }, canary: { version: "2.15.0", weight: 10, steps: [10, 25, 50, 100] } }\n',
+    );
+    const { dir, file, text } = prodCopy((t) => both(oneLine(t)));
+    const server = await prometheus(tracks({ catalog: HEALTHY, payments: { stable: { requests: 5000, errors: 900 } } }));
+    const res = await release(dir, "--all", "--advance", "--prometheus", server.url);
+    assert.equal(res.code, 2, res.stdout);
+    assert.match(res.stdout, /^catalog: advance canary 10% → canary 25%/m);
+    assert.match(res.stderr, /^catalog: refused, its step is not written: 'catalog' is written on one line/m);
+    assert.match(res.stdout, /^updated Pulumi\.prod\.yaml \(payments\)/m);
+    assert.deepEqual(changedLines(text, fs.readFileSync(file, "utf8")), [["weight: 50", "weight: 90"]], "the rollback landed");
+  });
+
   it("one service that cannot be judged does not stop the others", async () => {
     const { dir, file } = prodCopy(both);
     const server = await prometheus((q) =>
