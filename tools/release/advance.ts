@@ -29,6 +29,8 @@ export interface AdvanceOptions {
   readonly timeoutMs: number;
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Replaces the stack file; tests pass one that fails. */
+  readonly write?: (file: string, text: string) => void;
 }
 
 /** The outcome of one service. */
@@ -152,7 +154,13 @@ export async function advance(o: AdvanceOptions): Promise<number> {
     o.out(`dry run: ${path.basename(file)} is unchanged (it would change ${changed})`);
     return code;
   }
-  writeStackFile(file, after);
+  try {
+    (o.write ?? writeStackFile)(file, after);
+  } catch (err) {
+    // Read-only, a full disk...: the file is as it was, and nothing decided here is applied.
+    o.err(`cannot write ${path.basename(file)} (${changed} not changed): ${(err as Error).message}`);
+    return combinedExitCode([code, EXIT_CODES.inconclusive]);
+  }
   o.out(`updated ${path.basename(file)} (${changed}); now: pulumi up --stack ${o.stack}`);
   return code;
 }

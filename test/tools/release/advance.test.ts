@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
+import { advance } from "../../../tools/release/advance";
 import { copyOfProject, REPO } from "../../planRunner";
 import { promqlProblems } from "../../promql";
 import { type FakePrometheus, startFakePrometheus, type Script, tracks, unreachableUrl, vector } from "./fakePrometheus";
@@ -424,5 +425,33 @@ describe("release --advance: bad input, nothing judged or written", () => {
     assert.equal(res.code, 2);
     assert.match(res.stderr, /services\[1\]\.canary\.weight: 30 is not one of the steps \[10,25,50,100\]/);
     assert.equal(server.queries.length, 0);
+  });
+});
+
+describe("release --advance: a file that cannot be written", () => {
+  it("says so in one line, leaves the file as it was, and exits 1 (or 4: a rollback decided but not applied)", async () => {
+    const { dir, file, text } = prodCopy(catalogSteps());
+    const out: string[] = [];
+    const err: string[] = [];
+    const run = async (script: Script) =>
+      advance({
+        projectDir: dir,
+        stack: "prod",
+        service: "catalog",
+        prometheus: (await prometheus(script)).url,
+        dryRun: false,
+        approve: false,
+        timeoutMs: 2000,
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        write: () => {
+          throw new Error("EROFS: read-only file system");
+        },
+      });
+    assert.equal(await run(tracks({ catalog: HEALTHY })), 1);
+    assert.deepEqual(err, ["cannot write Pulumi.prod.yaml (catalog not changed): EROFS: read-only file system"]);
+    assert.equal(await run(tracks({ catalog: { ...HEALTHY, canary: { requests: 1500, errors: 300 } } })), 4);
+    assert.equal(fs.readFileSync(file, "utf8"), text);
+    assert.equal(out.filter((l) => l.startsWith("updated")).length, 0);
   });
 });
