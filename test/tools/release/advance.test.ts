@@ -49,6 +49,12 @@ const replace = (from: string, to: string) => (text: string) => {
 const catalogSteps = (weight = 10, analysis = "minRequests: 100, maxErrorPercent: 1") =>
   replace(CATALOG, `canary: { version: "2.15.0", weight: ${weight}, steps: [10, 25, 50, 100], analysis: { ${analysis} } }`);
 
+/** The file as it is on disk: its bytes, and the inode and modification time a rewrite would change. */
+function snapshot(file: string): { bytes: Buffer; ino: number; mtimeMs: number } {
+  const { ino, mtimeMs } = fs.statSync(file);
+  return { bytes: fs.readFileSync(file), ino, mtimeMs };
+}
+
 /** Lines that differ between two texts with the same number of lines. */
 function changedLines(before: string, after: string): Array<[string, string]> {
   const a = before.split("\n");
@@ -124,6 +130,7 @@ describe("release --advance: catalog at 10 with steps [10, 25, 50, 100] and { mi
 
   it("no traffic: exit 3 and the file is byte-for-byte unchanged", async () => {
     const { dir, file, text } = prodCopy(catalogSteps());
+    const before = snapshot(file);
     const few = await prometheus(tracks({ catalog: { canary: { requests: 42, errors: 0 }, stable: { requests: 400 } } }));
     const res = await release(dir, "catalog", "--advance", "--prometheus", few.url);
     assert.equal(res.code, 3, res.stderr);
@@ -138,10 +145,13 @@ describe("release --advance: catalog at 10 with steps [10, 25, 50, 100] and { mi
     assert.equal(empty.code, 3, empty.stderr);
     assert.match(empty.stdout, /canary 0 requests in 10m/);
     assert.equal(fs.readFileSync(file, "utf8"), text);
+    // Not even rewritten with the same text: the same bytes, the same inode (a rename would change it), the same time.
+    assert.deepEqual(snapshot(file), before);
   });
 
   it("the server down: exit 1 and the file unchanged", async () => {
     const { dir, file, text } = prodCopy(catalogSteps());
+    const before = snapshot(file);
     const res = await release(dir, "catalog", "--advance", "--prometheus", await unreachableUrl());
     assert.equal(res.code, 1, res.stderr);
     assert.match(
@@ -149,6 +159,12 @@ describe("release --advance: catalog at 10 with steps [10, 25, 50, 100] and { mi
       /^catalog: cannot judge canary 10%, nothing changed: cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query: ECONNREFUSED$/m,
     );
     assert.equal(fs.readFileSync(file, "utf8"), text);
+    assert.deepEqual(snapshot(file), before);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")),
+      [],
+      "no temporary file left",
+    );
   });
 
   it("an answer it does not understand: exit 1 and the file unchanged", async () => {
