@@ -11,6 +11,7 @@ import { KIND_DEFAULTS } from "./defaults";
 import { applyMirrorDefaults, checkMirrorConfig, mirrorSchema } from "./mirrors";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
 import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
+import { checkReleaseSteps, releaseSchema } from "./release";
 import { checkServices, type ServiceConfig, serviceSchema, servicesSchema, workloadsSchema } from "./workloads";
 
 const REGION = /^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -69,6 +70,8 @@ export function environmentShape(kind: EnvironmentKind) {
     monitoring: monitoringSchema(kind),
     workloads: workloadsSchema(),
     services: servicesSchema(kind),
+    /** Defaults of the services' release steps (`canary.steps`, `legacy.steps`). */
+    release: releaseSchema(kind),
     policy: policySchema(kind),
   };
 }
@@ -150,6 +153,7 @@ export function parseEnvironment(
   // Names as written, so a duplicate is found even when one of the two services has other mistakes.
   const names = Array.isArray(services) ? services.map((raw) => (raw as { name?: unknown } | null)?.name) : [];
   checkServices(env, names, ctx);
+  checkReleaseSteps(env, ctx);
 
   const order = (key: string) => {
     const i = keys.indexOf(key as keyof Shape);
