@@ -243,7 +243,14 @@ export const SDK_DIAGNOSTICS = {
 };
 const sdkOwn = { callsites: SDK_DIAGNOSTICS.resource.callsites, debuggablePromise: SDK_DIAGNOSTICS.debuggable.debuggablePromise };
 const noCallsites = (): unknown[] => [];
-const plainPromise = <T>(p: Promise<T>): Promise<T> => p;
+// The SDK's own chains its promise twice (then, catch): the same two steps without the debugging
+// context, so that what the program awaits settles in the same order as under the SDK's own (a
+// component that looks at a registry before its subscription rules have reached it would differ).
+const same = <T>(v: T): T => v;
+const rethrow = (err: unknown): never => {
+  throw err;
+};
+const plainPromise = <T>(p: Promise<T>): Promise<T> => p.then(same).catch(rethrow);
 
 let diagnosticsSkipped = false;
 export function skipDiagnostics(skip: boolean): void {
