@@ -3,7 +3,8 @@
  *
  * Changes one service's release settings in Pulumi.<stack>.yaml (nothing else in the file), checks
  * the result with the same schema the program uses, and says what to run next. An invalid result is
- * refused and the file is left as it was.
+ * refused and the file is left as it was; a valid one replaces the file at once (write.ts), with its
+ * mode and line endings, and a file that cannot be written is said so in one line (exit status 1).
  *
  *   --weight N         percent of the route's traffic on the canary (0 keeps the canary, without traffic)
  *   --promote          the next step of a promotion (three in all, one `pulumi up` each): the canary
@@ -22,6 +23,7 @@ import { canaryCapacity, stableCapacity, trafficSplit } from "../../components/w
 import { ConfigError, type EnvironmentConfig, parseEnvironmentConfig, rawStackConfig } from "../../stacks/config";
 import { parseStackText, readProject, stackFilePath, StackFileError } from "../plan/stackFiles";
 import { editRelease, type ReleaseAction, ReleaseError } from "./edit";
+import { StackWriteError, writeStackFile } from "./write";
 
 const USAGE =
   "usage: npm run release -- <stack> <service> (--weight N | --promote | --rollback | --legacy-weight N | --retire-legacy) [--project DIR]";
@@ -102,7 +104,8 @@ function nextStep(stack: string, action: ReleaseAction, before: ServiceEntry, af
   return [];
 }
 
-export function main(argv: string[]): number {
+/** Runs the command; `write` replaces the stack file (tests pass one that fails). */
+export function main(argv: string[], write: (file: string, text: string) => void = writeStackFile): number {
   let args;
   try {
     args = parseArgs({
@@ -130,7 +133,16 @@ export function main(argv: string[]): number {
   try {
     const project = readProject(path.resolve(args.values.project));
     const file = stackFilePath(project, stack);
-    const before = fs.readFileSync(file, "utf8");
+    let before: string;
+    try {
+      before = fs.readFileSync(file, "utf8");
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      console.error(
+        `cannot read ${path.relative(process.cwd(), file) || file}: ${e.code === "EACCES" ? "permission denied" : e.message} (${e.code})`,
+      );
+      return 1;
+    }
     const after = editRelease(before, project.name, service, action);
     const parse = (text: string) => {
       const parsed = parseStackText(project, stack, file, text);
@@ -151,7 +163,7 @@ export function main(argv: string[]): number {
       }
       throw err;
     }
-    fs.writeFileSync(file, after);
+    write(file, after);
     const was = previous.services.find((s) => s.name === service)!;
     const now = next.services.find((s) => s.name === service);
     console.log(`${service} in ${stack}:`);
@@ -169,6 +181,11 @@ export function main(argv: string[]): number {
     if (err instanceof ReleaseError || err instanceof StackFileError || ConfigError.isInstance(err)) {
       console.error(err.message);
       return 2;
+    }
+    // The file could not be written (read-only, full disk...): one line, and the file is as it was.
+    if (err instanceof StackWriteError) {
+      console.error(err.message);
+      return 1;
     }
     throw err;
   }
