@@ -11,6 +11,9 @@ import { KIND_DEFAULTS } from "./defaults";
 import { applyMirrorDefaults, checkMirrorConfig, mirrorSchema } from "./mirrors";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
 import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
+import type { ScalarProblem } from "./yamlScalars";
+import { checkCollisions } from "./collisions";
+import { checkPlainSecrets } from "./plainSecrets";
 import { checkServices, type ServiceConfig, serviceSchema, servicesSchema, workloadsSchema } from "./workloads";
 
 const REGION = /^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -87,6 +90,11 @@ export interface SchemaContext {
   readonly secretKeys: ReadonlySet<string>;
   /** Whether a path (relative to the project directory) exists; used for `build.context`. */
   readonly fileExists: (relativePath: string) => boolean;
+  /**
+   * Values the stack file writes one way and YAML reads another (yamlScalars.ts). Each is reported
+   * at its key, in place of what the schema says of the value it was read as.
+   */
+  readonly misread?: readonly ScalarProblem[];
 }
 
 /** The environment as far as it parsed: a key is missing where its own value was invalid. */
@@ -150,12 +158,22 @@ export function parseEnvironment(
   // Names as written, so a duplicate is found even when one of the two services has other mistakes.
   const names = Array.isArray(services) ? services.map((raw) => (raw as { name?: unknown } | null)?.name) : [];
   checkServices(env, names, ctx);
+  checkCollisions(env, ctx);
+  checkPlainSecrets(env, ctx);
+
+  // A value read other than it was written is reported as such, not as the value it was read as.
+  const misreadAt = new Set<string>();
+  for (const m of context.misread ?? []) {
+    report(m.path, m.message);
+    misreadAt.add(formatPath(m.path));
+  }
+  const kept = problems.filter((p, i) => !misreadAt.has(p.path) || i >= problems.length - (context.misread?.length ?? 0));
 
   const order = (key: string) => {
     const i = keys.indexOf(key as keyof Shape);
     return i < 0 ? -1 : i;
   };
-  const sorted = problems
+  const sorted = kept
     .map((p, i) => ({ p, i }))
     .sort((a, b) => order(a.p.key) - order(b.p.key) || a.p.index - b.p.index || a.i - b.i)
     .map(({ p }) => ({ path: p.path, message: p.message, ...(p.secretKey === undefined ? {} : { secretKey: p.secretKey }) }));
