@@ -20,6 +20,9 @@ import {
 } from "./common";
 import { type Check, type CheckContext, checkSecretRef } from "./checks";
 import type { PartialEnvironment } from "./schema";
+import { certificateHosts } from "./componentArgs";
+
+export { certificateHosts };
 import { KIND_DEFAULTS } from "./defaults";
 import { PRIVATE_RANGES } from "../../components/platform/adminRoute";
 import { IPV4_CIDR } from "../../components/platform/namespace";
@@ -188,17 +191,6 @@ export function monitoringSchema(kind: EnvironmentKind) {
       volumeFreePercent: intBetween(1, 50).default(10),
     }).prefault({}),
   }).prefault({});
-}
-
-/** Hosts the gateway's certificate must name: the listed ones, the routed admin UIs, the services' routes. */
-export function certificateHosts(env: PartialEnvironment): string[] {
-  const hosts = [
-    ...(env.gateway?.tls.hosts ?? []),
-    ...(env.logging?.enabled && env.logging.kibana.host ? [env.logging.kibana.host] : []),
-    ...(env.monitoring?.enabled && env.monitoring.grafana.host ? [env.monitoring.grafana.host] : []),
-    ...(env.services ?? []).flatMap((svc) => (svc?.route ? [svc.route.host] : [])),
-  ];
-  return [...new Set(hosts)].sort();
 }
 
 /** Cross-key rules of the platform sections: TLS, routed hosts, alert receivers, their secrets. */
