@@ -300,7 +300,6 @@ export function validateClusterArgs(args: ResolvedClusterArgs): void {
   if (problems.length > 0) throw new Error(problems.map((p) => `Cluster ${p.field}: ${p.message}`).join("\n"));
 }
 
-
 export class Cluster extends pulumi.ComponentResource {
   readonly clusterId: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;

@@ -96,6 +96,7 @@ export {
   LEGACY_NEXT_HOPS,
   legacyNetworkProblems,
   legacyNetworkOf,
+  addressIn,
   type LegacyNetwork,
   type NatMode,
   type VswitchPlan,
@@ -112,4 +113,4 @@ export {
 } from "./nodePoolPlan";
 export { clusterAddons, addonProblems, type ClusterAddon, type Cni } from "./clusterAddons";
 export { registryDomains, syncRuleSpec, digestOf, type ReplicationSettings } from "./registryPlan";
-export { parseCidr, formatCidr, overlaps, contains, subnet, type Cidr } from "./cidr";
+export { parseCidr, formatCidr, overlaps, contains, subnet, ALLOW_LIST_PREFIXES, NETWORK_PREFIXES, type Cidr } from "./cidr";

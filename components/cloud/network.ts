@@ -133,7 +133,9 @@ export function networkProblems(args: ResolvedNetworkArgs): { problems: NetworkP
   const fail = (field: string, message: string) => void problems.push({ field, message });
   const region = regionProblem(args.region);
   if (region) fail("region", region);
-  else for (const p of zoneProblems(args.region, args.zones, args.minZones)) fail(p.index === undefined ? "zones" : `zones[${p.index}]`, p.message);
+  else
+    for (const p of zoneProblems(args.region, args.zones, args.minZones))
+      fail(p.index === undefined ? "zones" : `zones[${p.index}]`, p.message);
   for (const p of rangeProblems({ vpcCidr: args.vpcCidr, serviceCidr: args.serviceCidr, podCidr: args.podCidr })) fail(p.field, p.message);
   if (args.podCidr !== undefined && args.podVswitchPrefix !== false) {
     fail(
@@ -168,7 +170,9 @@ export function networkProblems(args: ResolvedNetworkArgs): { problems: NetworkP
     ...(args.podVswitchPrefix === false ? {} : { podPrefix: args.podVswitchPrefix }),
   });
   if ("problem" in plan) {
-    const field = { vpcCidr: "vpcCidr", zones: "zones", nodePrefix: "nodeVswitchPrefix", podPrefix: "podVswitchPrefix" }[plan.problem.field];
+    const field = { vpcCidr: "vpcCidr", zones: "zones", nodePrefix: "nodeVswitchPrefix", podPrefix: "podVswitchPrefix" }[
+      plan.problem.field
+    ];
     // A VPC block that does not parse is said once, by rangeProblems.
     if (!problems.some((p) => p.field === field)) fail(field, plan.problem.message);
     return { problems };

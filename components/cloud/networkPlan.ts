@@ -138,7 +138,10 @@ export function zoneProblems(region: string, zones: readonly string[], minZones 
   const problems: Array<{ index?: number; message: string }> = [];
   if (zones.length < minZones) {
     problems.push({
-      message: `needs at least ${minZones} zone${minZones === 1 ? "" : "s"} so that a zone outage leaves capacity; got ${zones.length}`,
+      message:
+        minZones === 1
+          ? `needs at least 1 zone, got ${zones.length}`
+          : `needs at least ${minZones} zones so that a zone outage leaves capacity; got ${zones.length}`,
     });
   }
   const seen = new Map<string, number>();

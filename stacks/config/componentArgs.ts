@@ -60,6 +60,11 @@ export const NETWORK_FIELDS: FieldMap = {
   deletionProtection: ["cluster", "deletionProtection"],
 };
 
+/** The fewest zones a kind of environment takes: production keeps capacity when a zone is lost. */
+export function minZonesOf(kind: Env["kind"]): number {
+  return kind === "prod" ? 2 : 1;
+}
+
 /** The Network of a cloud environment. */
 export function networkArgs(
   env: Pick<Env, "kind" | "region" | "zones" | "network"> & { cluster: AckClusterConfig },
@@ -78,8 +83,7 @@ export function networkArgs(
     natBandwidthMbps: network.natBandwidthMbps,
     serviceCidr: cluster.serviceCidr,
     ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
-    // Production keeps capacity when a zone is lost.
-    minZones: env.kind === "prod" ? 2 : 1,
+    minZones: minZonesOf(env.kind),
     legacyNetworks: network.legacyNetworks,
     deletionProtection: cluster.deletionProtection,
     namePrefix: names.namePrefix,
