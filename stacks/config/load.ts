@@ -27,6 +27,7 @@ export const CONFIG_KEYS = [
   "monitoring",
   "workloads",
   "services",
+  "release",
   "policy",
 ] as const;
 

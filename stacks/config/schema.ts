@@ -15,6 +15,7 @@ import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
 import type { ScalarProblem } from "./yamlScalars";
 import { checkCollisions } from "./collisions";
 import { checkPlainSecrets } from "./plainSecrets";
+import { checkReleaseSteps, releaseSchema } from "./release";
 import { checkServices, type ServiceConfig, serviceSchema, servicesSchema, workloadsSchema } from "./workloads";
 
 /** `policy`: how the policy pack's verdicts are enforced in this environment. */
@@ -72,6 +73,8 @@ export function environmentShape(kind: EnvironmentKind) {
     monitoring: monitoringSchema(kind),
     workloads: workloadsSchema(),
     services: servicesSchema(kind),
+    /** Defaults of the services' release steps (`canary.steps`, `legacy.steps`). */
+    release: releaseSchema(kind),
     policy: policySchema(kind),
   };
 }
@@ -165,6 +168,7 @@ export function parseEnvironment(
   // Names as written, so a duplicate is found even when one of the two services has other mistakes.
   const names = Array.isArray(services) ? services.map((raw) => (raw as { name?: unknown } | null)?.name) : [];
   checkServices(env, names, ctx);
+  checkReleaseSteps(env, ctx);
   checkCollisions(env, ctx);
   checkPlainSecrets(env, ctx);
 

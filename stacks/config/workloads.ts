@@ -33,6 +33,7 @@ import { trafficSplit } from "../../components/workload/release";
 import { routerFor, type RouteSpec } from "../../components/workload/routing";
 import { type CheckContext, checkSecretRef } from "./checks";
 import { KIND_DEFAULTS } from "./defaults";
+import { releaseStepKeys } from "./release";
 import type { PartialEnvironment } from "./schema";
 
 /** Longest service name: room for the "-canary" and "-legacy" suffixes inside a 47-character label. */
@@ -159,6 +160,22 @@ function legacyEndpoint() {
   );
 }
 
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** A Prometheus histogram's name, as `histogram_quantile` reads it from `<name>_bucket`. */
+function histogramName() {
+  return rule(
+    "a Prometheus histogram's name such as 'http_request_duration_seconds' (its series are <name>_bucket)",
+    (v) => {
+      if (typeof v !== "string" || !METRIC_NAME.test(v)) return undefined;
+      const suffix = /_(bucket|count|sum)$/.exec(v)?.[0];
+      if (suffix) return { error: `${show(v)} names one of the histogram's series; give the histogram's name, without '${suffix}'` };
+      return v;
+    },
+    { type: "string", pattern: METRIC_NAME.source },
+  );
+}
+
 const timeOfDay = () => matching(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day such as '23:00'");
 
 /**
@@ -252,6 +269,8 @@ export function serviceSchema(kind: EnvironmentKind) {
       weight: intBetween(0, 100).default(0),
       /** Requests with this header go to the canary whatever the weight (the testers' pre-release route). */
       header: headerRoute().optional(),
+      /** The weights `npm run release -- <stack> --advance` takes the canary through; the last, 100, promotes. */
+      ...releaseStepKeys(),
     }).optional(),
     legacy: section({
       /** Backends outside the cluster (the VMs behind the old load balancer). */
@@ -270,6 +289,8 @@ export function serviceSchema(kind: EnvironmentKind) {
       }).optional(),
       /** Requests with this header go to the Kubernetes build, whatever the legacy weight. */
       header: headerRoute().optional(),
+      /** The legacy weights `--advance` lowers this through, judged on the Kubernetes build's metrics. */
+      ...releaseStepKeys(),
     }).optional(),
     /** Services of this environment this one calls: its pods may reach theirs, and only theirs. */
     calls: listOf(dnsLabel(MAX_SERVICE_NAME)).default([]),
@@ -283,11 +304,11 @@ export function serviceSchema(kind: EnvironmentKind) {
       /** Alert when more than this percent of requests fail for 5 minutes. */
       errorRatePercent: intBetween(1, 100).default(5),
       /** The service's request counter, labelled with the HTTP status (Prometheus client convention). */
-      requestsMetric: matching(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name such as 'http_requests_total'").default(
-        "http_requests_total",
-      ),
+      requestsMetric: matching(METRIC_NAME, "a Prometheus metric name such as 'http_requests_total'").default("http_requests_total"),
       /** The label of that counter that holds the status code ('code'; 'status' for Spring Boot). */
       statusLabel: matching(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name such as 'code'").default("code"),
+      /** The service's request-duration histogram, in seconds (its `<name>_bucket` series): what release steps' latency is read from. */
+      latencyMetric: histogramName().optional(),
     }).prefault({}),
   });
 }

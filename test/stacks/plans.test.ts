@@ -4,12 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import YAML from "yaml";
+import { KNOWN_TYPES } from "../../tools/plan/replacements";
 import { assertValidObjects } from "../kubernetesSchemas";
-import { REPO, repositoryStacks, runPlan } from "../planRunner";
+import { diffOf, REPO, repositoryStacks, runPlan } from "../planRunner";
+import { promqlProblems } from "../promql";
 
 describe("every stack of the repository plans", () => {
   for (const stack of repositoryStacks()) {
-    it(`plans ${stack}, with every Kubernetes object valid against the API schemas`, async () => {
+    it(`plans ${stack}, with every Kubernetes object valid against the API schemas; planned again, pulumi up would change nothing`, async () => {
       const res = runPlan([stack]);
       assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
       const plan = res.plan();
@@ -17,9 +19,54 @@ describe("every stack of the repository plans", () => {
       await assertValidObjects(res.manifests().map((m) => m.object));
       const violations = plan.policy.violations.filter((v) => v.level === "mandatory");
       assert.deepEqual(violations, [], "no mandatory policy violation");
+      // Every PromQL expression the plan holds (alert and recording rules, in manifests and in Helm values) parses.
+      const helmDir = path.join(res.outDir, "helm");
+      const documents = [
+        ...res.manifests().map((m) => ({ where: m.file, value: m.object as unknown })),
+        ...(fs.existsSync(helmDir) ? fs.readdirSync(helmDir) : []).map((f) => ({
+          where: `helm/${f}`,
+          value: YAML.parse(fs.readFileSync(path.join(helmDir, f), "utf8")) as unknown,
+        })),
+      ];
+      const expressions = documents.flatMap((d) => promqlExpressions(d.value).map((e) => ({ ...e, where: `${d.where}: ${e.where}` })));
+      const rules = res.manifests().filter((m) => m.object["kind"] === "PrometheusRule").length;
+      if (rules > 0) assert.ok(expressions.length >= rules, `${expressions.length} expressions in ${rules} PrometheusRules`);
+      assert.deepEqual(
+        expressions.flatMap((e) => promqlProblems(e.expr).map((p) => `${e.where}: ${p}`)),
+        [],
+      );
+
+      // Every cloud and cluster resource type the stack declares has its replacement rules listed.
+      const custom = plan.resources.filter((r) => r.state !== null).map((r) => r.type);
+      assert.deepEqual(
+        [...new Set(custom.filter((t) => !KNOWN_TYPES.has(t)))],
+        [],
+        "types missing from tools/plan/replacements.ts (add them with their provider's ForceNew fields)",
+      );
+
+      // The second `pulumi up`: the same program against the state the first one left is a no-op,
+      // and the emulated state is the same byte for byte (nothing depends on time or run order).
+      const again = runPlan([stack, "--previous", res.outDir]);
+      assert.equal(again.status, 0, `${again.stdout}\n${again.stderr}`);
+      assert.deepEqual(diffOf(again), { added: [], removed: [], updated: [], replaced: [], ignored: [] });
+      assert.match(again.stdout, /no changes; pulumi up would change nothing\./);
+      assert.equal(
+        fs.readFileSync(path.join(again.outDir, "plan.json"), "utf8"),
+        fs.readFileSync(path.join(res.outDir, "plan.json"), "utf8"),
+        "a plan is deterministic",
+      );
     });
   }
 });
+
+/** Every `expr` string under `value` (a PrometheusRule's rules, or rules in Helm values), with its path. */
+function promqlExpressions(value: unknown, at = ""): Array<{ where: string; expr: string }> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => promqlExpressions(v, `${at}[${i}]`));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, v]) =>
+    key === "expr" && typeof v === "string" ? [{ where: `${at}.expr`, expr: v }] : promqlExpressions(v, `${at}.${key}`),
+  );
+}
 
 /** A project directory holding a copy of one of the repository's stacks, changed by `change`. */
 function projectWith(stack: string, change: (config: Record<string, any>) => void): string {

@@ -360,7 +360,7 @@ describe("npm run release", () => {
     assert.doesNotMatch(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), /4\.2\.0/);
   });
 
-  it("says in one line why the file cannot be written, exits 1, and leaves it as it was", () => {
+  it("says in one line why the file cannot be written, exits 1, and leaves it as it was", async () => {
     const dir = project();
     const file = path.join(dir, "Pulumi.dev.yaml");
     const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
@@ -371,7 +371,7 @@ describe("npm run release", () => {
     console.log = () => {};
     let status: number;
     try {
-      status = releaseMain(["dev", "catalog", "--weight", "50", "--project", dir], (f, text) =>
+      status = await releaseMain(["dev", "catalog", "--weight", "50", "--project", dir], (f, text) =>
         writeStackFile(f, text, {
           ...fs,
           writeSync: () => {
