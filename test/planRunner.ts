@@ -21,17 +21,26 @@ export interface PlanCommandResult {
   manifests(): Array<{ file: string; object: Record<string, any> }>;
 }
 
+/** The Node.js flags and script of `npm run plan` (package.json), run here without npm. */
+const PLAN_COMMAND = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan
+  .split(" ")
+  .slice(1);
+
 /** `npm run plan -- <args>` with a fresh output directory. */
 export function runPlan(args: readonly string[], outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"))): PlanCommandResult {
-  const res = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "tools/plan/cli.ts"), ...args, "--out", outDir], {
+  const res = spawnSync(process.execPath, [...PLAN_COMMAND, ...args, "--out", outDir], {
     cwd: REPO,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
+  return result(res.status, res.stdout, res.stderr, outDir);
+}
+
+function result(status: number | null, stdout: string, stderr: string, outDir: string): PlanCommandResult {
   return {
-    status: res.status,
-    stdout: res.stdout,
-    stderr: res.stderr,
+    status,
+    stdout,
+    stderr,
     outDir,
     plan: () => JSON.parse(fs.readFileSync(path.join(outDir, "plan.json"), "utf8")) as PlanDocument,
     manifests: () => {
@@ -42,6 +51,54 @@ export function runPlan(args: readonly string[], outDir = fs.mkdtempSync(path.jo
         .map((file) => ({ file, object: YAML.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Record<string, any> }));
     },
   };
+}
+
+const planned = new Map<string, PlanCommandResult>();
+
+/**
+ * `npm run plan -- <stack>` for one of the repository's stacks, as it is, planned once per test run
+ * and shared by every test that reads it: its output folder is for reading only (plan into another
+ * folder, with --previous, to compare). The test runner (tools/test/run.mjs) names a folder in
+ * ACK_TEST_PLANS that the test files, each a process of its own, share: the first to need a stack
+ * plans it while the others wait for it. Without it, the plan is shared within the process.
+ */
+export function plannedStack(stack: string): PlanCommandResult {
+  const known = planned.get(stack);
+  if (known) return known;
+  const shared = process.env["ACK_TEST_PLANS"];
+  let res: PlanCommandResult;
+  if (!shared) {
+    res = runPlan([stack]);
+  } else {
+    const outDir = path.join(shared, stack);
+    const done = path.join(shared, `${stack}.result.json`);
+    let mine = false;
+    try {
+      fs.mkdirSync(path.join(shared, `${stack}.lock`));
+      mine = true;
+    } catch {
+      // another test file plans it
+    }
+    if (mine) {
+      const own = runPlan([stack], outDir);
+      fs.writeFileSync(`${done}.new`, JSON.stringify({ status: own.status, stdout: own.stdout, stderr: own.stderr }));
+      fs.renameSync(`${done}.new`, done);
+    } else {
+      // A plan takes seconds; should the test file planning it die, this one gives up after ten minutes.
+      const wait = new Int32Array(new SharedArrayBuffer(4));
+      for (const until = Date.now() + 600_000; !fs.existsSync(done); Atomics.wait(wait, 0, 0, 100)) {
+        if (Date.now() > until) throw new Error(`the shared plan of ${stack} in ${outDir} never finished`);
+      }
+    }
+    const { status, stdout, stderr } = JSON.parse(fs.readFileSync(done, "utf8")) as {
+      status: number | null;
+      stdout: string;
+      stderr: string;
+    };
+    res = result(status, stdout, stderr, outDir);
+  }
+  planned.set(stack, res);
+  return res;
 }
 
 /** The diff.json a plan with --previous wrote. */

@@ -108,7 +108,11 @@ export class RegistryMirror extends pulumi.ComponentResource {
   /** Every mirrored tag with the digest the registry holds, once filled: what the stack runs. */
   readonly contents: pulumi.Output<Record<string, string>>;
 
-  private readonly args: ResolvedRegistryMirrorArgs;
+  // A private field, not a property: `ready` resolves to this component and goes into other resources'
+  // `dependsOn`, and the SDK walks every property of what an Output resolves to, once per resource
+  // that waits for it; the pushed images of every service here made that walk grow with the square
+  // of the number of services.
+  readonly #args: ResolvedRegistryMirrorArgs;
 
   constructor(name: string, args: RegistryMirrorArgs, opts?: pulumi.ComponentResourceOptions) {
     const a = resolveRegistryMirror(args);
@@ -130,7 +134,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
       },
       opts,
     );
-    this.args = a;
+    this.#args = a;
     const instanceId = a.instanceId;
     const keep = a.protect ? { protect: true } : {};
 
@@ -228,7 +232,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
   private async waitFor(instanceId: string, wanted: readonly Awaited[], what: string): Promise<Record<string, string>> {
     if (wanted.length === 0) return {};
     const preview = pulumi.runtime.isDryRun();
-    const deadline = Date.now() + this.args.waitMinutes * 60_000;
+    const deadline = Date.now() + this.#args.waitMinutes * 60_000;
     for (let attempt = 0; ; attempt++) {
       const held = await this.look(instanceId, wanted);
       const missing = missingTags(wanted, held as RegistryContents);
@@ -239,7 +243,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
             digests[`${w.namespace}/${w.repository}:${t}`] = held
               .get(`${w.namespace}/${w.repository}`)!
               .find((h) => h.tag === t || h.digest === t)!.digest;
-        if (attempt > 0) pulumi.log.info(`${what}: all ${Object.keys(digests).length} tags are in ${this.args.host}`, this);
+        if (attempt > 0) pulumi.log.info(`${what}: all ${Object.keys(digests).length} tags are in ${this.#args.host}`, this);
         return digests;
       }
       const list = missing.map(
@@ -248,7 +252,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
       const count = missing.reduce((n, m) => n + m.tags.length, 0);
       if (preview) {
         pulumi.log.warn(
-          `${what}: ${count} tags are not in ${this.args.host} yet; \`pulumi up\` waits up to ${this.args.waitMinutes} minutes for them:\n${list.join("\n")}`,
+          `${what}: ${count} tags are not in ${this.#args.host} yet; \`pulumi up\` waits up to ${this.#args.waitMinutes} minutes for them:\n${list.join("\n")}`,
           this,
         );
         return {};
@@ -256,13 +260,13 @@ export class RegistryMirror extends pulumi.ComponentResource {
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new Error(
-          `${what}: ${count} tags are not in ${this.args.host}` +
-            (this.args.waitMinutes > 0 ? ` after ${this.args.waitMinutes} minutes` : "") +
+          `${what}: ${count} tags are not in ${this.#args.host}` +
+            (this.#args.waitMinutes > 0 ? ` after ${this.#args.waitMinutes} minutes` : "") +
             `; nothing pulls from it until they are:\n${list.join("\n")}`,
         );
       }
       pulumi.log.info(
-        `${what}: waiting for ${count} tags in ${this.args.host} (${Math.ceil(left / 60_000)} minutes left):\n${list.join("\n")}`,
+        `${what}: waiting for ${count} tags in ${this.#args.host} (${Math.ceil(left / 60_000)} minutes left):\n${list.join("\n")}`,
         this,
       );
       await new Promise((resolve) => setTimeout(resolve, Math.min(pollSchedule(attempt), left)));

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { repositoryStacks, runPlan } from "../planRunner";
+import { plannedStack, repositoryStacks } from "../planRunner";
 import { codeSpans, readPage, tables } from "./markdown";
 
 describe("docs/deploying.md", () => {
@@ -14,7 +14,7 @@ describe("docs/deploying.md", () => {
     const listed = table.rows.map((r) => codeSpans(r[0] ?? "")[0]!).sort();
     const exported = new Set<string>();
     for (const stack of repositoryStacks()) {
-      const res = runPlan([stack]);
+      const res = plannedStack(stack);
       assert.equal(res.status, 0, `${stack}: ${res.stderr}`);
       for (const key of Object.keys(res.plan().outputs)) exported.add(key);
     }

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { REPO, runPlan, type PlanCommandResult } from "../planRunner";
+import { plannedStack, REPO, runPlan, type PlanCommandResult } from "../planRunner";
 import { assertValidObjects } from "../kubernetesSchemas";
 
 const EXAMPLE = path.join(REPO, "examples/app-team");
@@ -12,7 +12,7 @@ describe("an application team's program deploys into the platform through a Stac
   let platform: PlanCommandResult;
   let app: PlanCommandResult;
   before(() => {
-    platform = runPlan(["dev"]);
+    platform = plannedStack("dev");
     assert.equal(platform.status, 0, platform.stderr);
     app = runPlan(["--project", EXAMPLE, "dev", "--stack-reference", `acme/ack-platform/dev=${platform.outDir}`]);
   });

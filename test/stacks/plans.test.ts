@@ -4,15 +4,26 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import YAML from "yaml";
+import { planStack } from "../../tools/plan/plan";
 import { KNOWN_TYPES } from "../../tools/plan/replacements";
 import { assertValidObjects } from "../kubernetesSchemas";
-import { diffOf, REPO, repositoryStacks, runPlan } from "../planRunner";
+import { diffOf, plannedStack, REPO, repositoryStacks, runPlan } from "../planRunner";
 import { promqlProblems } from "../promql";
+
+/** Every file under `dir` (relative path to contents), for a comparison byte for byte. */
+function filesUnder(dir: string): Map<string, Buffer> {
+  const files = fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort();
+  return new Map(files.map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+}
 
 describe("every stack of the repository plans", () => {
   for (const stack of repositoryStacks()) {
     it(`plans ${stack}, with every Kubernetes object valid against the API schemas; planned again, pulumi up would change nothing`, async () => {
-      const res = runPlan([stack]);
+      const res = plannedStack(stack);
       assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
       const plan = res.plan();
       assert.equal(plan.stack, stack);
@@ -35,6 +46,20 @@ describe("every stack of the repository plans", () => {
         expressions.flatMap((e) => promqlProblems(e.expr).map((p) => `${e.where}: ${p}`)),
         [],
       );
+
+      // The plan's shortcuts change nothing it says: planned the slow way (the SDK's own mock monitor
+      // and diagnostics, every rule reading through the analyzer's proxy, plan.json in one piece), every
+      // file it writes (plan.json with the verdicts, manifests, Helm values, graph, pack config) is the same.
+      const reference = await planStack({
+        projectDir: REPO,
+        stack,
+        outDir: fs.mkdtempSync(path.join(os.tmpdir(), "plan-ref-")),
+        reference: true,
+      });
+      const [fast, slow] = [filesUnder(res.outDir), filesUnder(reference.outDir)];
+      assert.deepEqual([...fast.keys()], [...slow.keys()], "the same files");
+      for (const [file, bytes] of slow)
+        assert.ok(fast.get(file)!.equals(bytes), `${file} is the same byte for byte as planned the slow way`);
 
       // Every cloud and cluster resource type the stack declares has its replacement rules listed.
       const custom = plan.resources.filter((r) => r.state !== null).map((r) => r.type);

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { namespaceProblem, registryDomains, repositoryProblem } from "../../components/cloud/registryPlan";
 import { parseImage } from "../../components/platform/images";
 import type { PlanDocument } from "../../tools/plan/plan";
-import { runPlan } from "../planRunner";
+import { plannedStack, runPlan } from "../planRunner";
 
 type Resource = PlanDocument["resources"][number];
 
@@ -60,7 +60,7 @@ for (const [stack, instance] of [
   ["staging", "acme-staging"],
 ] as const) {
   describe(`the ${stack} plan: its first pulumi up fills its registry before anything pulls from it`, () => {
-    const res = runPlan([stack]);
+    const res = plannedStack(stack);
     const plan = () => {
       assert.equal(res.status, 0, res.stdout + res.stderr);
       return res.plan();

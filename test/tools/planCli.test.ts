@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { runPlan } from "../planRunner";
+import { plannedStack, runPlan } from "../planRunner";
 
 describe("npm run plan", () => {
   it("plans the local stack: plan.json, manifests in apply order, graph, summary", () => {
-    const res = runPlan(["local"]);
+    const res = plannedStack("local");
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /^Planned stack 'local' of ack-platform: \d+ resources in \d+ components/m);
     assert.match(res.stdout, /by layer: /);
@@ -115,7 +115,7 @@ describe("npm run plan", () => {
     const env = res.manifests().find((m) => m.file === "05-secret-apps-orders-env.yaml");
     assert.deepEqual(env?.object["stringData"], {});
     assert.equal(env?.object["metadata"].annotations["plan.ack-platform/data"], "withheld: secret");
-    assert.equal(runPlan(["dev"]).plan().esc, undefined, "a stack without environments has no esc entry");
+    assert.equal(plannedStack("dev").plan().esc, undefined, "a stack without environments has no esc entry");
   });
 
   it("says which missing keys may come from the ESC environments when it refuses the config", () => {

@@ -66,6 +66,12 @@ export interface RunOptions {
   /** What people have put into registries outside the program; unset, it is assumed done as asked. */
   readonly registryContents?: EmulatorContext["registryContents"];
   readonly emulators?: readonly ProviderEmulator[];
+  /**
+   * Run the slow way the plan's shortcuts are checked against: every registration through the SDK's
+   * own mock monitor (a protobuf round trip each), with the SDK's diagnostics on. A plan must come
+   * out the same byte for byte either way.
+   */
+  readonly reference?: boolean;
 }
 
 // Signatures of the wire format (see @pulumi/pulumi/runtime/rpc).
@@ -185,14 +191,74 @@ export function engineUrn(stack: string, project: string, parentUrn: string | un
 }
 
 type Callback = (err: Error | null, res?: unknown) => void;
-interface MonitorLike {
+/** The parts of the SDK's mock monitor (@pulumi/pulumi/runtime/mocks) the engine answers through. */
+interface MockMonitorLike {
+  readonly mocks: pulumi.runtime.Mocks;
+  readonly resources: Map<string, { urn: string; id: string | null; state: unknown }>;
+  readonly transformCallbacks: Map<string, unknown>;
+  newUrn(parent: string, type: string, name: string): string;
   registerResource(req: any, cb: Callback): unknown;
   readResource(req: any, cb: Callback): unknown;
   registerResourceOutputs(req: any, cb: Callback): unknown;
 }
 
+/**
+ * A registration's answer in the shape the SDK reads (its own test mode answers with such an
+ * object): the state goes back as it is, where the mock monitor would copy it into a protobuf
+ * Struct for the SDK to copy it out again. The SDK deserializes it into fresh objects.
+ */
+function answer(urn: string, id: string, state: Record<string, unknown>) {
+  const object = { toJavaScript: () => state };
+  return {
+    getUrn: () => urn,
+    getId: () => id,
+    getObject: () => object,
+    getProperties: () => object,
+    getPropertydependenciesMap: () => undefined,
+    getResult: () => 0,
+    getUnknown: () => false,
+  };
+}
+
+/** The SDK's deserialization of a registration's properties, as the mock monitor does it (undefined values dropped). */
+function deserialized(object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(object)) if (object[k] !== undefined) out[k] = pulumi.runtime.deserializeProperty(object[k]);
+  return out;
+}
+
 // Drains the runtime's queue of pending registrations; internal to the SDK, stable for years.
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/**
+ * What the SDK builds for every resource and that a plan never reads: the source position of each
+ * registration (a stack trace of unlimited depth, parsed frame by frame) and the debugging context
+ * of each of its internal promises (a stack trace, an id and a label, for its report of promises
+ * left pending at exit). Both serve the Pulumi engine's diagnostics only. Skipped by default;
+ * `skipDiagnostics(false)` (the plan's --trace) puts the SDK's own back.
+ */
+export const SDK_DIAGNOSTICS = {
+  resource: pulumi.Resource as unknown as { callsites(): unknown[] },
+  debuggable: require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx?: unknown): Promise<T> },
+};
+const sdkOwn = { callsites: SDK_DIAGNOSTICS.resource.callsites, debuggablePromise: SDK_DIAGNOSTICS.debuggable.debuggablePromise };
+const noCallsites = (): unknown[] => [];
+// The SDK's own chains its promise twice (then, catch): the same two steps without the debugging
+// context, so that what the program awaits settles in the same order as under the SDK's own (a
+// component that looks at a registry before its subscription rules have reached it would differ).
+const same = <T>(v: T): T => v;
+const rethrow = (err: unknown): never => {
+  throw err;
+};
+const plainPromise = <T>(p: Promise<T>): Promise<T> => p.then(same).catch(rethrow);
+
+let diagnosticsSkipped = false;
+export function skipDiagnostics(skip: boolean): void {
+  diagnosticsSkipped = skip;
+  SDK_DIAGNOSTICS.resource.callsites = skip ? noCallsites : sdkOwn.callsites;
+  SDK_DIAGNOSTICS.debuggable.debuggablePromise = skip ? plainPromise : sdkOwn.debuggablePromise;
+}
+skipDiagnostics(true);
 
 // A failed invoke or registration also surfaces as a rejected promise inside the SDK that nobody
 // awaits. During a run it is a failure of that run; after it, one already reported is not news.
@@ -245,9 +311,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
   const records: RawRecord[] = [];
   const failures: Error[] = [];
   let stackOutputs: unknown = {};
-  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
-  const register = monitor.registerResource.bind(monitor);
-  const read = monitor.readResource.bind(monitor);
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   const mockUrn = (parent: string, type: string, name: string) => {
     // The mock monitor's own URN scheme: every ancestor's type, root stack included.
@@ -255,12 +319,19 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     const parentType = parent.split("::")[2]!.split("$").pop();
     return `urn:pulumi:${stack}::${project}::${parentType}$${type}::${name}`;
   };
-  const note = (req: any, readOnly: boolean) => {
+  // Registrations and reads are recorded and answered here, as the SDK's mock monitor answers them
+  // (its `newResource` mock, its URNs, its table of answers) but with the properties converted out
+  // of the request's protobuf Struct once, for the record and the emulator both, and the answer
+  // handed back without a protobuf round trip.
+  const registration = async (req: any, readOnly: boolean, cb: Callback) => {
+    const type: string = req.getType();
+    const name: string = req.getName();
     const parent: string = req.getParent();
+    const object = ((readOnly ? req.getProperties() : req.getObject())?.toJavaScript() ?? {}) as Record<string, unknown>;
     records.push({
-      mockUrn: mockUrn(parent, req.getType(), req.getName()),
-      type: req.getType(),
-      name: req.getName(),
+      mockUrn: mockUrn(parent, type, name),
+      type,
+      name,
       mockParent: parent,
       providerRef: req.getProvider(),
       deps: readOnly ? [] : req.getDependenciesList(),
@@ -268,24 +339,63 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       retainOnDelete: readOnly ? false : Boolean(req.getRetainondelete()),
       custom: readOnly ? true : req.getCustom(),
       read: readOnly,
-      object: (readOnly ? req.getProperties() : req.getObject())?.toJavaScript() ?? {},
+      object,
       ...(readOnly ? {} : diffOptionsOf(req)),
     });
+    try {
+      const transforms = readOnly
+        ? undefined
+        : (req.getTransformsList() as any[]).map((t) => monitor.transformCallbacks.get(t.getToken())).filter((t) => t !== undefined);
+      const result = await monitor.mocks.newResource({
+        type,
+        name,
+        inputs: deserialized(object),
+        provider: req.getProvider(),
+        custom: readOnly ? true : req.getCustom(),
+        id: readOnly ? req.getId() : req.getImportid(),
+        ...(transforms ? { transforms } : {}),
+      } as pulumi.runtime.MockResourceArgs);
+      const urn = monitor.newUrn(parent, type, name);
+      const state = (await pulumi.runtime.serializeProperties("", result.state)) as Record<string, unknown>;
+      monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+      cb(null, answer(urn, result.id || "", state));
+    } catch (err) {
+      failures.push(err as Error);
+      cb(err as Error, undefined);
+    }
   };
-  const guard =
-    (cb: Callback): Callback =>
-    (err, res) => {
-      if (err) failures.push(err);
-      cb(err, res);
+  if (options.reference) {
+    // The SDK's mock monitor answers, and is only watched: what it was asked is recorded, and what
+    // it refused is a failure of the run.
+    const register = monitor.registerResource.bind(monitor);
+    const read = monitor.readResource.bind(monitor);
+    const note = (req: any, readOnly: boolean, cb: Callback): Callback => {
+      const parent: string = req.getParent();
+      records.push({
+        mockUrn: mockUrn(parent, req.getType(), req.getName()),
+        type: req.getType(),
+        name: req.getName(),
+        mockParent: parent,
+        providerRef: req.getProvider(),
+        deps: readOnly ? [] : req.getDependenciesList(),
+        protect: readOnly ? false : Boolean(req.getProtect()),
+        retainOnDelete: readOnly ? false : Boolean(req.getRetainondelete()),
+        custom: readOnly ? true : req.getCustom(),
+        read: readOnly,
+        object: (readOnly ? req.getProperties() : req.getObject())?.toJavaScript() ?? {},
+        ...(readOnly ? {} : diffOptionsOf(req)),
+      });
+      return (err, res) => {
+        if (err) failures.push(err);
+        cb(err, res);
+      };
     };
-  monitor.registerResource = (req, cb) => {
-    note(req, false);
-    return register(req, guard(cb));
-  };
-  monitor.readResource = (req, cb) => {
-    note(req, true);
-    return read(req, guard(cb));
-  };
+    monitor.registerResource = (req, cb) => register(req, note(req, false, cb));
+    monitor.readResource = (req, cb) => read(req, note(req, true, cb));
+  } else {
+    monitor.registerResource = (req, cb) => registration(req, false, cb);
+    monitor.readResource = (req, cb) => registration(req, true, cb);
+  }
   monitor.registerResourceOutputs = (req, cb) => {
     if (req.getUrn() === `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`) {
       stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
@@ -293,6 +403,8 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     return registerOutputs(req, cb);
   };
 
+  const skippedBefore = diagnosticsSkipped;
+  if (options.reference) skipDiagnostics(false);
   active = { failures };
   // The program's own error is caught inside the stack, so that the stack still completes: an error
   // thrown through it would also reject promises inside the SDK that nobody awaits.
@@ -325,6 +437,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     failures.push(err as Error);
   } finally {
     active = undefined;
+    skipDiagnostics(skippedBefore);
   }
   // A resource the provider refused (a StackReference with no outputs, say) is the cause of what
   // the program then fails on, so it is reported first, as the engine would.
@@ -352,7 +465,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     urns.set(r.mockUrn, urn);
   }
   // What the emulated provider answered, by the mock monitor's URN (it keeps every answer).
-  const answers = (monitor as unknown as { resources: Map<string, { id: string | null; state: unknown }> }).resources;
+  const answers = monitor.resources;
   // The URNs a resource was known by before: its own aliases, and its name under each of its parent's.
   const aliasUrns = new Map<string, readonly string[]>();
   const none: readonly string[] = [];

@@ -49,7 +49,7 @@ const RANK: Readonly<Record<string, number>> = {
 const CUSTOM_RANK = 13;
 
 /** True for resources that are plain Kubernetes objects (not Helm releases, providers or components). */
-export function isKubernetesObject(r: PlannedResource): boolean {
+export function isKubernetesObject(r: Pick<PlannedResource, "custom" | "read" | "type" | "inputs">): boolean {
   return (
     r.custom &&
     !r.read &&

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { type DiffResult, diffPlans, formatDiff } from "./diff";
+import { replaceFile, replaceFolder, Trash, writeJson } from "./files";
 import { type ProgramRun, runProgram } from "./engine";
 import { kindOf, renderGraph } from "./graph";
 import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
@@ -84,6 +85,13 @@ export interface PlanOptions {
   readonly registryContentsFile?: string;
   /** A previous plan of the same stack to compare with, as the state `pulumi up` would start from. */
   readonly previousDir?: string;
+  /**
+   * Plan the slow way every shortcut of the plan is checked against, for the tests: the program's
+   * registrations answered by the SDK's own mock monitor with its diagnostics on (engine.ts), every
+   * policy rule reading through the analyzer's unknown-checking proxy (policy.ts), plan.json made
+   * as one JSON.stringify. What it writes must be the same byte for byte.
+   */
+  readonly reference?: boolean;
 }
 
 /** Reads a --registry-contents file, refusing one of another shape with the shape it takes. */
@@ -193,6 +201,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
             secretKeys,
             stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, workingDir),
             ...(registryContents ? { registryContents } : {}),
+            ...(options.reference ? { reference: true } : {}),
           },
           async () => {
             // The program is loaded the way Pulumi's Node.js host loads it: an exported function is called.
@@ -242,7 +251,9 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     outputs: run.outputs,
     helmReleases: helm.map(({ values: _values, file: _file, ...release }) => release),
     policy: {
-      violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig)),
+      violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig), undefined, {
+        checkEveryRead: options.reference === true,
+      }),
       disabled: policySettings?.disabled ?? [],
     },
     ...(importsEnvironments(stackFile)
@@ -256,7 +267,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
       : {}),
   };
   const diff = previous && previousDir ? { ...diffPlans(previous.resources, run.resources), previousDir } : undefined;
-  writePlan(outDir, document, manifests, helm, run);
+  writePlan(outDir, document, manifests, helm, run, options.reference === true);
   if (diff) fs.writeFileSync(path.join(outDir, "diff.json"), JSON.stringify(diff.diff, null, 2) + "\n");
   else fs.rmSync(path.join(outDir, "diff.json"), { force: true });
   // The file `pulumi preview --policy-pack policies --policy-pack-config` takes, for the same verdict from the CLI.
@@ -294,25 +305,45 @@ export function environmentLines(document: PlanDocument): string[] {
   ];
 }
 
-function writePlan(outDir: string, document: PlanDocument, manifests: readonly Manifest[], helm: readonly HelmRelease[], run: ProgramRun) {
-  // Generated folders are replaced whole, so no file of an earlier plan survives into this one.
-  fs.rmSync(path.join(outDir, "manifests"), { recursive: true, force: true });
-  fs.rmSync(path.join(outDir, "helm"), { recursive: true, force: true });
-  fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
-  fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(document, null, 2) + "\n");
-  for (const m of manifests) {
-    fs.writeFileSync(path.join(outDir, "manifests", m.file), `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 }));
-  }
+function writePlan(
+  outDir: string,
+  document: PlanDocument,
+  manifests: readonly Manifest[],
+  helm: readonly HelmRelease[],
+  run: ProgramRun,
+  reference: boolean,
+) {
+  // Generated folders hold this plan's files and no other: no file of an earlier plan survives. What
+  // this plan replaces is deleted after it returns (see files.ts).
+  fs.mkdirSync(outDir, { recursive: true });
+  const trash = new Trash(outDir);
+  const json = reference
+    ? (file: string) => fs.writeFileSync(file, JSON.stringify(document, null, 2) + "\n")
+    : (file: string) => writeJson(file, document);
+  replaceFile(path.join(outDir, "plan.json"), json, trash);
+  replaceFolder(
+    path.join(outDir, "manifests"),
+    (function* () {
+      for (const m of manifests) yield [m.file, `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 })] as const;
+    })(),
+    trash,
+  );
   if (helm.length > 0) {
-    fs.mkdirSync(path.join(outDir, "helm"), { recursive: true });
-    for (const h of helm) {
-      const header = [
-        `# ${h.urn}`,
-        `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
-      ].join("\n");
-      fs.writeFileSync(path.join(outDir, "helm", h.file), `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`);
-    }
+    replaceFolder(
+      path.join(outDir, "helm"),
+      helm.map((h) => {
+        const header = [
+          `# ${h.urn}`,
+          `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
+        ].join("\n");
+        return [h.file, `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`] as const;
+      }),
+      trash,
+    );
+  } else {
+    trash.take(path.join(outDir, "helm"));
   }
+  trash.empty();
   const graph = renderGraph(`${run.project}-${run.stack}`, run.resources);
   fs.writeFileSync(
     path.join(outDir, "graph.md"),

@@ -7,6 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { requireSupportedNode } from "./nodeVersion.mjs";
@@ -37,8 +38,16 @@ if (files.length === 0) {
   console.error(`no test files under ${targets.join(", ") || "test"}`);
   process.exit(2);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
-  cwd: repo,
-  stdio: "inherit",
-});
+// The committed stacks' plans, shared by the test files that read them (test/planRunner.ts).
+const plans = fs.mkdtempSync(path.join(os.tmpdir(), "ack-test-plans-"));
+let result;
+try {
+  result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
+    cwd: repo,
+    stdio: "inherit",
+    env: { ...process.env, ACK_TEST_PLANS: plans },
+  });
+} finally {
+  fs.rmSync(plans, { recursive: true, force: true });
+}
 process.exit(result.status ?? 1);

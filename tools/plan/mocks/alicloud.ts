@@ -328,6 +328,11 @@ export function createAlicloudEmulator(account: EmulatedAccount = ACTIVATED_ACCO
     prefix: "alicloud:",
     resource: (req, ctx) => accountResource(account, req) ?? resource(req, ctx),
     invokes: { ...accountInvokes(account), ...invokes },
+    // What people are asked to put into a registry reaches the emulator with the RegistryMirror
+    // component's registration, whose inputs resolve in the same turn as what the component waits on
+    // before it looks at the registry: a look answered at once would, in a stack with a few dozen
+    // services, come before the emulator knows what their pipelines push.
+    answeredAfterTurn: new Set(["alicloud:cs/getRegistryEnterpriseRepos:getRegistryEnterpriseRepos"]),
   };
 }
 

@@ -53,11 +53,23 @@ export function createMocks(ctx: EmulatorContext, emulators: readonly ProviderEm
       for (const emulator of emulators) {
         const invoke = emulator.invokes[args.token];
         if (!invoke) continue;
-        try {
-          return invoke(args.inputs, ctx);
-        } catch (err) {
-          throw Object.assign(err as Error, { details: (err as Error).message });
-        }
+        const answer = () => {
+          try {
+            return invoke(args.inputs, ctx);
+          } catch (err) {
+            throw Object.assign(err as Error, { details: (err as Error).message });
+          }
+        };
+        if (!emulator.answeredAfterTurn?.has(args.token)) return answer();
+        return new Promise((resolve, reject) =>
+          setImmediate(() => {
+            try {
+              resolve(answer());
+            } catch (err) {
+              reject(err);
+            }
+          }),
+        );
       }
       // The mock monitor passes `details` on as the error's message.
       const message = `the offline plan does not emulate the invoke '${args.token}'; add it to tools/plan/mocks`;

@@ -41,6 +41,11 @@ export interface ProviderEmulator {
   readonly prefix: string;
   readonly resource: ResourceEmulator;
   readonly invokes: Readonly<Record<string, InvokeEmulator>>;
+  /**
+   * Invokes whose answer depends on what the program registers beside them: answered once the turn
+   * in which they were asked has ended, so that what resolved in that turn has reached the emulator.
+   */
+  readonly answeredAfterTurn?: ReadonlySet<string>;
 }
 
 /** Stable, well-formed ids: the same resource gets the same id on every plan, so plans can be diffed. */
