@@ -310,6 +310,8 @@ export interface ServicePeer {
   readonly port?: number;
   /** Every port its pods listen on, when it has several (for calls to it); `port` when unset. */
   readonly ports?: readonly number[];
+  /** The peer is a job (a BatchJob's pods, which carry no track label). */
+  readonly job?: boolean;
 }
 
 export interface ServiceNetwork {

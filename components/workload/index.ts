@@ -44,3 +44,23 @@ export {
 export { jvmToolOptions, heapPercent, jvmStartupSeconds } from "./jvm";
 export { parseCpu, parseMemory, parseQuantity } from "./quantities";
 export * from "./routing";
+export { BatchJob, BATCH_JOB_TYPE, type BatchJobOptions } from "./job";
+export {
+  planBatchJob,
+  batchJobProblems,
+  resolveBatchJob,
+  scheduleProblem,
+  MAX_JOB_NAME,
+  type BatchJobArgs,
+  type ResolvedBatchJob,
+} from "./jobPlan";
+export {
+  SharedVolume,
+  SHARED_VOLUME_TYPE,
+  NAS_DRIVER,
+  resolveSharedVolume,
+  sharedVolumeProblems,
+  sharedVolumeObjects,
+  sharedVolumeName,
+  type SharedVolumeArgs,
+} from "./sharedVolume";

@@ -33,6 +33,13 @@ export function servicePods(service: string) {
   return { matchLabels: { [APP_LABEL]: service }, matchExpressions: [{ key: "track", operator: "In", values: ["stable", "canary"] }] };
 }
 
+/** The pods of a job (each run's). */
+export function jobPods(job: string) {
+  return { matchLabels: { [APP_LABEL]: job } };
+}
+
+const peerPods = (p: ServicePeer) => (p.job ? jobPods(p.service) : servicePods(p.service));
+
 const tcp = (port: number) => ({ protocol: "TCP", port });
 
 export interface NetworkShape {
@@ -54,6 +61,8 @@ export interface NetworkShape {
   readonly legacyEndpoints: readonly string[];
   /** Labels of the night scaler's pods, when the service scales at night. */
   readonly nightScaler?: Readonly<Record<string, string>>;
+  /** The pods the policy selects: both tracks of the service when unset (a job's pods carry no track). */
+  readonly podSelector?: Record<string, unknown>;
 }
 
 /** A problem with a service's network declaration: the path under `network` and what is wrong. */
@@ -99,14 +108,14 @@ export function networkObjects(network: ServiceNetwork, shape: NetworkShape): Ar
   const callers = network.calledBy ?? [];
   if (callers.length && shape.ports.length) {
     ingress.push({
-      from: callers.map((c) => ({ ...podPeer(c.namespace, {}), podSelector: servicePods(c.service) })),
+      from: callers.map((c) => ({ ...podPeer(c.namespace, {}), podSelector: peerPods(c) })),
       ports: shape.ports.map(tcp),
     });
   }
   const egress: Array<Record<string, unknown>> = [];
   for (const callee of network.calls ?? []) {
     const ports = callee.ports?.length ? callee.ports : [callee.port!];
-    egress.push({ to: [{ ...podPeer(callee.namespace, {}), podSelector: servicePods(callee.service) }], ports: ports.map(tcp) });
+    egress.push({ to: [{ ...podPeer(callee.namespace, {}), podSelector: peerPods(callee) }], ports: ports.map(tcp) });
   }
   for (const e of network.egress ?? []) {
     egress.push({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((port) => ({ protocol: e.protocol ?? "TCP", port })) });
@@ -120,7 +129,7 @@ export function networkObjects(network: ServiceNetwork, shape: NetworkShape): Ar
         metadata: { name: shape.name, namespace: shape.namespace, labels: { ...shape.labels } },
         // Both policy types, even when a list is empty: an empty list then allows nothing more
         // than the namespace's default deny and DNS.
-        spec: { podSelector: servicePods(shape.name), policyTypes: ["Ingress", "Egress"], ingress, egress },
+        spec: { podSelector: shape.podSelector ?? servicePods(shape.name), policyTypes: ["Ingress", "Egress"], ingress, egress },
       },
     },
   ];

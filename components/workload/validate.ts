@@ -330,12 +330,13 @@ export function microserviceProblems(name: string, args: MicroserviceArgs): Work
     if (!PORT_NAME.test(p.name)) at([...path, "name"], `${show(p.name)} is not a port name: 1-15 of a-z, 0-9 and '-', with a letter`);
     else if (seen.name.has(p.name)) at([...path, "name"], `'${p.name}' is also ports[${seen.name.get(p.name)}]'s name`);
     seen.name.set(p.name, i);
+    const portTaken = seen.port.has(p.port);
     if (!isInt(p.port, LIMITS.port)) at([...path, "port"], `${show(p.port)} is not between 1 and 65535`);
-    else if (seen.port.has(p.port)) at([...path, "port"], `${p.port} is also ports[${seen.port.get(p.port)}]'s port`);
+    else if (portTaken) at([...path, "port"], `${p.port} is also ports[${seen.port.get(p.port)}]'s port`);
     seen.port.set(p.port, i);
     if (!["http", "grpc", "tcp"].includes(p.protocol)) at([...path, "protocol"], `${show(p.protocol)} is not one of: http, grpc, tcp`);
     if (!isInt(p.servicePort, LIMITS.port)) at([...path, "servicePort"], `${show(p.servicePort)} is not between 1 and 65535`);
-    else if (seen.servicePort.has(p.servicePort)) {
+    else if (seen.servicePort.has(p.servicePort) && !portTaken) {
       at([...path, "servicePort"], `${p.servicePort} is also the service port of ports[${seen.servicePort.get(p.servicePort)}]`);
     }
     seen.servicePort.set(p.servicePort, i);
