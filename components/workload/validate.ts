@@ -580,7 +580,8 @@ export function microserviceProblems(name: string, args: MicroserviceArgs): Work
 
   // The router's own rules only make sense once the rest holds.
   if (problems.length === 0 && args.route) {
-    for (const message of routerFor(args.route.attachment).validate(routeSpec(name, args, r))) at(["route"], message);
+    const router = routerFor(args.route.attachment);
+    for (const message of router.validate(routeSpec(name, args, r))) at(["route"], `${router.name} router: ${message}`);
   }
   return problems;
 }

@@ -23,7 +23,9 @@ export const CONFIG_KEYS = [
   "logging",
   "monitoring",
   "workloads",
+  "serviceDefaults",
   "services",
+  "jobs",
   "policy",
 ] as const;
 

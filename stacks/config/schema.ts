@@ -11,7 +11,21 @@ import { KIND_DEFAULTS } from "./defaults";
 import { applyMirrorDefaults, checkMirrorConfig, mirrorSchema } from "./mirrors";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
 import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
-import { checkServices, type ServiceConfig, serviceSchema, servicesSchema, workloadsSchema } from "./workloads";
+import {
+  checkJobs,
+  checkServices,
+  checkVolumes,
+  fromDefaults,
+  type JobConfig,
+  jobSchema,
+  jobsSchema,
+  mergeDefaults,
+  type ServiceConfig,
+  serviceDefaultsSchema,
+  serviceSchema,
+  servicesSchema,
+  workloadsSchema,
+} from "./workloads";
 
 const REGION = /^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -68,7 +82,11 @@ export function environmentShape(kind: EnvironmentKind) {
     logging: loggingSchema(kind),
     monitoring: monitoringSchema(kind),
     workloads: workloadsSchema(),
+    /** A partial service merged into every service; the service's own values win. */
+    serviceDefaults: serviceDefaultsSchema(kind),
     services: servicesSchema(kind),
+    /** Jobs: run once (a migration) or on a schedule (a nightly job). */
+    jobs: jobsSchema(),
     policy: policySchema(kind),
   };
 }
@@ -91,7 +109,11 @@ export interface SchemaContext {
 
 /** The environment as far as it parsed: a key is missing where its own value was invalid. */
 export type PartialEnvironment = {
-  -readonly [K in keyof Shape]?: K extends "services" ? Array<ServiceConfig | undefined> : Shape[K];
+  -readonly [K in keyof Shape]?: K extends "services"
+    ? Array<ServiceConfig | undefined>
+    : K extends "jobs"
+      ? Array<JobConfig | undefined>
+      : Shape[K];
 };
 
 /**
@@ -123,20 +145,40 @@ export function parseEnvironment(
   }
   const env: PartialEnvironment = {};
   for (const key of keys) {
-    if (key === "services") continue;
+    if (key === "services" || key === "jobs") continue;
     const result = (shape[key] as z.ZodType).safeParse(values[key], { reportInput: true });
     if (result.success) (env as Record<string, unknown>)[key] = result.data;
     else addIssues(result.error.issues, [key]);
   }
+  // Each service is parsed with the defaults under it; a problem in a value the defaults gave says so.
+  const defaults = (env.serviceDefaults ?? {}) as Record<string, unknown>;
   const services = values["services"] ?? [];
   if (!Array.isArray(services)) {
     report(["services"], `${show(services)} is not a list of services`);
   } else {
     const service = serviceSchema(kind);
     env.services = services.map((raw, i) => {
-      const result = service.safeParse(raw, { reportInput: true });
+      const result = service.safeParse(mergeDefaults(defaults, raw), { reportInput: true });
       if (result.success) return result.data;
-      addIssues(result.error.issues, ["services", i]);
+      const inherited = result.error.issues.filter((issue) => fromDefaults(defaults, raw, issue.path));
+      addIssues(
+        result.error.issues.map((issue) =>
+          inherited.includes(issue) ? { ...issue, message: `${issue.message} (from serviceDefaults)` } : issue,
+        ),
+        ["services", i],
+      );
+      return undefined;
+    });
+  }
+  const jobs = values["jobs"] ?? [];
+  if (!Array.isArray(jobs)) {
+    report(["jobs"], `${show(jobs)} is not a list of jobs`);
+  } else {
+    const job = jobSchema();
+    env.jobs = jobs.map((raw, i) => {
+      const result = job.safeParse(raw, { reportInput: true });
+      if (result.success) return result.data;
+      addIssues(result.error.issues, ["jobs", i]);
       return undefined;
     });
   }
@@ -150,6 +192,8 @@ export function parseEnvironment(
   // Names as written, so a duplicate is found even when one of the two services has other mistakes.
   const names = Array.isArray(services) ? services.map((raw) => (raw as { name?: unknown } | null)?.name) : [];
   checkServices(env, names, ctx);
+  checkJobs(env, ctx);
+  checkVolumes(env, ctx);
 
   const order = (key: string) => {
     const i = keys.indexOf(key as keyof Shape);

@@ -13,6 +13,7 @@ import { prometheusPodLabels } from "../../components/platform/addonPolicies";
 import { type AlertReceiver, Monitoring } from "../../components/platform/monitoring";
 import { DiskClass, PLATFORM_DISK_CLASS } from "../../components/platform/storage";
 import type { RouteThrough } from "../../components/platform/uiRoute";
+import { DEFAULT_PORT } from "../../components/workload/resolve";
 import type { CloudLayer, PlatformLayer } from "./types";
 
 export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): PlatformLayer {
@@ -30,10 +31,11 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
     ...(cloud.mirrorReady ? { mirrorReady: cloud.mirrorReady } : {}),
   };
 
-  // The platform's disk class, declared where an add-on's volumes use it; the add-ons wait for it.
+  // The platform's disk class, declared where an add-on's or a service's volumes use it; they wait for it.
   const usesDiskClass =
     (env.logging.enabled && env.logging.elasticsearch.storageClass === PLATFORM_DISK_CLASS) ||
-    (env.monitoring.enabled && env.monitoring.prometheus.storageClass === PLATFORM_DISK_CLASS);
+    (env.monitoring.enabled && env.monitoring.prometheus.storageClass === PLATFORM_DISK_CLASS) ||
+    env.services.some((svc) => svc.disks.some((d) => d.storageClass === PLATFORM_DISK_CLASS));
   const diskClass = usesDiskClass ? new DiskClass("storage", { retain: prod }, opts) : undefined;
   const storageOpts = { ...opts, ...(diskClass ? { dependsOn: [diskClass] } : {}) };
 
@@ -57,6 +59,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
         albDependsOn: [cloud.alicloud?.installedAddons["alb-ingress-controller"]].filter((r) => r !== undefined),
         backendCidrs: legacyBackendCidrs(env),
+        tcpPorts: gatewayTcpPorts(env),
         ...(env.monitoring.enabled ? { monitoringNamespace: env.monitoring.namespace } : {}),
         ...pull,
       },
@@ -103,7 +106,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
         namespace: m.namespace,
         nodeExporterNamespace: m.nodeExporterNamespace,
         zones: cloud.zones,
-        scrapePorts: [...new Set(env.services.map((svc) => svc.port))],
+        scrapePorts: scrapePorts(env),
         prometheus: m.prometheus,
         alertmanager: {
           replicas: m.alertmanager.replicas,
@@ -150,8 +153,30 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
       ? { monitoring: { namespace: env.monitoring.namespace, selectorLabels: {}, prometheusPodLabels: prometheusPodLabels() } }
       : {}),
     ready,
+    ...(diskClass ? { storage: diskClass } : {}),
     outputs,
   };
+}
+
+/** The ports services expose through the gateway, each a TCP listener of its own, in order. */
+export function gatewayTcpPorts(env: EnvironmentConfig): number[] {
+  const ports = env.services.flatMap((svc) =>
+    (svc.ports ?? []).filter((p) => p.expose?.via === "gateway").map((p) => p.servicePort ?? p.port),
+  );
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/** The container ports Prometheus scrapes: each service's metrics port (an http one). */
+function scrapePorts(env: EnvironmentConfig): number[] {
+  const ports = env.services.flatMap((svc) => {
+    if (svc.type === "worker") return [];
+    if (!svc.ports) return [svc.port ?? DEFAULT_PORT];
+    const http = svc.ports.filter((p) => p.protocol === "http");
+    const named = svc.metrics.port ?? svc.route?.port;
+    const port = (named ? http.find((p) => p.name === named) : undefined) ?? http[0];
+    return port ? [port.port] : [];
+  });
+  return [...new Set(ports)];
 }
 
 /** The legacy VMs the gateway routes to, one /32 per address: the proxies' only way out of the cluster. */

@@ -73,7 +73,7 @@ describe("Microservice: refused args", () => {
         legacy: { endpoints: ["10.0.0.1:80"], weight: 10 },
       }),
       [
-        "route: 'orders' has both a canary and legacy backends; the ALB router carries one weighted canary per host and path, so finish the legacy migration first or use the gateway-api router",
+        "route: alb router: 'orders' has both a canary and legacy backends; the ALB router carries one weighted canary per host and path, so finish the legacy migration first or use the gateway-api router",
       ],
     );
     assert.deepEqual(problems({ image: pulumi.output("built@sha256:abc"), canary: { version: "1.5.0" } }), [
