@@ -5,6 +5,13 @@
  */
 export { Network, NETWORK_TYPE, type NetworkArgs, networkDefaults, validateNetworkArgs } from "./network";
 export {
+  ExistingNetwork,
+  EXISTING_NETWORK_TYPE,
+  type ExistingNetworkArgs,
+  resolveExistingNetwork,
+  existingNetworkProblems,
+} from "./existingNetwork";
+export {
   Cluster,
   CLUSTER_TYPE,
   CLUSTER_SPEC,

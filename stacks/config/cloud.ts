@@ -31,6 +31,7 @@ import {
   rangeProblems,
 } from "../../components/cloud/networkPlan";
 import { nodePoolProblems, nodePoolSetProblems } from "../../components/cloud/nodePoolPlan";
+import { existingNetworkProblems, resolveExistingNetwork } from "../../components/cloud/existingNetwork";
 import { allowedCidrProblems, repositoryProblem } from "../../components/cloud/registryPlan";
 import { type Check, type CheckContext, checkSecretRef } from "./checks";
 import { CLUSTER_BASELINE, DEFAULT_KUBERNETES_VERSION, KIND_DEFAULTS } from "./defaults";
@@ -64,8 +65,24 @@ export function networkSchema(kind: EnvironmentKind) {
         }),
       }),
     ).default([]),
+    /**
+     * A VPC that exists already, with its vSwitches: nothing of it is created (no VPC, vSwitches, NAT
+     * gateway or route tables); vpcCidr is then the existing VPC's block, which the checks need.
+     */
+    existing: section({
+      vpcId: text("a VPC id such as 'vpc-bp1a2b3c4d5e6f7g8h9i0'"),
+      /** The nodes' vSwitch in each zone of `zones`. */
+      vswitches: z.record(z.string(), text("a vSwitch id such as 'vsw-bp1a2b3c4d5e6f7g8h9i0'")),
+      /** Terway's pod vSwitch in each zone (Terway only). */
+      podVswitches: z.record(z.string(), text("a vSwitch id such as 'vsw-bp1a2b3c4d5e6f7g8h9i0'")).optional(),
+      /** Route tables that get the routes to legacyNetworks; none are written when unset. */
+      routeTables: listOf(text("a route table id such as 'vtb-bp1a2b3c4d5e6f7g8h9i0'"), 1, "route table").optional(),
+    }).optional(),
   }).prefault({});
 }
+
+/** Keys of `network` that plan and create a network, so not used with an existing one. */
+export const CREATED_NETWORK_KEYS = ["nodeVswitchPrefix", "podVswitchPrefix", "natGateway", "natBandwidthMbps"] as const;
 
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 
@@ -319,10 +336,64 @@ export function registrySchema(kind: EnvironmentKind) {
  */
 export const checkCloudConfig: Check = (env, ctx) => {
   checkNetwork(env, ctx);
+  checkExistingNetwork(env, ctx);
   checkClusterBaseline(env, ctx);
   checkLegacyNetworks(env, ctx);
   checkRegistry(env, ctx);
 };
+
+/**
+ * A VPC that exists: its ids as ExistingNetwork states them, a vSwitch per zone (and a pod vSwitch
+ * per zone with Terway, none with Flannel), its block given rather than defaulted, and none of the
+ * keys that plan a new network.
+ */
+function checkExistingNetwork(env: PartialEnvironment, ctx: CheckContext) {
+  const existing = env.network?.existing;
+  if (!existing || !env.network) return;
+  const { report } = ctx;
+  for (const key of CREATED_NETWORK_KEYS) {
+    if (ctx.raw?.(["network", key]) !== undefined) {
+      report(["network", key], "is not used with network.existing: the VPC and its vSwitches exist, nothing of them is planned or created");
+    }
+  }
+  if (ctx.raw && ctx.raw(["network", "vpcCidr"]) === undefined) {
+    report(
+      ["network", "vpcCidr"],
+      "is required with network.existing: the existing VPC's block, which the address checks need (the service CIDR apart from it, legacy endpoints inside it)",
+    );
+  }
+  const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
+  const terway = cluster?.cni !== "flannel";
+  if (terway && !existing.podVswitches) {
+    report(
+      ["network", "existing", "podVswitches"],
+      "is required with cni 'terway': the pod vSwitch of each zone, where pods get their addresses",
+    );
+  }
+  if (!terway && existing.podVswitches) report(["network", "existing", "podVswitches"], "is only used with cni 'terway'");
+  const problems = existingNetworkProblems(
+    resolveExistingNetwork("network", {
+      region: env.region ?? "",
+      zones: env.zones ?? [],
+      vpcId: existing.vpcId,
+      vpcCidr: env.network.vpcCidr,
+      vswitchIds: existing.vswitches,
+      ...(existing.podVswitches ? { podVswitchIds: existing.podVswitches } : {}),
+      ...(existing.routeTables ? { routeTableIds: existing.routeTables } : {}),
+    }),
+  );
+  const keyOf: Record<string, PropertyKey[]> = {
+    vpcId: ["network", "existing", "vpcId"],
+    vswitchIds: ["network", "existing", "vswitches"],
+    podVswitchIds: ["network", "existing", "podVswitches"],
+    routeTableIds: ["network", "existing", "routeTables"],
+  };
+  // The zones, the address plan and the legacy networks are checked where they are configured.
+  for (const p of problems) {
+    const key = keyOf[String(p.path[0])];
+    if (key) report([...key, ...p.path.slice(1)], p.message);
+  }
+}
 
 /** "logs.controlPlane[2]" as a key path: ["logs", "controlPlane", 2]. */
 function fieldPath(field: string): PropertyKey[] {
@@ -410,7 +481,8 @@ function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
     ...(flannel && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
   });
   for (const p of ranges) report(p.field === "vpcCidr" ? ["network", "vpcCidr"] : ["cluster", p.field], p.message);
-  if (network) {
+  // An existing VPC's vSwitches are given, not planned (checkExistingNetwork).
+  if (network && !network.existing) {
     const vpc = mustParseCidr(network.vpcCidr);
     let prefixesFit = true;
     for (const key of ["nodeVswitchPrefix", ...(flannel ? [] : ["podVswitchPrefix" as const])] as const) {

@@ -183,7 +183,9 @@ export function parseEnvironment(
     });
   }
 
-  const ctx: CheckContext = { report, secretKeys: context.secretKeys, fileExists: context.fileExists };
+  const raw = (path: readonly PropertyKey[]) =>
+    path.reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined), values);
+  const ctx: CheckContext = { report, secretKeys: context.secretKeys, fileExists: context.fileExists, raw };
   applyMirrorDefaults(env);
   checkZones(env, ctx);
   checkMirrorConfig(env, ctx);

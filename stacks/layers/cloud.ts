@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALB_INGRESS_CONTROLLER } from "../../components/cloud/addonConfig";
 import { Cluster } from "../../components/cloud/cluster";
+import { ExistingNetwork } from "../../components/cloud/existingNetwork";
 import { Network } from "../../components/cloud/network";
 import { AccountPrerequisites } from "../../components/cloud/prerequisites";
 import { Registry } from "../../components/cloud/registry";
@@ -156,26 +157,49 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   const provider = new alicloud.Provider("alicloud", { region }, { dependsOn: prerequisites.ready });
   const opts: pulumi.ComponentResourceOptions = { providers: { alicloud: provider } };
 
-  const network = new Network(
-    "network",
-    {
-      region,
-      zones,
-      vpcCidr: env.network.vpcCidr,
-      nodeVswitchPrefix: env.network.nodeVswitchPrefix,
-      podVswitchPrefix: terway ? env.network.podVswitchPrefix : false,
-      natGateway: env.network.natGateway,
-      natBandwidthMbps: env.network.natBandwidthMbps,
-      serviceCidr: cluster.serviceCidr,
-      ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
-      minZones: env.kind === "prod" ? 2 : 1,
-      legacyNetworks: env.network.legacyNetworks,
-      deletionProtection: protect,
-      namePrefix,
-      tags,
-    },
-    opts,
-  );
+  // A VPC that exists (where the VMs a migration leaves run) is used as it is; else the
+  // environment gets its own, under the same resource names as always.
+  const existing = env.network.existing;
+  const network = existing
+    ? new ExistingNetwork(
+        "network",
+        {
+          region,
+          zones,
+          vpcId: existing.vpcId,
+          vpcCidr: env.network.vpcCidr,
+          vswitchIds: existing.vswitches,
+          ...(terway && existing.podVswitches ? { podVswitchIds: existing.podVswitches } : {}),
+          ...(existing.routeTables ? { routeTableIds: existing.routeTables } : {}),
+          legacyNetworks: env.network.legacyNetworks,
+          serviceCidr: cluster.serviceCidr,
+          ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+          minZones: env.kind === "prod" ? 2 : 1,
+          namePrefix,
+          tags,
+        },
+        opts,
+      )
+    : new Network(
+        "network",
+        {
+          region,
+          zones,
+          vpcCidr: env.network.vpcCidr,
+          nodeVswitchPrefix: env.network.nodeVswitchPrefix,
+          podVswitchPrefix: terway ? env.network.podVswitchPrefix : false,
+          natGateway: env.network.natGateway,
+          natBandwidthMbps: env.network.natBandwidthMbps,
+          serviceCidr: cluster.serviceCidr,
+          ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+          minZones: env.kind === "prod" ? 2 : 1,
+          legacyNetworks: env.network.legacyNetworks,
+          deletionProtection: protect,
+          namePrefix,
+          tags,
+        },
+        opts,
+      );
 
   const registry = managed
     ? new Registry(
@@ -186,7 +210,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
           edition: managed.edition,
           namespace: managed.namespace,
           repositories: registryRepositories(env.services, managed.retainedRepositories),
-          vpc: { vpcId: network.vpcId, vswitchId: network.nodeVswitches[zones[0]!]!.id },
+          vpc: { vpcId: network.vpcId, vswitchId: network.zoneVswitchIds[zones[0]!]! },
           allowedCidrs: managed.allowedCidrs,
           ...(managed.replication ? { replication: managed.replication } : {}),
           deletionProtection: protect,
@@ -204,11 +228,11 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       checkVersion: cluster.checkVersion,
       edition: cluster.edition,
       clusterName: namePrefix,
-      vswitchIds: zones.map((z) => network.nodeVswitches[z]!.id),
+      vswitchIds: zones.map((z) => network.zoneVswitchIds[z]!),
       securityGroupId: network.securityGroupId,
       internetAccess: network.internetAccess,
       cni: cluster.cni,
-      ...(terway ? { podVswitchIds: zones.map((z) => network.podVswitches[z]!.id) } : { podCidr: cluster.podCidr! }),
+      ...(terway ? { podVswitchIds: zones.map((z) => network.zonePodVswitchIds[z]!) } : { podCidr: cluster.podCidr! }),
       serviceCidr: cluster.serviceCidr,
       publicApiServer: cluster.publicApiServer,
       deletionProtection: protect,

@@ -99,7 +99,7 @@ describe("environment config: problems name the key, the value and what is accep
 
   it("refuses values of the wrong type with what is accepted", () => {
     assert.deepEqual(problems({ ...DEV, network: "big" }), [
-      "network: 'big' is not a mapping with keys vpcCidr, nodeVswitchPrefix, podVswitchPrefix, natGateway, natBandwidthMbps, legacyNetworks",
+      "network: 'big' is not a mapping with keys vpcCidr, nodeVswitchPrefix, podVswitchPrefix, natGateway, natBandwidthMbps, legacyNetworks, existing",
     ]);
     assert.deepEqual(problems({ ...DEV, gateway: { enabled: "yes" } }), ["gateway.enabled: 'yes' is not true or false"]);
     assert.deepEqual(problems({ ...DEV, region: undefined }), ["region: is required: a region id such as 'cn-hangzhou'"]);
