@@ -150,8 +150,12 @@ export function parseEnvironment(
     if (result.success) (env as Record<string, unknown>)[key] = result.data;
     else addIssues(result.error.issues, [key]);
   }
-  // Each service is parsed with the defaults under it; a problem in a value the defaults gave says so.
-  const defaults = (env.serviceDefaults ?? {}) as Record<string, unknown>;
+  // Each service is parsed with the defaults under it. A problem of a default is reported once,
+  // under serviceDefaults; one that only the merge makes says where its value came from.
+  const rawDefaults = values["serviceDefaults"];
+  const defaultsValid = env.serviceDefaults !== undefined || rawDefaults === undefined;
+  const defaults = (env.serviceDefaults ??
+    (rawDefaults !== null && typeof rawDefaults === "object" && !Array.isArray(rawDefaults) ? rawDefaults : {})) as Record<string, unknown>;
   const services = values["services"] ?? [];
   if (!Array.isArray(services)) {
     report(["services"], `${show(services)} is not a list of services`);
@@ -160,13 +164,11 @@ export function parseEnvironment(
     env.services = services.map((raw, i) => {
       const result = service.safeParse(mergeDefaults(defaults, raw), { reportInput: true });
       if (result.success) return result.data;
-      const inherited = result.error.issues.filter((issue) => fromDefaults(defaults, raw, issue.path));
-      addIssues(
-        result.error.issues.map((issue) =>
-          inherited.includes(issue) ? { ...issue, message: `${issue.message} (from serviceDefaults)` } : issue,
-        ),
-        ["services", i],
-      );
+      const issues = result.error.issues.flatMap((issue) => {
+        if (!fromDefaults(defaults, raw, issue.path)) return [issue];
+        return defaultsValid ? [{ ...issue, message: `${issue.message} (from serviceDefaults)` }] : [];
+      });
+      addIssues(issues, ["services", i]);
       return undefined;
     });
   }

@@ -214,12 +214,13 @@ function probe(p: NonNullable<ServiceConfig["health"]["readiness"]>): Probe {
 function port(p: NonNullable<ServiceConfig["ports"]>[number], gateway: PlatformLayer["gateway"], protect: boolean): ServicePort {
   const servicePort = p.servicePort;
   let expose: PortExposure | undefined;
-  if (p.expose?.via === "gateway") {
+  // Without the gateway a gateway exposure has nothing to attach to: the config refuses it.
+  if (p.expose?.via === "gateway" && gateway) {
     const listenerPort = servicePort ?? p.port;
     expose = {
       via: "gateway",
-      gatewayName: gateway?.name ?? "",
-      gatewayNamespace: gateway?.namespace ?? "",
+      gatewayName: gateway.name,
+      gatewayNamespace: gateway.namespace,
       listener: tcpListenerName(listenerPort),
     };
   } else if (p.expose?.via === "load-balancer") {

@@ -494,7 +494,7 @@ export function serviceDefaultsSchema(kind: EnvironmentKind) {
     }
     // Checked as part of a service whose other keys are valid: what is wrong is the defaults' own.
     const skeleton = { name: "defaults", version: "0", resources: { cpu: "100m", memory: "128Mi" } };
-    const parsed = service.safeParse(mergeDefaults(defaults, skeleton), { reportInput: true });
+    const parsed = service.safeParse(mergeDefaults(skeleton, defaults), { reportInput: true });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         if (OWN_SERVICE_KEYS.includes(issue.path[0] as (typeof OWN_SERVICE_KEYS)[number])) continue;
@@ -639,7 +639,7 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
         if (other)
           report(
             at("ports", j, "expose"),
-            `the gateway's TCP port ${p.servicePort ?? p.port} is already ${other}'s; give this port another servicePort`,
+            `the gateway's TCP port ${p.servicePort ?? p.port} is already taken by ${other}; give this port another servicePort`,
           );
         else gatewayPorts.set(p.servicePort ?? p.port, `${svc.name}'s port '${p.name}'`);
         if ([80, 443].includes(p.servicePort ?? p.port)) {
