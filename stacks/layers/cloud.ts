@@ -17,6 +17,7 @@ import { RegistryMirror } from "../../components/cloud/registryMirror";
 import { registryDomains } from "../../components/cloud/registryPlan";
 import { ServiceImage } from "../../components/cloud/serviceImage";
 import type { EnvironmentConfig, RegistryConfig, ServiceConfig } from "../config";
+import type { JobConfig } from "../config/workloads";
 import { inRegistry, mirrorArtifacts, pushedArtifacts, registrySupply } from "./supply";
 import type { CloudLayer, ImageSource } from "./types";
 
@@ -27,7 +28,7 @@ export const PULL_SECRET_NAME = "registry-credentials";
  * Repository names of the services whose images live in the environment's registry, once each, then
  * the repositories kept for services that are gone.
  */
-export function registryRepositories(services: readonly ServiceConfig[], retained: readonly string[] = []): string[] {
+export function registryRepositories(services: ReadonlyArray<ServiceConfig | JobConfig>, retained: readonly string[] = []): string[] {
   return [...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained])];
 }
 
@@ -209,7 +210,7 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
           region,
           edition: managed.edition,
           namespace: managed.namespace,
-          repositories: registryRepositories(env.services, managed.retainedRepositories),
+          repositories: registryRepositories([...env.services, ...env.jobs], managed.retainedRepositories),
           vpc: { vpcId: network.vpcId, vswitchId: network.zoneVswitchIds[zones[0]!]! },
           allowedCidrs: managed.allowedCidrs,
           ...(managed.replication ? { replication: managed.replication } : {}),

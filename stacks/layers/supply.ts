@@ -9,6 +9,7 @@ import { imageTag, mirrorPath, repositoryOf } from "../../components/platform/im
 import { addonArtifacts, CHART_NAMESPACE, type ChartRef, mirrorSourceOf } from "../../components/platform/upstream";
 import { DEFAULT_KUBECTL_IMAGE } from "../../components/workload/plan";
 import type { EnvironmentConfig, ServiceConfig } from "../config";
+import type { JobConfig } from "../config/workloads";
 
 /** Every public image the environment runs: the add-ons', and kubectl when a service scales at night. */
 export function environmentImages(env: EnvironmentConfig): string[] {
@@ -82,9 +83,9 @@ export function mirrorArtifacts(env: EnvironmentConfig, ownHost: string): Mirror
   ];
 }
 
-/** Whether a service's image lives in the environment's registry (as opposed to a full reference elsewhere). */
-export function inRegistry(svc: ServiceConfig): boolean {
-  return Boolean(svc.build) || !(svc.image ?? svc.name).includes("/");
+/** Whether a service's (or job's) image lives in the environment's registry (as opposed to a full reference elsewhere). */
+export function inRegistry(svc: ServiceConfig | JobConfig): boolean {
+  return ("build" in svc && Boolean(svc.build)) || !(svc.image ?? svc.name).includes("/");
 }
 
 /**
@@ -94,12 +95,12 @@ export function inRegistry(svc: ServiceConfig): boolean {
  */
 export function pushedArtifacts(env: EnvironmentConfig, namespace: string): PushedArtifact[] {
   const byRepository = new Map<string, Set<string>>();
-  for (const svc of env.services) {
-    if (!inRegistry(svc) || svc.build) continue;
+  for (const svc of [...env.services, ...env.jobs]) {
+    if (!inRegistry(svc) || ("build" in svc && svc.build)) continue;
     const repository = svc.image ?? svc.name;
     const tags = byRepository.get(repository) ?? new Set<string>();
     tags.add(svc.version);
-    if (svc.canary) tags.add(svc.canary.version);
+    if ("canary" in svc && svc.canary) tags.add(svc.canary.version);
     byRepository.set(repository, tags);
   }
   return [...byRepository].map(([repository, tags]) => ({ namespace, repository, tags: [...tags] }));
