@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
+import type { PlanDiff } from "../tools/plan/diff";
 import type { PlanDocument } from "../tools/plan/plan";
 
 export const REPO = path.resolve(__dirname, "..");
@@ -41,6 +42,11 @@ export function runPlan(args: readonly string[], outDir = fs.mkdtempSync(path.jo
         .map((file) => ({ file, object: YAML.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Record<string, any> }));
     },
   };
+}
+
+/** The diff.json a plan with --previous wrote. */
+export function diffOf(res: PlanCommandResult): PlanDiff {
+  return JSON.parse(fs.readFileSync(path.join(res.outDir, "diff.json"), "utf8")) as PlanDiff;
 }
 
 /** Every Pulumi.<stack>.yaml of the repository. */

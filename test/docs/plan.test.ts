@@ -14,6 +14,9 @@ describe("docs/plan.md", () => {
     const listed = table.rows.map((r) => codeSpans(r[0] ?? "")[0]!.replace(/\/$/, "")).sort();
     const res = runPlan(["local"]);
     assert.equal(res.status, 0, res.stderr);
+    // Planned again into the same directory, against the plan already there: diff.json too.
+    const again = runPlan(["local", "--previous", res.outDir], res.outDir);
+    assert.equal(again.status, 0, again.stderr);
     assert.deepEqual(listed, fs.readdirSync(res.outDir).sort());
   });
 });

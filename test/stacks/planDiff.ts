@@ -1,39 +1,11 @@
 /**
- * What a real `pulumi up` would do between two plans of the same stack: which resources it
- * creates, deletes, updates in place or replaces. Replacement follows @pulumi/kubernetes 4.x: a
- * change to one of these fields of these kinds replaces the object (provider/pkg/provider/diff.go,
- * `forceNew`); every other change of a Kubernetes object is an update in place (server-side apply).
- * Names and namespaces (metadata.name, metadata.namespace) replace every kind.
+ * What a real `pulumi up` would do between two plans of the same stack, by resource name: which
+ * resources it creates, deletes, updates in place or replaces. The comparison is the plan's own
+ * (tools/plan/diff.ts, as `npm run plan -- <stack> --previous DIR` makes it): each provider's way of
+ * comparing, and the replacement rules of tools/plan/replacements.ts; here from two plan.json files.
  */
-import type { PlannedResource } from "../harness";
-
-const SELECTOR = ["spec.selector"];
-/** Kind (with its API version) → the input paths whose change replaces the object. */
-const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
-  "apps/v1/Deployment": SELECTOR,
-  "apps/v1/DaemonSet": SELECTOR,
-  "apps/v1/StatefulSet": [
-    ...SELECTOR,
-    "spec.podManagementPolicy",
-    "spec.revisionHistoryLimit",
-    "spec.serviceName",
-    "spec.volumeClaimTemplates",
-  ],
-  "v1/Service": ["spec.clusterIP"],
-  "v1/Secret": ["type"],
-  "batch/v1/Job": [...SELECTOR, "spec.completions", "spec.parallelism", "spec.template"],
-  "rbac.authorization.k8s.io/v1/RoleBinding": ["roleRef"],
-  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ["roleRef"],
-  "v1/PersistentVolumeClaim": ["spec.accessModes", "spec.selector", "spec.storageClassName", "spec.volumeName"],
-  // policy/v1beta1 budgets were immutable; policy/v1 ones (the platform's) update in place.
-  "policy/v1beta1/PodDisruptionBudget": ["spec"],
-};
-
-function at(value: unknown, path: string): unknown {
-  return path
-    .split(".")
-    .reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), value);
-}
+import { diffPlans } from "../../tools/plan/diff";
+import type { PlannedResource } from "../../tools/plan/engine";
 
 export interface PlanDiff {
   readonly created: string[];
@@ -42,27 +14,56 @@ export interface PlanDiff {
   readonly replaced: string[];
 }
 
-/** The changes from one plan's resources to another's, by resource name. */
-type Resource = Pick<PlannedResource, "urn" | "name" | "inputs">;
+/** A resource as plan.json records it, or as the engine does (with its custom and read flags). */
+interface Recorded {
+  readonly custom?: boolean;
+  readonly read?: boolean;
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent?: string | null;
+  readonly provider?: string | null;
+  readonly dependsOn: readonly string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly inputs: Record<string, unknown>;
+  readonly id?: string | null;
+  readonly state?: Record<string, unknown> | null;
+}
 
-export function planDiff(before: readonly Resource[], after: readonly Resource[]): PlanDiff {
-  const was = new Map(before.map((r) => [r.urn, r]));
-  const now = new Map(after.map((r) => [r.urn, r]));
-  const diff: PlanDiff = {
-    created: after.filter((r) => !was.has(r.urn)).map((r) => r.name),
-    deleted: before.filter((r) => !now.has(r.urn)).map((r) => r.name),
-    updated: [],
-    replaced: [],
+/** The changes from one plan's resources to another's, by resource name. */
+export function planDiff(before: readonly Recorded[], after: readonly Recorded[]): PlanDiff {
+  const current: PlannedResource[] = after.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    ...(r.parent ? { parent: r.parent } : {}),
+    ...(r.provider ? { provider: r.provider } : {}),
+    dependsOn: [...r.dependsOn],
+    protect: r.protect,
+    retainOnDelete: r.retainOnDelete,
+    // plan.json records a state for custom resources only; a StackReference is read, not managed.
+    custom: r.custom ?? (r.state !== null && r.state !== undefined),
+    read: r.read ?? r.type === "pulumi:pulumi:StackReference",
+    inputs: r.inputs,
+    ...(r.id ? { id: r.id } : {}),
+    ...(r.state ? { state: r.state } : {}),
+  }));
+  const previous = before.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    provider: r.provider ?? null,
+    protect: r.protect,
+    inputs: r.inputs,
+    id: r.id ?? null,
+    state: r.state ?? null,
+  }));
+  const { diff } = diffPlans(previous, current);
+  const nameOf = (urn: string) => urn.split("::").pop()!;
+  return {
+    created: diff.added.map(nameOf).sort(),
+    deleted: diff.removed.map(nameOf).sort(),
+    updated: diff.updated.map((u) => nameOf(u.urn)).sort(),
+    replaced: diff.replaced.map((r) => nameOf(r.urn)).sort(),
   };
-  for (const r of after) {
-    const old = was.get(r.urn);
-    if (!old || JSON.stringify(old.inputs) === JSON.stringify(r.inputs)) continue;
-    const kind = `${r.inputs["apiVersion"]}/${r.inputs["kind"]}`;
-    const paths = [...(FORCE_NEW[kind] ?? []), "metadata.name", "metadata.namespace"];
-    const replaces =
-      r.inputs["kind"] !== undefined && paths.some((p) => JSON.stringify(at(old.inputs, p)) !== JSON.stringify(at(r.inputs, p)));
-    (replaces ? diff.replaced : diff.updated).push(r.name);
-  }
-  for (const list of Object.values(diff)) list.sort();
-  return diff;
 }

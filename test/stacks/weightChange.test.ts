@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { editRelease } from "../../tools/release/edit";
-import { copyOfProject, runPlan } from "../planRunner";
+import { copyOfProject, diffOf, runPlan } from "../planRunner";
 import { planDiff } from "./planDiff";
 
 describe("a canary weight change in prod is a pure traffic change", () => {
@@ -13,7 +13,7 @@ describe("a canary weight change in prod is a pure traffic change", () => {
     assert.equal(before.status, 0, before.stderr);
     const file = path.join(dir, "Pulumi.prod.yaml");
     fs.writeFileSync(file, editRelease(fs.readFileSync(file, "utf8"), "ack-platform", "catalog", { kind: "weight", weight: 50 }));
-    const after = runPlan(["--project", dir, "prod"]);
+    const after = runPlan(["--project", dir, "prod", "--previous", before.outDir]);
     assert.equal(after.status, 0, after.stderr);
 
     const a = before.plan().resources;
@@ -32,6 +32,18 @@ describe("a canary weight change in prod is a pure traffic change", () => {
     });
     const changedOptions = a.filter((r, i) => r.protect !== b[i]!.protect || r.retainOnDelete !== b[i]!.retainOnDelete);
     assert.deepEqual(changedOptions, []);
+    // What pulumi up would do, as the providers compare (--previous): the same three updates, nothing else.
+    const real = diffOf(after);
+    assert.deepEqual(
+      { added: real.added, removed: real.removed, replaced: real.replaced, ignored: real.ignored },
+      { added: [], removed: [], replaced: [], ignored: [] },
+    );
+    assert.deepEqual(real.updated.map((u) => [u.urn.split("::").pop(), u.fields]).sort(), [
+      ["catalog-canary-hpa", ["spec"]],
+      ["catalog-canary-pdb", ["spec"]],
+      ["catalog-route", ["spec"]],
+    ]);
+    assert.match(after.stdout, /: 0 to replace, 0 to delete, 0 to create, 3 to update\n {2}update:\n/);
     const route = b.find((r) => r.name === "catalog-route")!.inputs as any;
     assert.deepEqual(
       route.spec.rules.at(-1).backendRefs.map((x: any) => [x.name, x.weight]),

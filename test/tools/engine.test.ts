@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { engineUrn } from "../../tools/plan/engine";
 import { kubernetesEmulator, waitForProblem } from "../../tools/plan/mocks/kubernetes";
 import { render, testProvider } from "../harness";
@@ -46,6 +47,67 @@ describe("offline engine", () => {
     assert.equal(secret.inputs["stringData"], "[secret]");
     assert.ok(!JSON.stringify(out.resources).includes("hunter2"), "a secret never appears in clear");
     assert.deepEqual(out.outputs, { namespace: "apps", token: "[secret]" });
+  });
+
+  it("records what the emulated provider answered: the id and the state of custom resources, nothing for components", async () => {
+    const out = await render(() => {
+      const provider = testProvider();
+      new Box("box", { provider });
+      new k8s.core.v1.Secret("secret", { metadata: { name: "s" }, stringData: { password: pulumi.secret("hunter2") } }, { provider });
+      new random.RandomPassword("password", { length: 24 });
+    });
+    assert.equal(out.named("box").id, undefined);
+    assert.equal(out.named("box").state, undefined);
+    const config = out.named("box-config");
+    assert.equal(config.id, "box");
+    assert.deepEqual(config.state, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "box", uid: (config.state!["metadata"] as { uid: string }).uid },
+      data: { a: "b" },
+    });
+    assert.match((config.state!["metadata"] as { uid: string }).uid, /^[0-9a-f]{8}-/);
+    assert.equal(out.named("secret").state!["stringData"], "[secret]");
+    const password = out.named("password").state!;
+    assert.deepEqual(
+      [password["length"], password["result"], password["bcryptHash"]],
+      [24, "[secret]", "[secret]"],
+      "outputs the SDK declares secret (additionalSecretOutputs) are masked in the state",
+    );
+    assert.ok(!JSON.stringify(out.resources).includes("hunter2"), "a secret never appears in clear, in the state either");
+  });
+
+  it("records the options that change a comparison with the previous state: aliases (with the parent's), ignoreChanges, replaceOnChanges", async () => {
+    const out = await render(() => {
+      const provider = testProvider();
+      const box = new Box("box", { provider, aliases: [{ type: "ack-platform:test:OldBox" }] });
+      new k8s.core.v1.Namespace(
+        "ns",
+        { metadata: { name: "apps" } },
+        {
+          provider,
+          parent: box,
+          aliases: [{ name: "old-ns" }],
+          ignoreChanges: ["metadata.labels"],
+          replaceOnChanges: ["metadata.annotations"],
+        },
+      );
+    });
+    assert.deepEqual(out.named("box").diffOptions, { aliases: ["urn:pulumi:test::ack-platform::ack-platform:test:OldBox::box"] });
+    assert.deepEqual(
+      out.named("box-config").diffOptions,
+      { aliases: ["urn:pulumi:test::ack-platform::ack-platform:test:OldBox$kubernetes:core/v1:ConfigMap::box-config"] },
+      "a child is also known by its name under each of its parent's former URNs",
+    );
+    assert.deepEqual(out.named("ns").diffOptions, {
+      aliases: [
+        "urn:pulumi:test::ack-platform::ack-platform:test:Box$kubernetes:core/v1:Namespace::old-ns",
+        "urn:pulumi:test::ack-platform::ack-platform:test:OldBox$kubernetes:core/v1:Namespace::ns",
+      ],
+      ignoreChanges: ["metadata.labels"],
+      replaceOnChanges: ["metadata.annotations"],
+    });
+    assert.equal(out.named("box").custom, false);
   });
 
   it("refuses two resources with the same URN, as pulumi up would", async () => {

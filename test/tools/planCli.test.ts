@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { runPlan } from "../planRunner";
@@ -22,11 +23,35 @@ describe("npm run plan", () => {
     );
     assert.ok(plan.resources.length > 0);
     for (const r of plan.resources) {
-      assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "retainOnDelete", "inputs"]);
+      assert.deepEqual(Object.keys(r), [
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "provider",
+        "dependsOn",
+        "protect",
+        "retainOnDelete",
+        "inputs",
+        "id",
+        "state",
+      ]);
       assert.match(r.urn, /^urn:pulumi:local::ack-platform::/);
     }
     const ns = plan.resources.find((r) => r.type === "kubernetes:core/v1:Namespace");
     assert.ok(ns, "the workload namespace is planned");
+    assert.equal(
+      ns.id,
+      (ns.inputs["metadata"] as { name: string }).name,
+      "the emulated provider's id and state are recorded beside the inputs",
+    );
+    assert.deepEqual(ns.state?.["metadata"], {
+      ...(ns.inputs["metadata"] as object),
+      uid: (ns.state?.["metadata"] as { uid: string }).uid,
+    });
+    const component = plan.resources.find((r) => r.type.startsWith("ack-platform:"))!;
+    assert.deepEqual([component.id, component.state], [null, null], "components have no provider state");
+    assert.ok(!fs.existsSync(path.join(res.outDir, "diff.json")), "no diff.json without --previous");
     assert.equal(ns.provider, "urn:pulumi:local::ack-platform::pulumi:providers:kubernetes::local");
 
     const files = res.manifests().map((m) => m.file);
@@ -50,6 +75,27 @@ describe("npm run plan", () => {
     );
     assert.doesNotMatch(res.stderr, /\n\s+at /, "no stack trace");
     assert.ok(!fs.existsSync(path.join(res.outDir, "plan.json")), "nothing is written");
+  });
+
+  it("refuses a --previous that holds no plan of this stack, or one without provider state, with exit 2, before anything runs", () => {
+    const empty = runPlan(["local", "--previous", "test/fixtures"]);
+    assert.equal(empty.status, 2, empty.stdout + empty.stderr);
+    assert.match(empty.stderr, /^--previous .*test\/fixtures: there is no plan\.json there; plan the stack into it first$/m);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "previous-"));
+    const old = { project: "ack-platform", stack: "local", resources: [{ urn: "u", type: "t", inputs: {} }] };
+    fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(old));
+    const stateless = runPlan(["local", "--previous", dir]);
+    assert.equal(stateless.status, 2);
+    assert.match(stateless.stderr, /records no provider state \(it was written by an older version of the plan\)/);
+    fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify({ ...old, stack: "dev" }));
+    const wrong = runPlan(["local", "--previous", dir]);
+    assert.equal(wrong.status, 2);
+    assert.match(
+      wrong.stderr,
+      /that is a plan of ack-platform\/dev, not of ack-platform\/local; compare a plan with a plan of the same stack/,
+    );
+    assert.ok(!fs.existsSync(path.join(wrong.outDir, "plan.json")), "nothing is written");
   });
 
   it("names the ESC environments a stack imports, and plans the secrets it takes from them as secrets", () => {

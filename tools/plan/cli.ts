@@ -1,25 +1,27 @@
 /**
- * npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference NAME=DIR] [--registry-contents FILE] [--trace]
+ * npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference NAME=DIR] [--registry-contents FILE] [--previous DIR] [--trace]
  *
- * Shows what `pulumi up --stack <stack>` would create, with no cloud account and no Pulumi CLI.
- * Exit status: 0 planned; 2 the stack's config is invalid (nothing was declared); 1 the program
- * failed, or a mandatory policy is violated.
+ * Shows what `pulumi up --stack <stack>` would create, with no cloud account and no Pulumi CLI; with
+ * --previous, what it would change in a stack whose state is that earlier plan (diff.json).
+ * Exit status: 0 planned; 2 the stack's config is invalid (nothing was declared), or --previous names
+ * no plan of this stack; 1 the program failed, or a mandatory policy is violated.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { planStack, summarize } from "./plan";
+import { planStack, PreviousPlanError, summarize, summarizeDiff } from "./plan";
 import { PolicySettingsError } from "../../policies/config";
 import { formatPolicyReport, PolicyPackConfigError } from "./policy";
 import { listStacks, StackFileError } from "./stackFiles";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference org/project/stack=DIR] [--registry-contents FILE] [--trace]";
+  "usage: npm run plan -- <stack> [--out DIR] [--project DIR] [--stack-reference org/project/stack=DIR] [--registry-contents FILE] [--previous DIR] [--trace]";
 
 function isConfigError(err: unknown): err is Error & { problems?: unknown } {
   return (
     err instanceof StackFileError ||
     err instanceof PolicySettingsError ||
     err instanceof PolicyPackConfigError ||
+    err instanceof PreviousPlanError ||
     (err instanceof Error && err.name === "ConfigError")
   );
 }
@@ -35,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
         project: { type: "string", default: "." },
         "stack-reference": { type: "string", multiple: true, default: [] },
         "registry-contents": { type: "string" },
+        previous: { type: "string" },
         trace: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -80,8 +83,11 @@ async function main(argv: string[]): Promise<number> {
       ...(args.values.out ? { outDir: path.resolve(args.values.out) } : {}),
       stackReferences,
       ...(args.values["registry-contents"] ? { registryContentsFile: args.values["registry-contents"] } : {}),
+      ...(args.values.previous ? { previousDir: path.resolve(args.values.previous) } : {}),
     });
     console.log(summarize(result));
+    const diff = summarizeDiff(result);
+    if (diff) console.log(diff);
     const configFile = path.relative(process.cwd(), path.join(result.outDir, "policy-config.json"));
     console.log(formatPolicyReport(result.document.policy, result.policySettings, configFile));
     console.log(`  planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,7 +1,8 @@
 /**
  * Runs a Pulumi program under the mock runtime and records what it declares, as the engine would
  * receive it: each resource's type, name, parent, provider, dependencies, protect and retainOnDelete
- * flags, and its inputs with secrets kept secret.
+ * flags, and its inputs with secrets kept secret; and what the emulated provider answered (the id and
+ * the state a real engine would store after `pulumi up`).
  *
  * The recording is taken at the resource monitor, the same boundary the real engine sits behind, so
  * it sees implicit dependencies (from Outputs) as well as explicit `dependsOn`, and every option.
@@ -25,6 +26,22 @@ export interface PlannedResource {
   readonly read: boolean;
   /** Inputs as sent to the provider; secrets appear as "[secret]", unknowns as "[unknown]". */
   readonly inputs: Record<string, unknown>;
+  /** The id the emulated provider gave a custom resource (absent for components). */
+  readonly id?: string;
+  /** The state (outputs) the emulated provider returned for a custom resource, masked like the inputs. */
+  readonly state?: Record<string, unknown>;
+  /** The options that decide how the engine compares this resource with its previous state, when set. */
+  readonly diffOptions?: DiffOptions;
+}
+
+/** Resource options that change how `pulumi up` compares a resource with its previous state. */
+export interface DiffOptions {
+  /** Engine URNs this resource was known by before (its `aliases`, and those inherited from its parent's). */
+  readonly aliases?: readonly string[];
+  /** Property paths whose changes are ignored (`ignoreChanges`). */
+  readonly ignoreChanges?: readonly string[];
+  /** Property paths whose changes replace the resource (`replaceOnChanges`). */
+  readonly replaceOnChanges?: readonly string[];
 }
 
 export interface ProgramRun {
@@ -79,10 +96,51 @@ function plain(value: unknown, urnOf: (mockUrn: string) => string): unknown {
       return { asset: obj["path"] ?? obj["uri"] ?? (obj["text"] !== undefined ? "[text]" : "[archive]") };
     default: {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(obj)) out[k] = plain(v, urnOf);
+      for (const k in obj) out[k] = plain(obj[k], urnOf);
       return out;
     }
   }
+}
+
+/** Structural equality of two serialized property values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!(k in y) || !sameValue(x[k], y[k])) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
+
+/**
+ * The plain form of a state, sharing with the plain inputs every field the provider returned as it
+ * was given (most of them): less to convert and to keep in memory.
+ */
+function plainState(
+  state: unknown,
+  rawInputs: unknown,
+  inputs: Record<string, unknown>,
+  urnOf: (mockUrn: string) => string,
+  secretOutputs: readonly string[] | undefined,
+): Record<string, unknown> {
+  const raw = (state ?? {}) as Record<string, unknown>;
+  const given = (rawInputs ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in raw) out[k] = k in given && sameValue(raw[k], given[k]) ? inputs[k] : plain(raw[k], urnOf);
+  // The engine keeps these outputs secret whatever the provider says (a password, a private key).
+  for (const k of secretOutputs ?? []) if (k in out) out[k] = "[secret]";
+  return out;
 }
 
 interface RawRecord {
@@ -97,7 +155,24 @@ interface RawRecord {
   custom: boolean;
   read: boolean;
   object: unknown;
+  aliases?: AliasRecord[];
+  ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  /** Outputs the engine stores as secrets (`additionalSecretOutputs`, which the SDKs set for passwords and keys). */
+  secretOutputs?: string[];
 }
+
+/** An alias as the SDK sends it: a URN, or a spec whose blanks mean "as the resource itself". */
+type AliasRecord =
+  | { readonly urn: string }
+  | {
+      readonly name: string;
+      readonly type: string;
+      readonly stack: string;
+      readonly project: string;
+      readonly parent?: string;
+      readonly noParent: boolean;
+    };
 
 /** The URN the Pulumi engine gives a resource: its type qualified by its ancestors' types, minus the root stack. */
 export function engineUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
@@ -194,6 +269,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       custom: readOnly ? true : req.getCustom(),
       read: readOnly,
       object: (readOnly ? req.getProperties() : req.getObject())?.toJavaScript() ?? {},
+      ...(readOnly ? {} : diffOptionsOf(req)),
     });
   };
   const guard =
@@ -275,11 +351,59 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     seen.add(urn);
     urns.set(r.mockUrn, urn);
   }
+  // What the emulated provider answered, by the mock monitor's URN (it keeps every answer).
+  const answers = (monitor as unknown as { resources: Map<string, { id: string | null; state: unknown }> }).resources;
+  // The URNs a resource was known by before: its own aliases, and its name under each of its parent's.
+  const aliasUrns = new Map<string, readonly string[]>();
+  const none: readonly string[] = [];
+  const aliasesOf = (r: RawRecord, urn: string): readonly string[] => {
+    const known = aliasUrns.get(urn);
+    if (known) return known;
+    const parent = r.mockParent ? urnOf(r.mockParent) : undefined;
+    const parentRecord = r.mockParent ? byMockUrn.get(r.mockParent) : undefined;
+    const parentAliases = parent && parentRecord ? aliasesOf(parentRecord, parent) : none;
+    if (!r.aliases && parentAliases.length === 0) {
+      aliasUrns.set(urn, none);
+      return none;
+    }
+    const out = new Set<string>();
+    const specs = r.aliases ?? [];
+    for (const a of specs) {
+      if ("urn" in a) {
+        out.add(a.urn);
+        continue;
+      }
+      const name = a.name || r.name;
+      const type = a.type || r.type;
+      const aliasStack = a.stack || stack;
+      const aliasProject = a.project || project;
+      const parents = a.noParent ? [undefined] : a.parent ? [urnOf(a.parent)] : [parent, ...parentAliases];
+      for (const p of parents) out.add(engineUrn(aliasStack, aliasProject, p, type, name));
+    }
+    for (const p of parentAliases) out.add(engineUrn(stack, project, p, r.type, r.name));
+    out.delete(urn);
+    const list = [...out];
+    aliasUrns.set(urn, list);
+    return list;
+  };
+  const byMockUrn = new Map(records.map((r) => [r.mockUrn, r]));
   for (const r of records) {
     if (r.type === "pulumi:pulumi:Stack") continue;
+    const answered = r.read ? undefined : answers.get(r.mockUrn);
+    const urn = urnOf(r.mockUrn);
+    const aliases = aliasesOf(r, urn);
+    const diffOptions: DiffOptions | undefined =
+      aliases.length > 0 || r.ignoreChanges || r.replaceOnChanges
+        ? {
+            ...(aliases.length > 0 ? { aliases: [...aliases] } : {}),
+            ...(r.ignoreChanges ? { ignoreChanges: r.ignoreChanges } : {}),
+            ...(r.replaceOnChanges ? { replaceOnChanges: r.replaceOnChanges } : {}),
+          }
+        : undefined;
+    const inputs = plain(r.object, urnOf) as Record<string, unknown>;
     const provider = r.providerRef ? urnOf(r.providerRef.split("::").slice(0, -1).join("::")) : undefined;
     resources.push({
-      urn: urnOf(r.mockUrn),
+      urn,
       type: r.type,
       name: r.name,
       ...(r.mockParent ? { parent: urnOf(r.mockParent) } : {}),
@@ -289,7 +413,11 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
       retainOnDelete: r.retainOnDelete,
       custom: r.custom,
       read: r.read,
-      inputs: plain(r.object, urnOf) as Record<string, unknown>,
+      inputs,
+      ...(r.custom && answered
+        ? { id: answered.id ?? "", state: plainState(answered.state, r.object, inputs, urnOf, r.secretOutputs) }
+        : {}),
+      ...(diffOptions ? { diffOptions } : {}),
     });
   }
   return {
@@ -299,6 +427,37 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
     outputs: plain(stackOutputs, urnOf) as Record<string, unknown>,
     assumptions: [...assumptions],
   };
+}
+
+/** The options of a registration that shape its recorded state and its comparison with the previous one; only those set. */
+function diffOptionsOf(req: any): Pick<RawRecord, "aliases" | "ignoreChanges" | "replaceOnChanges" | "secretOutputs"> {
+  const out: Pick<RawRecord, "aliases" | "ignoreChanges" | "replaceOnChanges" | "secretOutputs"> = {};
+  const aliases = req.getAliasesList() as any[];
+  const aliasUrns = req.getAliasurnsList() as string[];
+  if (aliases.length > 0 || aliasUrns.length > 0) {
+    out.aliases = [
+      ...aliasUrns.map((urn) => ({ urn })),
+      ...aliases.map((a): AliasRecord => {
+        if (a.hasUrn()) return { urn: a.getUrn() };
+        const spec = a.getSpec();
+        return {
+          name: spec.getName(),
+          type: spec.getType(),
+          stack: spec.getStack(),
+          project: spec.getProject(),
+          ...(spec.getParenturn() ? { parent: spec.getParenturn() } : {}),
+          noParent: spec.getNoparent(),
+        };
+      }),
+    ];
+  }
+  const ignoreChanges = req.getIgnorechangesList() as string[];
+  if (ignoreChanges.length > 0) out.ignoreChanges = ignoreChanges;
+  const replaceOnChanges = req.getReplaceonchangesList() as string[];
+  if (replaceOnChanges.length > 0) out.replaceOnChanges = replaceOnChanges;
+  const secretOutputs = req.getAdditionalsecretoutputsList() as string[];
+  if (secretOutputs.length > 0) out.secretOutputs = secretOutputs;
+  return out;
 }
 
 /**

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { type DiffResult, diffPlans, formatDiff } from "./diff";
 import { type ProgramRun, runProgram } from "./engine";
 import { kindOf, renderGraph } from "./graph";
 import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
@@ -30,6 +31,10 @@ export interface PlanDocument {
     protect: boolean;
     retainOnDelete: boolean;
     inputs: Record<string, unknown>;
+    /** The id the emulated provider gave it (null for components and reads). */
+    id: string | null;
+    /** The state the emulated provider returned, masked like the inputs (null for components and reads). */
+    state: Record<string, unknown> | null;
   }>;
   readonly outputs: Record<string, unknown>;
   readonly helmReleases: ReadonlyArray<Omit<HelmRelease, "values" | "file">>;
@@ -59,6 +64,8 @@ export interface PlanResult {
   readonly policySettings?: StackPolicySettings;
   /** Seconds spent running the program under the mock runtime, and in all. */
   readonly timings: { readonly runSeconds: number; readonly totalSeconds: number };
+  /** The comparison with the previous plan, when one was given (also written to diff.json). */
+  readonly diff?: DiffResult & { readonly previousDir: string };
 }
 
 export interface PlanOptions {
@@ -75,6 +82,8 @@ export interface PlanOptions {
    * program asks people to copy or push is there, and reports that it assumed so.
    */
   readonly registryContentsFile?: string;
+  /** A previous plan of the same stack to compare with, as the state `pulumi up` would start from. */
+  readonly previousDir?: string;
 }
 
 /** Reads a --registry-contents file, refusing one of another shape with the shape it takes. */
@@ -94,6 +103,33 @@ export function readRegistryContents(file: string): Record<string, Record<string
     );
   if (!ok) throw new Error(`--registry-contents ${file}: expected ${shape}`);
   return parsed as Record<string, Record<string, string[]>>;
+}
+
+/** Thrown when --previous does not name a plan this one can be compared with. */
+export class PreviousPlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PreviousPlanError";
+  }
+}
+
+/** Reads the previous plan before anything is written (it may be in the output directory). */
+function readPreviousPlan(dir: string, project: string, stack: string): PlanDocument {
+  const file = path.join(dir, "plan.json");
+  if (!fs.existsSync(file)) throw new PreviousPlanError(`--previous ${dir}: there is no plan.json there; plan the stack into it first`);
+  const plan = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+  if (plan.project !== project || plan.stack !== stack) {
+    throw new PreviousPlanError(
+      `--previous ${dir}: that is a plan of ${plan.project}/${plan.stack}, not of ${project}/${stack}; compare a plan with a plan of the same stack`,
+    );
+  }
+  const stateless = plan.resources.find((r) => r.state === undefined);
+  if (stateless) {
+    throw new PreviousPlanError(
+      `--previous ${dir}: its plan.json records no provider state (it was written by an older version of the plan); plan that version again`,
+    );
+  }
+  return plan;
 }
 
 function readPlan(dir: string): PlanDocument | undefined {
@@ -132,12 +168,14 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
   // Rules disabled by a name the pack does not know are refused before anything runs.
   const policySettings = stackPolicySettings(project.name, stackFile.config);
   const packConfig = stackPackConfig(options.stack, policySettings);
+  const previousDir = options.previousDir ? path.resolve(options.previousDir) : undefined;
+  const previous = previousDir ? readPreviousPlan(previousDir, project.name, options.stack) : undefined;
 
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-  const previousDir = process.cwd();
+  const workingDir = process.cwd();
   const registryContents = options.registryContentsFile
-    ? readRegistryContents(path.resolve(previousDir, options.registryContentsFile))
+    ? readRegistryContents(path.resolve(workingDir, options.registryContentsFile))
     : undefined;
   process.chdir(projectDir);
   let run: ProgramRun;
@@ -153,7 +191,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
             stack: options.stack,
             config,
             secretKeys,
-            stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, previousDir),
+            stackOutputs: stackOutputsResolver(projectDir, options.stackReferences ?? {}, workingDir),
             ...(registryContents ? { registryContents } : {}),
           },
           async () => {
@@ -179,7 +217,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
       }
     }
   } finally {
-    process.chdir(previousDir);
+    process.chdir(workingDir);
   }
   const runSeconds = seconds();
 
@@ -198,6 +236,8 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
       inputs: r.inputs,
+      id: r.id ?? null,
+      state: r.state ?? null,
     })),
     outputs: run.outputs,
     helmReleases: helm.map(({ values: _values, file: _file, ...release }) => release),
@@ -215,7 +255,10 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         }
       : {}),
   };
+  const diff = previous && previousDir ? { ...diffPlans(previous.resources, run.resources), previousDir } : undefined;
   writePlan(outDir, document, manifests, helm, run);
+  if (diff) fs.writeFileSync(path.join(outDir, "diff.json"), JSON.stringify(diff.diff, null, 2) + "\n");
+  else fs.rmSync(path.join(outDir, "diff.json"), { force: true });
   // The file `pulumi preview --policy-pack policies --policy-pack-config` takes, for the same verdict from the CLI.
   fs.writeFileSync(path.join(outDir, "policy-config.json"), JSON.stringify(packConfig, null, 2) + "\n");
   return {
@@ -226,6 +269,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     outDir,
     timings: { runSeconds, totalSeconds: seconds() },
     ...(policySettings ? { policySettings } : {}),
+    ...(diff ? { diff } : {}),
   };
 }
 
@@ -328,6 +372,7 @@ export function summarize(result: PlanResult, relativeTo = process.cwd()): strin
         ]
       : []),
     `    ${rel(path.join(result.outDir, "graph.md"))}`,
+    ...(result.diff ? [`    ${rel(path.join(result.outDir, "diff.json"))}`] : []),
     ...(result.run.assumptions.length > 0
       ? [
           `  assumed (${result.run.assumptions.length}): what the program asks people to put into its registry is there; plan with --registry-contents FILE to check against what is`,
@@ -336,4 +381,20 @@ export function summarize(result: PlanResult, relativeTo = process.cwd()): strin
         ]
       : []),
   ].join("\n");
+}
+
+/** The comparison with the previous plan, for the console (and a pull request). */
+export function summarizeDiff(result: PlanResult, relativeTo = process.cwd()): string | undefined {
+  if (!result.diff) return undefined;
+  const byUrn = new Map(result.run.resources.map((r) => [r.urn, r]));
+  const describe = (urn: string) => {
+    const parts = urn.split("::");
+    const type = byUrn.get(urn)?.type ?? parts[2]!.split("$").pop()!;
+    const name = parts.slice(3).join("::");
+    return type.startsWith("pulumi:providers:")
+      ? `provider ${type.split(":").pop()} ${name}`
+      : `${type.split(":")[0]} ${kindOf(type)} ${name}`;
+  };
+  const label = `the plan in ${path.relative(relativeTo, result.diff.previousDir) || "."}`;
+  return formatDiff(result.diff, label, describe);
 }

@@ -15,7 +15,8 @@ function hashContext(dir: string): string {
   const hash = createHash("sha256");
   const walk = (relative: string) => {
     const full = path.join(dir, relative);
-    for (const entry of fs.readdirSync(full, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    // Code-point order, not localeCompare: the digest must not depend on the machine's locale.
+    for (const entry of fs.readdirSync(full, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const child = path.posix.join(relative, entry.name);
       if (entry.isDirectory()) walk(child);
       else if (entry.isFile())
