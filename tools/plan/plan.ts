@@ -13,6 +13,13 @@ import { evaluatePolicies, type PolicyViolation, reconcilePackConfig, stackPackC
 import type { StackPolicySettings } from "../../policies/config";
 import { describeEnvironments, environmentCount, importsEnvironments, withEnvironmentNotes } from "./environments";
 import { readProject, readStack, SECRET_PLACEHOLDER } from "./stackFiles";
+
+/**
+ * kubectl and Helm read YAML 1.1 (sigs.k8s.io/yaml), where an unquoted off, on, yes or y is a
+ * boolean: written as 1.1, such strings are quoted ("off", the load balancers' delete-protection
+ * annotation), so the files mean to them what they mean here.
+ */
+const KUBECTL_YAML = { lineWidth: 0, version: "1.1" } as const;
 import { ConfigError, type ConfigProblem } from "../../stacks/config/errors";
 
 export type { PolicyViolation } from "./policy";
@@ -301,7 +308,7 @@ function writePlan(outDir: string, document: PlanDocument, manifests: readonly M
   fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
   fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(document, null, 2) + "\n");
   for (const m of manifests) {
-    fs.writeFileSync(path.join(outDir, "manifests", m.file), `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 }));
+    fs.writeFileSync(path.join(outDir, "manifests", m.file), `# ${m.urn}\n` + YAML.stringify(m.object, KUBECTL_YAML));
   }
   if (helm.length > 0) {
     fs.mkdirSync(path.join(outDir, "helm"), { recursive: true });
@@ -310,7 +317,7 @@ function writePlan(outDir: string, document: PlanDocument, manifests: readonly M
         `# ${h.urn}`,
         `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
       ].join("\n");
-      fs.writeFileSync(path.join(outDir, "helm", h.file), `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`);
+      fs.writeFileSync(path.join(outDir, "helm", h.file), `${header}\n${YAML.stringify(h.values, KUBECTL_YAML)}`);
     }
   }
   const graph = renderGraph(`${run.project}-${run.stack}`, run.resources);
