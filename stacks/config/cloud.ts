@@ -72,13 +72,21 @@ export function networkSchema(kind: EnvironmentKind) {
     existing: section({
       vpcId: text("a VPC id such as 'vpc-bp1a2b3c4d5e6f7g8h9i0'"),
       /** The nodes' vSwitch in each zone of `zones`. */
-      vswitches: z.record(z.string(), text("a vSwitch id such as 'vsw-bp1a2b3c4d5e6f7g8h9i0'")),
+      vswitches: vswitchByZone(),
       /** Terway's pod vSwitch in each zone (Terway only). */
-      podVswitches: z.record(z.string(), text("a vSwitch id such as 'vsw-bp1a2b3c4d5e6f7g8h9i0'")).optional(),
+      podVswitches: vswitchByZone().optional(),
       /** Route tables that get the routes to legacyNetworks; none are written when unset. */
       routeTables: listOf(text("a route table id such as 'vtb-bp1a2b3c4d5e6f7g8h9i0'"), 1, "route table").optional(),
     }).optional(),
   }).prefault({});
+}
+
+/** A vSwitch id per zone: { cn-hangzhou-h: vsw-... }. */
+function vswitchByZone() {
+  const accepted = "a mapping of each zone to a vSwitch id, such as { cn-hangzhou-h: vsw-bp1a2b3c4d5e6f7g8h9i0 }";
+  return z.record(z.string(), text("a vSwitch id such as 'vsw-bp1a2b3c4d5e6f7g8h9i0'"), {
+    error: (iss) => (iss.input === undefined ? `is required: ${accepted}` : `${show(iss.input)} is not ${accepted}`),
+  });
 }
 
 /** Keys of `network` that plan and create a network, so not used with an existing one. */

@@ -328,6 +328,19 @@ describe("cloud config: an existing VPC", () => {
     );
   });
 
+  it("asks for the vSwitches as a mapping of each zone to its vSwitch", () => {
+    const { vswitches: _vswitches, ...withoutVswitches } = EXISTING;
+    assert.deepEqual(problems({ ...DEV, network: { vpcCidr: "172.16.0.0/16", existing: withoutVswitches } }), [
+      "network.existing.vswitches: is required: a mapping of each zone to a vSwitch id, such as { cn-hangzhou-h: vsw-bp1a2b3c4d5e6f7g8h9i0 }",
+    ]);
+    assert.deepEqual(
+      problems({ ...DEV, network: { vpcCidr: "172.16.0.0/16", existing: { ...EXISTING, vswitches: ["vsw-bp1adsnodesh00000001"] } } }),
+      [
+        'network.existing.vswitches: ["vsw-bp1adsnodesh00000001"] is not a mapping of each zone to a vSwitch id, such as { cn-hangzhou-h: vsw-bp1a2b3c4d5e6f7g8h9i0 }',
+      ],
+    );
+  });
+
   it("names a zone without a vSwitch, and ids of the wrong kind, as ExistingNetwork does", () => {
     assert.deepEqual(
       problems({
