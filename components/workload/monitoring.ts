@@ -21,6 +21,17 @@ export interface MonitoringShape {
   readonly port: string;
 }
 
+/** The status codes a service's request counter counts as failures: the server's own (5xx). */
+export const ERROR_STATUS = "5..";
+
+/**
+ * The label matchers of a service's request series on both tracks: the ServiceMonitor labels each
+ * series with the namespace and Service it was scraped through, and the Service's `track`.
+ */
+export function serviceSeriesMatchers(namespace: string, name: string): string {
+  return `namespace="${namespace}", service=~"${name}|${name}-canary"`;
+}
+
 /** The release command of a service, for runbooks. */
 export function releaseCommand(stack: string, service: string, action: string): string {
   return `npm run release -- ${stack} ${service} ${action} && pulumi up --stack ${stack}`;
@@ -54,7 +65,7 @@ export function monitoringObjects(
   const metric = m.requestsMetric ?? "http_requests_total";
   const status = m.statusLabel ?? "code";
   const services = `${name}|${name}-canary`;
-  const selector = `namespace="${ns}", service=~"${services}"`;
+  const selector = serviceSeriesMatchers(ns, name);
   const percent = m.errorRatePercent ?? 5;
   const threshold = percent / 100;
   const alertLabels = (severity: string) => ({ severity, service: name, namespace: ns });
@@ -62,7 +73,7 @@ export function monitoringObjects(
     {
       alert: "ServiceErrorRateHigh",
       expr:
-        `sum by (track) (rate(${metric}{${selector}, ${status}=~"5.."}[5m]))\n` +
+        `sum by (track) (rate(${metric}{${selector}, ${status}=~"${ERROR_STATUS}"}[5m]))\n` +
         `  / sum by (track) (rate(${metric}{${selector}}[5m])) > ${threshold}`,
       for: "5m",
       labels: alertLabels("critical"),
@@ -83,8 +94,8 @@ export function monitoringObjects(
   ];
   const w = RELEASE_ALARM_WINDOW;
   const ratio = (track: string) =>
-    `(sum(rate(${metric}{namespace="${ns}", service=~"${services}", track="${track}", ${status}=~"5.."}[${w}])) or vector(0))\n` +
-    `  / sum(rate(${metric}{namespace="${ns}", service=~"${services}", track="${track}"}[${w}]))`;
+    `(sum(rate(${metric}{${selector}, track="${track}", ${status}=~"${ERROR_STATUS}"}[${w}])) or vector(0))\n` +
+    `  / sum(rate(${metric}{${selector}, track="${track}"}[${w}]))`;
   if (shape.canary) {
     rules.push(
       {
@@ -93,7 +104,7 @@ export function monitoringObjects(
         alert: "CanaryErrorRateAboveStable",
         expr:
           `(\n  ${ratio("canary")}\n)\n- on() (\n  ${ratio("stable")}\n) > ${CANARY_ALARM_MARGIN}\n` +
-          `and on() sum(increase(${metric}{namespace="${ns}", service=~"${services}", track="canary"}[${w}])) >= ${CANARY_ALARM_MIN_REQUESTS}`,
+          `and on() sum(increase(${metric}{${selector}, track="canary"}[${w}])) >= ${CANARY_ALARM_MIN_REQUESTS}`,
         for: w,
         labels: { ...alertLabels("critical"), track: "canary" },
         annotations: {

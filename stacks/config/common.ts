@@ -85,6 +85,15 @@ export function intBetween(min: number, max: number) {
   });
 }
 
+/** A number (not only whole) in [min, max]: "120 is not a number between 0 and 100". */
+export function numberBetween(min: number, max: number) {
+  return rule(
+    `a number between ${min} and ${max}`,
+    (v) => (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max ? v : undefined),
+    { type: "number", minimum: min, maximum: max },
+  );
+}
+
 /** An integer of at least `min`. */
 export function intAtLeast(min: number) {
   return intBetween(min, Number.MAX_SAFE_INTEGER);

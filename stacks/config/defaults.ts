@@ -26,6 +26,8 @@ export interface KindDefaults {
   readonly storageClass: string;
   readonly serviceMinReplicas: number;
   readonly policyEnforcement: "advisory" | "mandatory";
+  /** Whether the release autopilot waits for a person before it promotes. */
+  readonly releaseApproval: "auto" | "manual";
 }
 
 export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
@@ -49,6 +51,7 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     storageClass: "standard",
     serviceMinReplicas: 1,
     policyEnforcement: "advisory",
+    releaseApproval: "auto",
   },
   dev: {
     clusterEdition: "standard",
@@ -69,6 +72,7 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     storageClass: PLATFORM_DISK_CLASS,
     serviceMinReplicas: 1,
     policyEnforcement: "advisory",
+    releaseApproval: "auto",
   },
   staging: {
     clusterEdition: "pro",
@@ -89,6 +93,7 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     storageClass: PLATFORM_DISK_CLASS,
     serviceMinReplicas: 2,
     policyEnforcement: "advisory",
+    releaseApproval: "auto",
   },
   prod: {
     clusterEdition: "pro",
@@ -109,6 +114,7 @@ export const KIND_DEFAULTS: Readonly<Record<EnvironmentKind, KindDefaults>> = {
     storageClass: PLATFORM_DISK_CLASS,
     serviceMinReplicas: 2,
     policyEnforcement: "mandatory",
+    releaseApproval: "manual",
   },
 };
 

@@ -12,5 +12,6 @@ export { type EnvironmentConfig, environmentShape, parseEnvironment } from "./sc
 export { ENVIRONMENT_KINDS, type EnvironmentKind } from "./common";
 export { KIND_DEFAULTS, DEFAULT_KUBERNETES_VERSION } from "./defaults";
 export type { ServiceConfig } from "./workloads";
+export { type ReleaseAnalysis, type ReleaseSteps, releaseSteps } from "./release";
 export type { RegistryConfig } from "./cloud";
 export type { ReceiverConfig } from "./platform";

@@ -26,6 +26,7 @@ export const CONFIG_KEYS = [
   "serviceDefaults",
   "services",
   "jobs",
+  "release",
   "policy",
 ] as const;
 

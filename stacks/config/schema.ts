@@ -26,6 +26,7 @@ import {
   servicesSchema,
   workloadsSchema,
 } from "./workloads";
+import { checkReleaseSteps, releaseSchema } from "./release";
 
 const REGION = /^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -87,6 +88,8 @@ export function environmentShape(kind: EnvironmentKind) {
     services: servicesSchema(kind),
     /** Jobs: run once (a migration) or on a schedule (a nightly job). */
     jobs: jobsSchema(),
+    /** Defaults of the services' release steps (`canary.steps`, `legacy.steps`). */
+    release: releaseSchema(kind),
     policy: policySchema(kind),
   };
 }
@@ -198,6 +201,7 @@ export function parseEnvironment(
   checkServices(env, names, ctx);
   checkJobs(env, ctx);
   checkVolumes(env, ctx);
+  checkReleaseSteps(env, ctx);
 
   const order = (key: string) => {
     const i = keys.indexOf(key as keyof Shape);

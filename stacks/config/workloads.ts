@@ -43,6 +43,7 @@ import { microserviceProblems } from "../../components/workload/validate";
 import { diskClaimProblem } from "../../components/platform/storage";
 import { type CheckContext, checkSecretRef } from "./checks";
 import { KIND_DEFAULTS } from "./defaults";
+import { releaseStepKeys } from "./release";
 import type { PartialEnvironment } from "./schema";
 import { CHECK_SOURCES, jobArgs, serviceArgs } from "./serviceArgs";
 
@@ -135,6 +136,22 @@ function legacyEndpoint() {
     },
     // The port's range is left to the check.
     { type: "string", pattern: "^((25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9]):[0-9]{1,5}$" },
+  );
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** A Prometheus histogram's name, as `histogram_quantile` reads it from `<name>_bucket`. */
+function histogramName() {
+  return rule(
+    "a Prometheus histogram's name such as 'http_request_duration_seconds' (its series are <name>_bucket)",
+    (v) => {
+      if (typeof v !== "string" || !METRIC_NAME.test(v)) return undefined;
+      const suffix = /_(bucket|count|sum)$/.exec(v)?.[0];
+      if (suffix) return { error: `${show(v)} names one of the histogram's series; give the histogram's name, without '${suffix}'` };
+      return v;
+    },
+    { type: "string", pattern: METRIC_NAME.source },
   );
 }
 
@@ -313,6 +330,8 @@ export function serviceSchema(kind: EnvironmentKind) {
       weight: between(LIMITS.weight).default(0),
       /** Requests with this header go to the canary whatever the weight (the testers' pre-release route). */
       header: headerRoute().optional(),
+      /** The weights `npm run release -- <stack> --advance` takes the canary through; the last, 100, promotes. */
+      ...releaseStepKeys(),
     }).optional(),
     legacy: section({
       /** Backends outside the cluster (the VMs behind the old load balancer). */
@@ -331,6 +350,8 @@ export function serviceSchema(kind: EnvironmentKind) {
       }).optional(),
       /** Requests with this header go to the Kubernetes build, whatever the legacy weight. */
       header: headerRoute().optional(),
+      /** The legacy weights `--advance` lowers this through, judged on the Kubernetes build's metrics. */
+      ...releaseStepKeys(),
     }).optional(),
     /** Services (and jobs) of this environment this one calls: its pods may reach theirs, and only theirs. */
     calls: listOf(dnsLabel(MAX_SERVICE_NAME)).default([]),
@@ -346,11 +367,11 @@ export function serviceSchema(kind: EnvironmentKind) {
       /** Alert when more than this percent of requests fail for 5 minutes. */
       errorRatePercent: between(LIMITS.percent).default(5),
       /** The service's request counter, labelled with the HTTP status (Prometheus client convention). */
-      requestsMetric: matching(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name such as 'http_requests_total'").default(
-        "http_requests_total",
-      ),
+      requestsMetric: matching(METRIC_NAME, "a Prometheus metric name such as 'http_requests_total'").default("http_requests_total"),
       /** The label of that counter that holds the status code ('code'; 'status' for Spring Boot). */
       statusLabel: matching(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name such as 'code'").default("code"),
+      /** The service's request-duration histogram, in seconds (its `<name>_bucket` series): what release steps' latency is read from. */
+      latencyMetric: histogramName().optional(),
     }).prefault({}),
   });
 }

@@ -4,11 +4,17 @@
  * every option, the API against the source.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { MicroserviceArgs } from "../../components/workload/args";
 import { Microservice } from "../../components/workload/microservice";
+import { EXIT_BAD_INPUT, EXIT_CODES } from "../../tools/release/decision";
 import { render, testProvider } from "../harness";
+import { copyOfProject, REPO } from "../planRunner";
+import { type FakePrometheus, startFakePrometheus, type TrackScript, tracks } from "../tools/release/fakePrometheus";
 import { assertApiTables } from "./apiTables";
 import { codeSpans, readPage, tables } from "./markdown";
 
@@ -133,5 +139,86 @@ describe(PAGE, () => {
         declaration: "MicroserviceOptions",
       },
     ]);
+  });
+});
+
+describe(`${PAGE}: the release autopilot`, () => {
+  const page = readPage(PAGE);
+  const section = page.slice(page.indexOf("## The release autopilot"), page.indexOf("## The network of a service"));
+  const servers: FakePrometheus[] = [];
+  after(() => Promise.all(servers.map((s) => s.close())));
+
+  it("gives each decision the exit status the command returns", () => {
+    const table = tables(section).find((t) => t.header[0] === "exit" && t.header[1] === "decision");
+    assert.ok(table, "the table of exit statuses");
+    const said = new Map(table.rows.map((r) => [Number(r[0]), /\*\*([a-z ]+)\*\*/.exec(r[1] ?? "")?.[1]]));
+    const expected = new Map<number, string | undefined>([
+      [EXIT_CODES.advance, "advance"],
+      [EXIT_CODES.hold, "hold"],
+      [EXIT_CODES.rollback, "roll back"],
+      [EXIT_CODES.approval, "awaiting approval"],
+      [EXIT_CODES.inconclusive, undefined],
+      [EXIT_BAD_INPUT, undefined],
+    ]);
+    assert.deepEqual([...said.entries()].sort(), [...expected.entries()].sort());
+  });
+
+  it("prints, in the walk-through, what the command prints for prod's catalog", async () => {
+    const walkthrough = section.slice(section.indexOf("### A release done by the autopilot"));
+    const documented = walkthrough.split("\n").filter((l) => l.startsWith("catalog: "));
+    const dir = copyOfProject("prod");
+    let numbers: Partial<Record<"stable" | "canary", TrackScript>> = {};
+    const server = await startFakePrometheus((q) => tracks({ catalog: numbers })(q));
+    servers.push(server);
+    const run = (...args: string[]) =>
+      new Promise<string>((resolve) =>
+        execFile(
+          process.execPath,
+          ["--import", "tsx", path.join(REPO, "tools/release/cli.ts"), "prod", ...args, "--prometheus", server.url, "--project", dir],
+          { encoding: "utf8" },
+          (_err, stdout) => resolve(stdout),
+        ),
+      );
+    const printed: string[] = [];
+    const runs: Array<[Partial<Record<"stable" | "canary", TrackScript>>, string[]]> = [
+      [{ canary: { requests: 1432, errors: 2 }, stable: { requests: 12877, errors: 9 } }, ["--all"]],
+      [{ canary: { requests: 163, errors: 0 }, stable: { requests: 489, errors: 1 } }, ["--all"]],
+      [{ canary: { requests: 3544, errors: 5 }, stable: { requests: 10630, errors: 8 } }, ["--all"]],
+      [{ canary: { requests: 7052, errors: 6 }, stable: { requests: 7114, errors: 7 } }, ["--all"]],
+      [{ canary: { requests: 7052, errors: 6 }, stable: { requests: 7114, errors: 7 } }, ["catalog", "--approve"]],
+      [{ canary: { requests: 14210, errors: 12 }, stable: { requests: 0 } }, ["--all"]],
+      [{ stable: { requests: 14020, errors: 11 } }, ["--all"]],
+    ];
+    for (const [scripted, args] of runs) {
+      numbers = scripted;
+      printed.push(...(await run(...args, "--advance")).split("\n").filter((l) => l.startsWith("catalog: ")));
+    }
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8"), /2\.14\.0/, "promoted");
+    // The failure told at the end: the same release at 25%.
+    const failing = copyOfProject("prod");
+    const file = path.join(failing, "Pulumi.prod.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("weight: 10, steps", "weight: 25, steps"));
+    numbers = { canary: { requests: 2210, errors: 71 }, stable: { requests: 11890, errors: 11 } };
+    const rollback = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(REPO, "tools/release/cli.ts"),
+          "prod",
+          "--all",
+          "--advance",
+          "--prometheus",
+          server.url,
+          "--project",
+          failing,
+        ],
+        { encoding: "utf8" },
+        (_err, stdout) => resolve(stdout),
+      ),
+    );
+    printed.push(...rollback.split("\n").filter((l) => l.startsWith("catalog: ")));
+    assert.deepEqual(documented, printed);
   });
 });

@@ -7,6 +7,7 @@ import YAML from "yaml";
 import { KNOWN_TYPES } from "../../tools/plan/replacements";
 import { assertValidObjects } from "../kubernetesSchemas";
 import { diffOf, REPO, repositoryStacks, runPlan } from "../planRunner";
+import { promqlProblems } from "../promql";
 
 describe("every stack of the repository plans", () => {
   for (const stack of repositoryStacks()) {
@@ -24,6 +25,22 @@ describe("every stack of the repository plans", () => {
       }
       const violations = plan.policy.violations.filter((v) => v.level === "mandatory");
       assert.deepEqual(violations, [], "no mandatory policy violation");
+      // Every PromQL expression the plan holds (alert and recording rules, in manifests and in Helm values) parses.
+      const helmDir = path.join(res.outDir, "helm");
+      const documents = [
+        ...res.manifests().map((m) => ({ where: m.file, value: m.object as unknown })),
+        ...(fs.existsSync(helmDir) ? fs.readdirSync(helmDir) : []).map((f) => ({
+          where: `helm/${f}`,
+          value: YAML.parse(fs.readFileSync(path.join(helmDir, f), "utf8")) as unknown,
+        })),
+      ];
+      const expressions = documents.flatMap((d) => promqlExpressions(d.value).map((e) => ({ ...e, where: `${d.where}: ${e.where}` })));
+      const rules = res.manifests().filter((m) => m.object["kind"] === "PrometheusRule").length;
+      if (rules > 0) assert.ok(expressions.length >= rules, `${expressions.length} expressions in ${rules} PrometheusRules`);
+      assert.deepEqual(
+        expressions.flatMap((e) => promqlProblems(e.expr).map((p) => `${e.where}: ${p}`)),
+        [],
+      );
 
       // Every cloud and cluster resource type the stack declares has its replacement rules listed.
       const custom = plan.resources.filter((r) => r.state !== null).map((r) => r.type);
@@ -47,6 +64,15 @@ describe("every stack of the repository plans", () => {
     });
   }
 });
+
+/** Every `expr` string under `value` (a PrometheusRule's rules, or rules in Helm values), with its path. */
+function promqlExpressions(value: unknown, at = ""): Array<{ where: string; expr: string }> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => promqlExpressions(v, `${at}[${i}]`));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, v]) =>
+    key === "expr" && typeof v === "string" ? [{ where: `${at}.expr`, expr: v }] : promqlExpressions(v, `${at}.${key}`),
+  );
+}
 
 /** A project directory holding a copy of one of the repository's stacks, changed by `change`. */
 function projectWith(stack: string, change: (config: Record<string, any>) => void): string {

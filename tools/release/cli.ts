@@ -1,5 +1,6 @@
 /**
  * npm run release -- <stack> <service> --weight N | --promote | --rollback | --legacy-weight N | --retire-legacy
+ * npm run release -- <stack> (<service> | --all) --advance --prometheus URL [--approve] [--timeout S]
  *
  * Changes one service's release settings in Pulumi.<stack>.yaml (nothing else in the file), checks
  * the result with the same schema the program uses, and says what to run next. An invalid result is
@@ -11,22 +12,38 @@
  *   --rollback         the canary track goes; the stable version takes all the cluster's traffic
  *   --legacy-weight N  percent still sent to the legacy (VM) backends
  *   --retire-legacy    the legacy backends are removed from the route (at legacy weight 0)
+ *   --advance          the next of the service's declared steps (canary.steps, legacy.steps), judged
+ *                      from Prometheus (see advance.ts); --all: every service that declares steps;
+ *                      --approve: a person approved the service's promotion
+ *   --dry-run          print what would change, write nothing
  *
  * Every step that gives a track more traffic raises its capacity floor first, and the route waits
  * for the floor's pods to be ready within the same `pulumi up`; the output says how many.
+ *
+ * Exit status: 0 done (advanced); 1 Prometheus unreachable or its answer not understood; 2 bad
+ * input, nothing written; 3 held (too little traffic, or a release the autopilot leaves alone);
+ * 4 rolled back (a threshold breached); 5 a promotion awaits a person's approval; 70 an internal error.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { canaryCapacity, stableCapacity, trafficSplit } from "../../components/workload/release";
-import { ConfigError, type EnvironmentConfig, parseEnvironmentConfig, rawStackConfig } from "../../stacks/config";
-import { parseStackText, readProject, stackFilePath, StackFileError } from "../plan/stackFiles";
+import { ConfigError, type EnvironmentConfig } from "../../stacks/config";
+import { readProject, stackFilePath, StackFileError } from "../plan/stackFiles";
+import { advance } from "./advance";
 import { editRelease, type ReleaseAction, ReleaseError } from "./edit";
+import { parseStackConfig } from "./stack";
+import { writeStackFile } from "./write";
 
-const USAGE =
-  "usage: npm run release -- <stack> <service> (--weight N | --promote | --rollback | --legacy-weight N | --retire-legacy) [--project DIR]";
+const USAGE = [
+  "usage: npm run release -- <stack> <service> (--weight N | --promote | --rollback | --legacy-weight N | --retire-legacy) [--dry-run] [--project DIR]",
+  "       npm run release -- <stack> (<service> [--approve] | --all) --advance --prometheus URL [--timeout SECONDS] [--dry-run] [--project DIR]",
+].join("\n");
 
-function actionOf(values: Record<string, string | boolean | undefined>): ReleaseAction | string {
+/** How long one Prometheus query may take, unless --timeout says otherwise. */
+const DEFAULT_TIMEOUT_SECONDS = 10;
+
+function actionOf(values: Record<string, string | boolean | string[] | undefined>): ReleaseAction | string {
   const chosen = ["weight", "promote", "rollback", "legacy-weight", "retire-legacy"].filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
@@ -102,24 +119,37 @@ function nextStep(stack: string, action: ReleaseAction, before: ServiceEntry, af
   return [];
 }
 
-export function main(argv: string[]): number {
+/** The command line's options (the CI workflow in examples/ is checked against them). */
+export const OPTIONS = {
+  weight: { type: "string" },
+  promote: { type: "boolean" },
+  rollback: { type: "boolean" },
+  "legacy-weight": { type: "string" },
+  "retire-legacy": { type: "boolean" },
+  advance: { type: "boolean" },
+  all: { type: "boolean" },
+  prometheus: { type: "string" },
+  approve: { type: "boolean" },
+  timeout: { type: "string" },
+  "dry-run": { type: "boolean" },
+  project: { type: "string", default: "." },
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        weight: { type: "string" },
-        promote: { type: "boolean" },
-        rollback: { type: "boolean" },
-        "legacy-weight": { type: "string" },
-        "retire-legacy": { type: "boolean" },
-        project: { type: "string", default: "." },
-      },
-    });
+    args = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
+  }
+  const dryRun = args.values["dry-run"] === true;
+  if (args.values.advance) return advanceCommand(args.positionals, args.values, dryRun);
+  for (const flag of ["all", "prometheus", "approve", "timeout"] as const) {
+    if (args.values[flag] !== undefined) {
+      console.error(`--${flag} goes with --advance\n${USAGE}`);
+      return 2;
+    }
   }
   const [stack, service] = args.positionals;
   const action = actionOf(args.values);
@@ -132,14 +162,7 @@ export function main(argv: string[]): number {
     const file = stackFilePath(project, stack);
     const before = fs.readFileSync(file, "utf8");
     const after = editRelease(before, project.name, service, action);
-    const parse = (text: string) => {
-      const parsed = parseStackText(project, stack, file, text);
-      const secret = new Set(parsed.secretKeys);
-      return parseEnvironmentConfig(
-        rawStackConfig(project.name, stack, parsed.config, (k) => secret.has(k)),
-        project.dir,
-      );
-    };
+    const parse = (text: string) => parseStackConfig(project, stack, file, text);
     const previous = parse(before);
     let next: EnvironmentConfig;
     try {
@@ -151,7 +174,7 @@ export function main(argv: string[]): number {
       }
       throw err;
     }
-    fs.writeFileSync(file, after);
+    if (!dryRun) writeStackFile(file, after);
     const was = previous.services.find((s) => s.name === service)!;
     const now = next.services.find((s) => s.name === service);
     console.log(`${service} in ${stack}:`);
@@ -161,6 +184,10 @@ export function main(argv: string[]): number {
       console.log(`  capacity: ${capacity(now)}`);
     }
     for (const line of nextStep(stack, action, was, now)) console.log(line);
+    if (dryRun) {
+      console.log(`dry run: ${path.basename(file)} is unchanged`);
+      return 0;
+    }
     console.log(`updated ${path.relative(process.cwd(), file) || file}; now:`);
     console.log(`  npm run plan -- ${stack}        # review what changes (a weight moves the route, the autoscalers and the budgets)`);
     console.log(`  pulumi up --stack ${stack}`);
@@ -174,4 +201,45 @@ export function main(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+/** --advance: checks the command line, then judges and writes (advance.ts). */
+async function advanceCommand(
+  positionals: string[],
+  values: { all?: boolean; prometheus?: string; approve?: boolean; timeout?: string; project: string } & Record<string, unknown>,
+  dryRun: boolean,
+): Promise<number> {
+  const fail = (why: string) => {
+    console.error(`${why}\n${USAGE}`);
+    return 2;
+  };
+  const others = ["weight", "promote", "rollback", "legacy-weight", "retire-legacy"].filter((k) => values[k] !== undefined);
+  if (others.length > 0) return fail(`--advance takes its step from the stack file; it does not go with --${others[0]}`);
+  const [stack, service] = positionals;
+  const all = values.all === true;
+  if (!stack || positionals.length !== (all ? 1 : 2))
+    return fail(all ? "--all goes with a stack, and no service" : "give a stack and a service, or --all");
+  if (all && values.approve) return fail("--approve names one service: a person approves one promotion at a time");
+  if (!values.prometheus) return fail("--advance needs --prometheus URL: the Prometheus its steps are judged from");
+  const timeout = Number(values.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+  if (!(timeout > 0 && timeout <= 600)) return fail(`--timeout ${values.timeout} is not a number of seconds between 0 and 600`);
+  return advance({
+    projectDir: values.project,
+    stack,
+    ...(service !== undefined ? { service } : {}),
+    prometheus: values.prometheus,
+    dryRun,
+    approve: values.approve === true,
+    timeoutMs: timeout * 1000,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(70); // EX_SOFTWARE: not to be read as one of the decisions above
+    },
+  );
+}

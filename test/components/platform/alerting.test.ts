@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_THRESHOLDS, gatewayRules, nodeRules, platformRuleGroups, workloadRules } from "../../../components/platform/alertRules";
 import { alertmanagerConfig, type ResolvedReceiver } from "../../../components/platform/alertmanagerConfig";
+import { promqlProblems } from "../../promql";
 
 const ruleNamed = (name: string, groups = platformRuleGroups(DEFAULT_THRESHOLDS, "monitoring/gateway-proxies")) => {
   const rule = groups.flatMap((g) => g.rules).find((r) => r.alert === name);
@@ -50,6 +51,15 @@ describe("alert rules: the field's incidents from day one", () => {
       platformRuleGroups(DEFAULT_THRESHOLDS, "m/g").map((g) => g.name),
       ["ack-platform.workloads", "ack-platform.nodes", "ack-platform.gateway"],
     );
+  });
+
+  it("writes expressions Prometheus parses and type-checks, whatever the thresholds", () => {
+    const thresholds = [DEFAULT_THRESHOLDS, { gatewayErrorPercent: 0.5, gatewayP99Ms: 250, tcpRetransmitPercent: 2, volumeFreePercent: 5 }];
+    for (const t of thresholds) {
+      for (const rule of platformRuleGroups(t, "gateway-system/envoy-gateway-proxies").flatMap((g) => g.rules)) {
+        assert.deepEqual(promqlProblems(rule.expr), [], `${rule.alert}: ${rule.expr}`);
+      }
+    }
   });
 
   it("gives every alert a unique name", () => {
