@@ -15,6 +15,7 @@ import { CREDENTIAL_HELPER_ADDON, credentialHelperConfig, goJson, type Installed
 import { addonProblems, type ClusterAddon, clusterAddons, type Cni } from "./clusterAddons";
 import {
   ACK_VERSION,
+  MIN_KUBERNETES_MINOR,
   apiServerUrl,
   baselineProblems,
   checkOfferedVersion,
@@ -219,12 +220,22 @@ const CLUSTER_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{0,62}$/;
 const NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SERVICE_ACCOUNT = /^(\*|(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
 
-/** Validates the args (defaults applied); throws naming the field, the value and what is accepted. */
-export function validateClusterArgs(args: ResolvedClusterArgs): void {
-  const fail = (field: string, message: string): never => {
-    throw new Error(`Cluster ${field}: ${message}`);
-  };
-  if (!ACK_VERSION.test(args.version)) fail("version", `'${args.version}' is not an ACK version such as '1.35.2-aliyun.1'`);
+/** One problem with the args: the field (a path in the args, such as "nodePools[1].min") and a sentence. */
+export interface ClusterProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Every problem with the args (defaults applied), each naming the field, the value given and what
+ * is accepted; the stack's config reports the same.
+ */
+export function clusterProblems(args: ResolvedClusterArgs): ClusterProblem[] {
+  const problems: ClusterProblem[] = [];
+  const fail = (field: string, message: string) => void problems.push({ field, message });
+  const version = ACK_VERSION.exec(args.version);
+  if (!version || Number(version[1]) < MIN_KUBERNETES_MINOR)
+    fail("version", `'${args.version}' is not an ACK version of Kubernetes 1.${MIN_KUBERNETES_MINOR} or later, such as '1.35.2-aliyun.1'`);
   if (args.edition !== "pro" && args.edition !== "standard") fail("edition", `'${String(args.edition)}' is not one of: pro, standard`);
   if (!CLUSTER_NAME.test(args.clusterName)) {
     fail("clusterName", `'${args.clusterName}' is not a name of 1 to 63 letters, digits, '-' and '_', starting with a letter or digit`);
@@ -243,11 +254,10 @@ export function validateClusterArgs(args: ResolvedClusterArgs): void {
     fail("cni", `'${String(args.cni)}' is not one of: terway, flannel`);
   }
   for (const p of rangeProblems({ serviceCidr: args.serviceCidr, podCidr: args.podCidr })) fail(p.field, p.message);
-  for (const p of nodePoolSetProblems(args.nodePools))
-    fail(["nodePools", ...p.path].map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join(""), p.message);
+  const pathText = (path: ReadonlyArray<string | number>) => path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
+  for (const p of nodePoolSetProblems(args.nodePools)) fail(`nodePools${pathText(p.path)}`, p.message);
   args.nodePools.forEach((pool, i) => {
-    const problem = nodePoolProblems(pool)[0];
-    if (problem) fail(`nodePools[${i}]${problem.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`, problem.message);
+    for (const p of nodePoolProblems(pool)) fail(`nodePools[${i}]${pathText(p.path)}`, p.message);
   });
   for (const p of addonProblems(args.cni, args.addons)) fail(`addons[${p.index}]`, p.message);
   const installed = new Map<string, number>();
@@ -279,8 +289,15 @@ export function validateClusterArgs(args: ResolvedClusterArgs): void {
   }
   for (const p of baselineProblems(args.edition, args.logs, args.maintenanceWindow)) fail(p.field, p.message);
   if (args.edition !== "pro" && args.secretEncryption !== "off") {
-    fail("secretEncryption", "needs edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only; use 'off' on 'standard'");
+    fail("secretEncryption", "needs edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only; turn it off on 'standard'");
   }
+  return problems;
+}
+
+/** Validates the args (defaults applied); throws every problem at once, each naming the field, the value and what is accepted. */
+export function validateClusterArgs(args: ResolvedClusterArgs): void {
+  const problems = clusterProblems(args);
+  if (problems.length > 0) throw new Error(problems.map((p) => `Cluster ${p.field}: ${p.message}`).join("\n"));
 }
 
 export class Cluster extends pulumi.ComponentResource {

@@ -5,8 +5,11 @@
  */
 import YAML from "yaml";
 
-/** An ACK version such as "1.35.2-aliyun.1". */
-export const ACK_VERSION = /^1\.\d{2}\.\d+-aliyun\.\d+$/;
+/** An ACK version such as "1.35.2-aliyun.1"; the first group is the Kubernetes minor version. */
+export const ACK_VERSION = /^1\.(\d{2})\.\d+-aliyun\.\d+$/;
+
+/** The oldest Kubernetes minor version the platform runs on (its Gateway API and add-on charts need it). */
+export const MIN_KUBERNETES_MINOR = 33;
 
 /**
  * Control-plane components whose logs ACK ships to Simple Log Service (`controlPlaneLogComponents`).

@@ -3,7 +3,17 @@
  *
  *   import { Network, Cluster, Registry, RegistryMirror, ServiceImage } from "ack-platform/cloud";
  */
-export { Network, NETWORK_TYPE, type NetworkArgs, networkDefaults, validateNetworkArgs } from "./network";
+export {
+  Network,
+  NETWORK_TYPE,
+  NAT_BANDWIDTH_MBPS,
+  type NetworkArgs,
+  type NetworkProblem,
+  type ResolvedNetworkArgs,
+  networkDefaults,
+  networkProblems,
+  validateNetworkArgs,
+} from "./network";
 export {
   ExistingNetwork,
   EXISTING_NETWORK_TYPE,
@@ -18,7 +28,10 @@ export {
   type ClusterArgs,
   type RegistryAccess,
   type SecretEncryption,
+  type ClusterProblem,
+  type ResolvedClusterArgs,
   clusterDefaults,
+  clusterProblems,
   validateClusterArgs,
   DEFAULT_MAINTENANCE_WINDOW,
 } from "./cluster";
@@ -32,8 +45,10 @@ export {
 export { accountPlan, missingRoles, missingRolesMessage, roleCommands, type AccountFeatures, type AccountPlan } from "./prerequisitesPlan";
 export { goJson, storedConfig, ALB_INGRESS_CONTROLLER, CREDENTIAL_HELPER_ADDON, type InstalledAddon } from "./addonConfig";
 export {
+  ACK_VERSION,
   CONTROL_PLANE_LOG_COMPONENTS,
   DEFAULT_CONTROL_PLANE_LOGS,
+  MIN_KUBERNETES_MINOR,
   WEEKDAYS,
   checkOfferedVersion,
   kubeconfigWithServer,
@@ -41,13 +56,23 @@ export {
   type ClusterLogs,
   type MaintenanceWindow,
 } from "./clusterPlan";
-export { Registry, REGISTRY_TYPE, type RegistryArgs, type RegistryEdition, registryDefaults, validateRegistryArgs } from "./registry";
+export {
+  Registry,
+  REGISTRY_TYPE,
+  type RegistryArgs,
+  type RegistryEdition,
+  type RegistryProblem,
+  registryDefaults,
+  registryProblems,
+  validateRegistryArgs,
+} from "./registry";
 export {
   RegistryMirror,
   REGISTRY_MIRROR_TYPE,
   type RegistryMirrorArgs,
   resolveRegistryMirror,
   registryMirrorProblems,
+  WAIT_MINUTES,
 } from "./registryMirror";
 export {
   subscriptionSource,
@@ -68,6 +93,9 @@ export {
   planVswitches,
   planNatGateways,
   rangeProblems,
+  regionProblem,
+  REGION_ID,
+  VSWITCH_PREFIX_RANGE,
   zoneBelongsToRegion,
   zoneCapacity,
   zoneProblems,
@@ -75,6 +103,7 @@ export {
   LEGACY_NEXT_HOPS,
   legacyNetworkProblems,
   legacyNetworkOf,
+  addressIn,
   type LegacyNetwork,
   type NatMode,
   type VswitchPlan,
@@ -91,4 +120,4 @@ export {
 } from "./nodePoolPlan";
 export { clusterAddons, addonProblems, type ClusterAddon, type Cni } from "./clusterAddons";
 export { registryDomains, syncRuleSpec, digestOf, type ReplicationSettings } from "./registryPlan";
-export { parseCidr, formatCidr, overlaps, contains, subnet, type Cidr } from "./cidr";
+export { parseCidr, formatCidr, overlaps, contains, subnet, ALLOW_LIST_PREFIXES, NETWORK_PREFIXES, type Cidr } from "./cidr";

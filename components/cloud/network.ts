@@ -15,6 +15,7 @@ import {
   planNatGateways,
   planVswitches,
   rangeProblems,
+  regionProblem,
   type VswitchPlan,
   zoneProblems,
 } from "./networkPlan";
@@ -114,17 +115,27 @@ export function networkDefaults(name: string, args: NetworkArgs): ResolvedNetwor
 
 const NAME_PREFIX = /^[a-zA-Z][-a-zA-Z0-9_.]{0,79}$/;
 
+/** Bandwidth of a NAT gateway's EIP: a pay-by-traffic EIP takes 1 to 200 Mbit/s. */
+export const NAT_BANDWIDTH_MBPS = { min: 1, max: 200 } as const;
+
+/** One problem with the args: the field (a path in the args, such as "legacyNetworks[0].name") and a sentence. */
+export interface NetworkProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 /**
- * Validates the args (defaults applied) and returns the vSwitch plan. Throws an error that names
- * the field, the value given and what is accepted; nothing is declared before this returns.
+ * Every problem with the args (defaults applied), and the vSwitch plan when there is none. Each
+ * names the field, the value given and what is accepted; the stack's config reports the same.
  */
-export function validateNetworkArgs(args: ResolvedNetworkArgs): VswitchPlan {
-  const fail = (field: string, message: string): never => {
-    throw new Error(`Network ${field}: ${message}`);
-  };
-  if (!/^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/.test(args.region)) fail("region", `'${args.region}' is not a region id such as 'cn-hangzhou'`);
-  for (const p of zoneProblems(args.region, args.zones, args.minZones))
-    fail(p.index === undefined ? "zones" : `zones[${p.index}]`, p.message);
+export function networkProblems(args: ResolvedNetworkArgs): { problems: NetworkProblem[]; plan?: VswitchPlan } {
+  const problems: NetworkProblem[] = [];
+  const fail = (field: string, message: string) => void problems.push({ field, message });
+  const region = regionProblem(args.region);
+  if (region) fail("region", region);
+  else
+    for (const p of zoneProblems(args.region, args.zones, args.minZones))
+      fail(p.index === undefined ? "zones" : `zones[${p.index}]`, p.message);
   for (const p of rangeProblems({ vpcCidr: args.vpcCidr, serviceCidr: args.serviceCidr, podCidr: args.podCidr })) fail(p.field, p.message);
   if (args.podCidr !== undefined && args.podVswitchPrefix !== false) {
     fail(
@@ -138,8 +149,9 @@ export function validateNetworkArgs(args: ResolvedNetworkArgs): VswitchPlan {
       "'per-zone' is not accepted with Flannel: it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use Terway or 'per-environment'",
     );
   }
-  if (!Number.isInteger(args.natBandwidthMbps) || args.natBandwidthMbps < 1 || args.natBandwidthMbps > 200) {
-    fail("natBandwidthMbps", `${args.natBandwidthMbps} is not between 1 and 200 (Mbit/s of a pay-by-traffic EIP)`);
+  const { min, max } = NAT_BANDWIDTH_MBPS;
+  if (!Number.isInteger(args.natBandwidthMbps) || args.natBandwidthMbps < min || args.natBandwidthMbps > max) {
+    fail("natBandwidthMbps", `${args.natBandwidthMbps} is not between ${min} and ${max} (Mbit/s of a pay-by-traffic EIP)`);
   }
   if (!Number.isInteger(args.minZones) || args.minZones < 1) fail("minZones", `${args.minZones} is not an integer of at least 1`);
   for (const p of legacyNetworkProblems(args.legacyNetworks, {
@@ -161,8 +173,21 @@ export function validateNetworkArgs(args: ResolvedNetworkArgs): VswitchPlan {
     const field = { vpcCidr: "vpcCidr", zones: "zones", nodePrefix: "nodeVswitchPrefix", podPrefix: "podVswitchPrefix" }[
       plan.problem.field
     ];
-    return fail(field, plan.problem.message);
+    // A VPC block that does not parse is said once, by rangeProblems.
+    if (!problems.some((p) => p.field === field)) fail(field, plan.problem.message);
+    return { problems };
   }
+  return problems.length === 0 ? { problems, plan } : { problems };
+}
+
+/**
+ * Validates the args (defaults applied) and returns the vSwitch plan. Throws an error that lists
+ * every problem, each naming the field, the value given and what is accepted; nothing is declared
+ * before this returns.
+ */
+export function validateNetworkArgs(args: ResolvedNetworkArgs): VswitchPlan {
+  const { problems, plan } = networkProblems(args);
+  if (!plan || problems.length > 0) throw new Error(problems.map((p) => `Network ${p.field}: ${p.message}`).join("\n"));
   return plan;
 }
 

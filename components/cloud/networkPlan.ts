@@ -118,6 +118,14 @@ export function planVswitches(input: VswitchPlanInput): VswitchPlan | { readonly
   return { vpcCidr: formatCidr(vpc), zones, capacity, freeAddresses: sizeOf(vpc) - used };
 }
 
+/** A region id such as "cn-hangzhou" or "ap-southeast-1". */
+export const REGION_ID = /^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** What is wrong with a region id, as "<value> is not ...", or undefined. */
+export function regionProblem(region: string): string | undefined {
+  return REGION_ID.test(region) ? undefined : `'${region}' is not a region id such as 'cn-hangzhou'`;
+}
+
 /** True when `zone` is a zone id of `region`: "cn-hangzhou-h" of "cn-hangzhou", "ap-southeast-1a" of "ap-southeast-1". */
 export function zoneBelongsToRegion(zone: string, region: string): boolean {
   if (!zone.startsWith(region)) return false;
@@ -130,14 +138,20 @@ export function zoneProblems(region: string, zones: readonly string[], minZones 
   const problems: Array<{ index?: number; message: string }> = [];
   if (zones.length < minZones) {
     problems.push({
-      message: `needs at least ${minZones} zone${minZones === 1 ? "" : "s"} so that a zone outage leaves capacity; got ${zones.length}`,
+      message:
+        minZones === 1
+          ? `needs at least 1 zone, got ${zones.length}`
+          : `needs at least ${minZones} zones so that a zone outage leaves capacity; got ${zones.length}`,
     });
   }
   const seen = new Map<string, number>();
   zones.forEach((zone, index) => {
-    if (seen.has(zone)) problems.push({ index, message: `'${zone}' is listed twice (also [${seen.get(zone)}])` });
+    if (seen.has(zone)) problems.push({ index, message: `'${zone}' is listed twice (also zones[${seen.get(zone)}])` });
     seen.set(zone, index);
-    if (!zoneBelongsToRegion(zone, region)) problems.push({ index, message: `'${zone}' is not a zone of region '${region}'` });
+    if (!zoneBelongsToRegion(zone, region)) {
+      const form = /\d$/.test(region) ? `'${region}a'` : `'${region}-a'`;
+      problems.push({ index, message: `'${zone}' is not a zone of region '${region}' (its zones are named like ${form})` });
+    }
   });
   return problems;
 }

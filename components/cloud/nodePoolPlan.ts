@@ -3,6 +3,9 @@
  * checks on a pool's settings. The Cluster component declares these specs; the config schema runs
  * the same checks.
  */
+// The instance types ECS has are stated once, in the policy pack, which must stand alone when it is
+// published: the pool checks read them from there, so the pack, the component and the config agree.
+import { instanceTypeProblem } from "../../policies/lib/instanceTypes";
 
 export type SystemDiskCategory = "cloud_essd" | "cloud_auto" | "cloud_efficiency";
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
@@ -73,7 +76,6 @@ export interface NodePoolSpec {
 }
 
 const POOL_NAME = /^(?=.{1,30}$)[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const INSTANCE_TYPE = /^ecs\.[a-z0-9-]+\.[a-z0-9]+$/;
 // Kubernetes label and taint keys: an optional DNS-subdomain prefix, then a name of 63 characters.
 const LABEL_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -109,8 +111,8 @@ export function nodePoolProblems(pool: NodePoolSettings): PoolProblem[] {
   }
   if (pool.instanceTypes.length === 0) problems.push({ path: ["instanceTypes"], message: "needs at least 1 instance type, got 0" });
   pool.instanceTypes.forEach((t, i) => {
-    if (!INSTANCE_TYPE.test(t))
-      problems.push({ path: ["instanceTypes", i], message: `'${t}' is not an ECS instance type such as 'ecs.g7.xlarge'` });
+    const problem = instanceTypeProblem(t);
+    if (problem) problems.push({ path: ["instanceTypes", i], message: `'${t}' ${problem}` });
   });
   const disk = pool.systemDiskGb ?? 120;
   if (!Number.isInteger(disk) || disk < 40 || disk > 2048)

@@ -10,6 +10,7 @@
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
+import { regionProblem } from "./networkPlan";
 import {
   allowedCidrProblems,
   instanceNameProblem,
@@ -82,29 +83,40 @@ export function registryDefaults(args: RegistryArgs): ResolvedRegistryArgs {
   };
 }
 
-/** Validates the args (defaults applied); throws naming the field, the value and what is accepted. */
-export function validateRegistryArgs(args: ResolvedRegistryArgs): void {
-  const fail = (field: string, message: string): never => {
-    throw new Error(`Registry ${field}: ${message}`);
-  };
+/** One problem with the args: the field (a path in the args, such as "allowedCidrs[2]") and a sentence. */
+export interface RegistryProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Every problem with the args (defaults applied), each naming the field, the value given and what
+ * is accepted; the stack's config reports the same.
+ */
+export function registryProblems(args: ResolvedRegistryArgs): RegistryProblem[] {
+  const problems: RegistryProblem[] = [];
+  const fail = (field: string, message: string) => void problems.push({ field, message });
   const nameProblem = instanceNameProblem(args.instanceName);
   if (nameProblem) fail("instanceName", nameProblem);
-  if (!/^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/.test(args.region)) fail("region", `'${args.region}' is not a region id such as 'cn-hangzhou'`);
+  const region = regionProblem(args.region);
+  if (region) fail("region", region);
   if (!["Basic", "Standard", "Advanced"].includes(args.edition))
     fail("edition", `'${String(args.edition)}' is not one of: Basic, Standard, Advanced`);
   const nsProblem = namespaceProblem(args.namespace);
   if (nsProblem) fail("namespace", nsProblem);
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   args.repositories.forEach((repo, i) => {
     const problem = repositoryProblem(repo);
     if (problem) fail(`repositories[${i}]`, problem);
-    if (seen.has(repo)) fail(`repositories[${i}]`, `'${repo}' is listed twice`);
-    seen.add(repo);
+    if (seen.has(repo)) fail(`repositories[${i}]`, `'${repo}' is listed twice (also [${seen.get(repo)}])`);
+    seen.set(repo, i);
   });
   for (const p of allowedCidrProblems(args.allowedCidrs)) fail(`allowedCidrs[${p.index}]`, p.message);
   if (args.replication) {
     if (args.edition !== "Advanced") fail("replication", `needs edition 'Advanced'; '${args.edition}' cannot sync to another region`);
-    if (args.replication.region === args.region)
+    const targetRegion = regionProblem(args.replication.region);
+    if (targetRegion) fail("replication.region", targetRegion);
+    else if (args.replication.region === args.region)
       fail("replication.region", `'${args.replication.region}' is the registry's own region; replicate to another one`);
     if (!/^cri-[a-z0-9]+$/.test(args.replication.instanceId))
       fail("replication.instanceId", `'${args.replication.instanceId}' is not an ACR instance id such as 'cri-abc123'`);
@@ -113,6 +125,13 @@ export function validateRegistryArgs(args: ResolvedRegistryArgs): void {
       if (problem) fail("replication.namespace", problem);
     }
   }
+  return problems;
+}
+
+/** Validates the args (defaults applied); throws every problem at once, each naming the field, the value and what is accepted. */
+export function validateRegistryArgs(args: ResolvedRegistryArgs): void {
+  const problems = registryProblems(args);
+  if (problems.length > 0) throw new Error(problems.map((p) => `Registry ${p.field}: ${p.message}`).join("\n"));
 }
 
 export class Registry extends pulumi.ComponentResource {

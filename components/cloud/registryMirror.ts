@@ -72,6 +72,9 @@ export function resolveRegistryMirror(args: RegistryMirrorArgs): ResolvedRegistr
   };
 }
 
+/** How long `pulumi up` may wait for the registry to hold what the stack pulls: up to three hours. */
+export const WAIT_MINUTES = { min: 0, max: 180 } as const;
+
 /** Every problem of the args, each naming the field, the value and what is accepted. */
 export function registryMirrorProblems(a: ResolvedRegistryMirrorArgs): string[] {
   const problems = mirrorProblems(a.artifacts).map((p) => `artifacts[${p.index}]: ${p.message}`);
@@ -79,8 +82,8 @@ export function registryMirrorProblems(a: ResolvedRegistryMirrorArgs): string[] 
     const problem = namespaceProblem(p.namespace) ?? repositoryProblem(p.repository);
     if (problem) problems.push(`pushed[${i}]: ${problem}`);
   });
-  if (!Number.isInteger(a.waitMinutes) || a.waitMinutes < 0 || a.waitMinutes > 180) {
-    problems.push(`waitMinutes: ${a.waitMinutes} is not a whole number of minutes between 0 and 180`);
+  if (!Number.isInteger(a.waitMinutes) || a.waitMinutes < WAIT_MINUTES.min || a.waitMinutes > WAIT_MINUTES.max) {
+    problems.push(`waitMinutes: ${a.waitMinutes} is not a whole number of minutes between ${WAIT_MINUTES.min} and ${WAIT_MINUTES.max}`);
   }
   return problems;
 }

@@ -29,9 +29,12 @@ import { certManagerPolicies, gatewayPolicies, prometheusPodLabels } from "./add
 import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, IPV4_CIDR, MEMORY_QUANTITY } from "./namespace";
 import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
 import { CHARTS } from "./upstream";
-import { type Problem, problemList, throwProblems } from "./validation";
+import { missing, type Problem, problemList, throwProblems } from "./validation";
 
 export const GATEWAY_TYPE = "ack-platform:platform:Gateway";
+
+/** Proxy replicas the gateway takes. */
+export const GATEWAY_REPLICAS = { min: 1, max: 20 } as const;
 
 /** Where the HTTPS listener's certificate comes from. */
 export type GatewayTls =
@@ -224,7 +227,9 @@ export function gatewayProblems(a: ResolvedGatewayArgs): Problem[] {
   if (!["internet", "intranet"].includes(a.addressType)) fail("addressType", a.addressType, "one of: internet, intranet");
   const billing = loadBalancerSpecProblem(a.loadBalancerSpec);
   if (billing) fail("loadBalancerSpec", a.loadBalancerSpec, billing);
-  if (!Number.isInteger(a.replicas) || a.replicas < 1 || a.replicas > 20) fail("replicas", a.replicas, "an integer between 1 and 20");
+  const { min, max } = GATEWAY_REPLICAS;
+  if (!Number.isInteger(a.replicas) || a.replicas < min || a.replicas > max)
+    fail("replicas", a.replicas, `an integer between ${min} and ${max}`);
   problems.push(...pullSourceProblems(a));
   if (!CPU_QUANTITY.test(a.proxyResources.cpu)) fail("proxyResources.cpu", a.proxyResources.cpu, "a CPU quantity such as '250m' or '1'");
   if (!MEMORY_QUANTITY.test(a.proxyResources.memory))
@@ -243,8 +248,14 @@ export function gatewayProblems(a: ResolvedGatewayArgs): Problem[] {
   if (exposure) fail("addressType", a.addressType, exposure);
   if (a.controller === "alb") {
     if (tls.mode !== "none" && tls.mode !== "alb-discovery")
-      fail("tls.mode", tls.mode, "one of: none, alb-discovery (with the ALB controller)");
-    if (a.albVswitchIds.length < 2)
+      fail(
+        "tls.mode",
+        tls.mode,
+        "available with controller 'alb': use 'alb-discovery' (certificates from Certificate Management Service) or 'none'",
+      );
+    if (a.albVswitchIds.length === 0)
+      problems.push(missing("albVswitchIds", "with controller 'alb': the vSwitches, in two zones at least, the ALB is placed in"));
+    else if (a.albVswitchIds.length < 2)
       fail("albVswitchIds", a.albVswitchIds, "a list of at least 2 vSwitch ids in different zones (an ALB spans two zones)");
     a.albVswitchIds.forEach((id, i) => {
       if (!/^vsw-[a-z0-9]+$/.test(id)) fail(`albVswitchIds[${i}]`, id, "a vSwitch id such as 'vsw-bp1abc'");
@@ -253,14 +264,25 @@ export function gatewayProblems(a: ResolvedGatewayArgs): Problem[] {
     if (a.tcpPorts.length) fail("tcpPorts", a.tcpPorts, "empty with the ALB controller: TCP listeners are Envoy Gateway's");
     return problems;
   }
-  if (tls.mode === "alb-discovery") fail("tls.mode", tls.mode, "one of: none, secret, cert-manager (with Envoy Gateway)");
+  if (tls.mode === "alb-discovery")
+    fail(
+      "tls.mode",
+      tls.mode,
+      "available with controller 'envoy-gateway', which takes 'secret' or 'cert-manager'; 'alb-discovery' needs controller 'alb'",
+    );
   if (tls.mode === "cert-manager") {
-    if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(tls.email)) fail("tls.email", tls.email, "an e-mail address");
+    if (tls.email === "") problems.push(missing("tls.email", "with tls mode 'cert-manager': the ACME account's contact address"));
+    else if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(tls.email)) fail("tls.email", tls.email, "an e-mail address");
     if (tls.acmeServer !== undefined && !/^https:\/\/\S+$/.test(tls.acmeServer)) fail("tls.acmeServer", tls.acmeServer, "an https URL");
     tls.hosts.forEach((host, i) => {
       // HTTP-01, the challenge the gateway answers, cannot prove control of a wildcard.
-      if (!HOSTNAME.test(host) || host.startsWith("*."))
-        fail(`tls.hosts[${i}]`, host, "a host name without a wildcard, such as 'shop.example.com'");
+      if (host.startsWith("*."))
+        fail(
+          `tls.hosts[${i}]`,
+          host,
+          "accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard; list each host",
+        );
+      else if (!HOSTNAME.test(host)) fail(`tls.hosts[${i}]`, host, "a host name such as 'shop.example.com'");
     });
     if (tls.hosts.length > 100)
       fail("tls.hosts", `${tls.hosts.length} hosts`, "at most 100 hosts (the ACME limit of names in one certificate)");

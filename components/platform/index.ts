@@ -11,6 +11,7 @@
 export {
   Gateway,
   GATEWAY_TYPE,
+  GATEWAY_REPLICAS,
   type GatewayArgs,
   type GatewayTls,
   type ResolvedGatewayArgs,
@@ -80,4 +81,11 @@ export {
   type AddonSelection,
   type ChartRef,
 } from "./upstream";
-export { WorkloadNamespace, WORKLOAD_NAMESPACE_TYPE, type WorkloadNamespaceArgs, workloadNamespaceSpecs } from "./workloadNamespace";
+export {
+  WorkloadNamespace,
+  WORKLOAD_NAMESPACE_TYPE,
+  type WorkloadNamespaceArgs,
+  workloadNamespaceSpecs,
+  workloadNamespaceProblems,
+  validateWorkloadNamespaceArgs,
+} from "./workloadNamespace";

@@ -32,7 +32,7 @@ import { addonNamespaceSpec, CPU_QUANTITY, DNS_LABEL, HOSTNAME, IPV4_CIDR, MEMOR
 import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
 import { diskClaimProblem } from "./storage";
 import { CHARTS } from "./upstream";
-import { missing, type Problem, problemList, throwProblems } from "./validation";
+import { missing, type Problem, problemList, showValue, throwProblems } from "./validation";
 
 export const LOGGING_TYPE = "ack-platform:platform:Logging";
 
@@ -159,18 +159,18 @@ export function loggingProblems(a: ResolvedLoggingArgs): Problem[] {
   if (!DNS_LABEL.test(a.namespace)) fail("namespace", a.namespace, "a DNS label");
   if (!DNS_LABEL.test(a.collectorNamespace)) fail("collectorNamespace", a.collectorNamespace, "a DNS label");
   else if (a.collectorNamespace === a.namespace)
-    fail(
-      "collectorNamespace",
-      a.collectorNamespace,
-      "the logging namespace: the collector's namespace admits privileged pods, so it holds nothing else",
-    );
+    problems.push({
+      field: "collectorNamespace",
+      message: `${showValue(a.collectorNamespace)} is the logging namespace: the collector's namespace admits privileged pods, so it holds nothing else`,
+    });
   if (!Number.isInteger(a.retentionDays) || a.retentionDays < 1 || a.retentionDays > 3650) {
     fail("retentionDays", a.retentionDays, "an integer between 1 and 3650");
   }
   const es = a.elasticsearch;
   if (!/^[89]\.\d+\.\d+$/.test(es.version)) fail("elasticsearch.version", es.version, "an Elasticsearch 8 or 9 version such as '8.19.4'");
   if (!Number.isInteger(es.nodes) || es.nodes < 1 || es.nodes > 50) fail("elasticsearch.nodes", es.nodes, "an integer between 1 and 50");
-  if (es.nodes === 2) fail("elasticsearch.nodes", es.nodes, "1 or at least 3: two nodes cannot keep a master quorum when one is lost");
+  if (es.nodes === 2)
+    fail("elasticsearch.nodes", es.nodes, "accepted: two nodes cannot keep a master quorum when one is lost; use 1, or 3 and more");
   if (!MEMORY_QUANTITY.test(es.storage)) fail("elasticsearch.storage", es.storage, "a size such as '50Gi'");
   else {
     const disk = diskClaimProblem(es.storage, es.storageClass);

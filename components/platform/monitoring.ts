@@ -19,7 +19,7 @@ import { declareNetworkPolicies, namespacePolicySpecs } from "./networkPolicy";
 import { diskClaimProblem } from "./storage";
 import { declareRoute, type RouteThrough } from "./uiRoute";
 import { CHARTS } from "./upstream";
-import { missing, type Problem, problemList, throwProblems } from "./validation";
+import { missing, type Problem, problemList, showValue, throwProblems } from "./validation";
 
 export const MONITORING_TYPE = "ack-platform:platform:Monitoring";
 
@@ -193,11 +193,10 @@ export function monitoringProblems(a: ResolvedMonitoringArgs): Problem[] {
   if (!DNS_LABEL.test(a.namespace)) fail("namespace", a.namespace, "a DNS label");
   if (!DNS_LABEL.test(a.nodeExporterNamespace)) fail("nodeExporterNamespace", a.nodeExporterNamespace, "a DNS label");
   else if (a.nodeExporterNamespace === a.namespace)
-    fail(
-      "nodeExporterNamespace",
-      a.nodeExporterNamespace,
-      "the monitoring namespace: node-exporter's namespace admits privileged pods, so it holds nothing else",
-    );
+    problems.push({
+      field: "nodeExporterNamespace",
+      message: `${showValue(a.nodeExporterNamespace)} is the monitoring namespace: node-exporter's namespace admits privileged pods, so it holds nothing else`,
+    });
   a.scrapePorts.forEach((port, i) => between(`scrapePorts[${i}]`, port, 1, 65535));
   const p = a.prometheus;
   between("prometheus.replicas", p.replicas, 1, 5);
@@ -207,12 +206,21 @@ export function monitoringProblems(a: ResolvedMonitoringArgs): Problem[] {
   if (!CPU_QUANTITY.test(p.cpu)) fail("prometheus.cpu", p.cpu, "a CPU quantity such as '500m'");
   between("alertmanager.replicas", a.alertmanager.replicas, 1, 5);
   disk("alertmanager.storage", a.alertmanager.storage, p.storageClass);
-  const names = new Set<string>();
+  const names = new Map<string, number>();
   a.alertmanager.receivers.forEach((r, i) => {
     const at = `alertmanager.receivers[${i}]`;
-    if (!DNS_LABEL.test(r.name) || r.name === DISCARD_RECEIVER) fail(`${at}.name`, r.name, `a DNS label other than '${DISCARD_RECEIVER}'`);
-    if (names.has(r.name)) fail(`${at}.name`, r.name, "unique among the receivers");
-    names.add(r.name);
+    if (r.name === DISCARD_RECEIVER)
+      problems.push({
+        field: `${at}.name`,
+        message: `'${DISCARD_RECEIVER}' is reserved for the alerts sent nowhere; choose another name`,
+      });
+    else if (!DNS_LABEL.test(r.name)) fail(`${at}.name`, r.name, "a DNS label");
+    if (names.has(r.name))
+      problems.push({
+        field: `${at}.name`,
+        message: `${showValue(r.name)} is already used by alertmanager.receivers[${names.get(r.name)}]`,
+      });
+    else names.set(r.name, i);
     if (r.type === "email") {
       if (!r.to?.length) problems.push(missing(`${at}.to`, "for an email receiver: the recipients"));
       if (!r.smarthost) problems.push(missing(`${at}.smarthost`, "for an email receiver: the SMTP server host:port"));

@@ -7,6 +7,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DNS_LABEL } from "./namespace";
+import { type Problem, problemList, throwProblems } from "./validation";
 
 export const WORKLOAD_NAMESPACE_TYPE = "ack-platform:platform:WorkloadNamespace";
 
@@ -99,11 +101,18 @@ export function workloadNamespaceSpecs(args: WorkloadNamespaceArgs) {
   };
 }
 
-/** Validates the args before anything is declared. */
+/** Every problem with the args, each naming the field, the value and what is accepted. */
+export function workloadNamespaceProblems(args: WorkloadNamespaceArgs): Problem[] {
+  const { problems, fail } = problemList();
+  if (!DNS_LABEL.test(args.name)) fail("name", args.name, "a DNS label (a-z, 0-9 and '-', at most 63 characters)");
+  if (args.podSecurity !== undefined && !["restricted", "baseline"].includes(args.podSecurity))
+    fail("podSecurity", args.podSecurity, "one of: restricted, baseline");
+  return problems;
+}
+
+/** Validates the args before anything is declared: throws every problem at once. */
 export function validateWorkloadNamespaceArgs(args: WorkloadNamespaceArgs): void {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.name)) {
-    throw new Error(`WorkloadNamespace name '${args.name}' is not a DNS label (a-z, 0-9 and '-', at most 63 characters)`);
-  }
+  throwProblems("WorkloadNamespace", workloadNamespaceProblems(args));
 }
 
 export class WorkloadNamespace extends pulumi.ComponentResource {

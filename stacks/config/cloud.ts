@@ -3,36 +3,34 @@
  */
 import { z } from "zod";
 import {
+  ACK_VERSION,
+  addressIn,
+  CONTROL_PLANE_LOG_COMPONENTS,
+  LEGACY_NEXT_HOPS,
+  legacyNetworkOf,
+  MIN_KUBERNETES_MINOR,
+  NAT_BANDWIDTH_MBPS,
+  REGION_ID,
+  WEEKDAYS,
+} from "../../components/cloud";
+import {
   bool,
   cidr,
-  cidrPattern,
-  dnsLabel,
   type EnvironmentKind,
-  intBetween,
+  integer,
   listOf,
   matching,
+  memberOf,
   oneOf,
-  rule,
   secretKeyName,
   section,
   show,
   stringMap,
   text,
+  textFor,
   withJsonSchema,
 } from "./common";
-import { ALLOW_LIST_PREFIXES, formatCidr, mustParseCidr, parseCidr } from "../../components/cloud/cidr";
-import { baselineProblems, CONTROL_PLANE_LOG_COMPONENTS, WEEKDAYS } from "../../components/cloud/clusterPlan";
-import {
-  addressIn,
-  LEGACY_NEXT_HOPS,
-  legacyNetworkOf,
-  legacyNetworkProblems,
-  planVswitches,
-  rangeProblems,
-} from "../../components/cloud/networkPlan";
-import { nodePoolProblems, nodePoolSetProblems } from "../../components/cloud/nodePoolPlan";
 import { existingNetworkProblems, resolveExistingNetwork } from "../../components/cloud/existingNetwork";
-import { allowedCidrProblems, repositoryProblem } from "../../components/cloud/registryPlan";
 import { type Check, type CheckContext, checkSecretRef } from "./checks";
 import { CLUSTER_BASELINE, DEFAULT_KUBERNETES_VERSION, KIND_DEFAULTS } from "./defaults";
 import type { PartialEnvironment } from "./schema";
@@ -43,24 +41,29 @@ export function networkSchema(kind: EnvironmentKind) {
     /** The VPC's block; every vSwitch is allocated inside it. */
     vpcCidr: cidr().default("10.0.0.0/16"),
     /** Size of each zone's node vSwitch (/22 = 1,024 addresses). */
-    nodeVswitchPrefix: intBetween(16, 28).default(22),
+    nodeVswitchPrefix: integer().default(22),
     /** Size of each zone's pod vSwitch for Terway (/19 = 8,192 pod addresses). */
-    podVswitchPrefix: intBetween(16, 28).default(19),
+    podVswitchPrefix: integer().default(19),
     /** One NAT gateway for the environment, or one per zone so a zone's outage keeps the others online. */
     natGateway: oneOf(["per-environment", "per-zone"]).default("per-environment"),
     /** Bandwidth cap of each NAT gateway's EIP, in Mbit/s; the EIP is paid by traffic, which caps it at 200. */
-    natBandwidthMbps: intBetween(1, 200).default(Math.min(200, Math.max(1, KIND_DEFAULTS[kind].natBandwidthMbps))),
+    natBandwidthMbps: integer().default(
+      Math.min(NAT_BANDWIDTH_MBPS.max, Math.max(NAT_BANDWIDTH_MBPS.min, KIND_DEFAULTS[kind].natBandwidthMbps)),
+    ),
     /**
      * Networks outside the VPC that services still reach (legacy VMs, an office, a data centre), and
      * the next hop to each: routes go into every route table of the VPC.
      */
     legacyNetworks: listOf(
       section({
-        name: dnsLabel(40),
-        cidrs: listOf(text("an IPv4 CIDR block such as '192.168.10.0/24'"), 1, "CIDR block"),
+        name: textFor("a name of 1 to 40 characters of a-z, 0-9 and '-', starting with a letter"),
+        cidrs: listOf(text("an IPv4 CIDR block such as '192.168.10.0/24'")),
         nextHop: section({
           /** VpnGateway, Attachment (a CEN transit router attachment), VpcPeer, Instance, NetworkInterface, HaVip, RouterInterface or Ecr. */
-          type: oneOf(Object.keys(LEGACY_NEXT_HOPS) as [string, ...string[]]),
+          type: withJsonSchema(textFor(`one of: ${Object.keys(LEGACY_NEXT_HOPS).join(", ")}`), {
+            type: "string",
+            examples: Object.keys(LEGACY_NEXT_HOPS),
+          }),
           id: text("the id of the next hop, such as 'vpn-bp1a2b3c4d5e6f7g8h9i0'"),
         }),
       }),
@@ -94,20 +97,22 @@ export const CREATED_NETWORK_KEYS = ["nodeVswitchPrefix", "podVswitchPrefix", "n
 
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 
-const instanceType = () => matching(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type such as 'ecs.g7.xlarge'");
+/** An instance type: which ones ECS has is the node pool check's to say (with "did you mean"). */
+// The node pool checks judge the form and the family, and say which type was meant.
+const instanceType = () => textFor("an ECS instance type such as 'ecs.g7.xlarge'");
 
 /** One ACK node pool. */
 export function nodePoolSchema() {
   return section({
-    name: dnsLabel(30),
+    name: textFor("a name of 1 to 30 characters of a-z, 0-9 and '-', starting with a letter"),
     /** The pool's name before a rename: it keeps its nodes, and only its name changes. */
-    formerName: dnsLabel(30).optional(),
+    formerName: textFor("the pool's name before a rename").optional(),
     /** Instance types in order of preference; more than one lets the autoscaler find stock. */
-    instanceTypes: listOf(instanceType(), 1, "instance type"),
+    instanceTypes: listOf(instanceType()),
     systemDiskCategory: oneOf(["cloud_essd", "cloud_auto", "cloud_efficiency"]).default("cloud_essd"),
-    systemDiskGb: intBetween(40, 2048).default(120),
-    min: intBetween(0, 1000),
-    max: intBetween(1, 1000),
+    systemDiskGb: integer().default(120),
+    min: integer(),
+    max: integer(),
     labels: stringMap().default({}),
     taints: listOf(
       section({
@@ -139,20 +144,27 @@ export function defaultNodePools(kind: EnvironmentKind) {
   ];
 }
 
-const ACK_VERSION = /^1\.(\d{2})\.\d+-aliyun\.\d+$/;
+/** Two-digit numbers of at least `n` (10 to 99), as a regular expression's alternatives. */
+function twoDigitsAtLeast(n: number): string {
+  const tens = Math.floor(n / 10);
+  return `${tens}[${n % 10}-9]` + (tens < 9 ? `|[${tens + 1}-9][0-9]` : "");
+}
+
+/**
+ * The cluster component's ACK version form (ACK_VERSION) with its minimum minor, as one pattern: the
+ * config refuses what the component refuses, and editors read the same pattern in the JSON Schema.
+ */
+const SUPPORTED_ACK_VERSION = new RegExp(
+  `^${ACK_VERSION.source.slice(1, -1).replace("(\\d{2})", `(${twoDigitsAtLeast(MIN_KUBERNETES_MINOR)})`)}$`,
+);
 
 /** `cluster` on Alibaba Cloud: ACK managed Kubernetes and its node pools. */
 export function ackClusterSchema(kind: EnvironmentKind) {
   return section({
     /** Kubernetes version, pinned: an upgrade is a deliberate change. */
-    version: rule(
-      "an ACK version such as '1.35.2-aliyun.1' (Kubernetes 1.33 or later)",
-      (v) => {
-        if (typeof v !== "string") return undefined;
-        const m = ACK_VERSION.exec(v);
-        return m && Number(m[1]) >= 33 ? v : undefined;
-      },
-      { type: "string", pattern: "^1\\.(3[3-9]|[4-9][0-9])\\.[0-9]+-aliyun\\.[0-9]+$" },
+    version: textFor(
+      `an ACK version of Kubernetes 1.${MIN_KUBERNETES_MINOR} or later, such as '1.35.2-aliyun.1'`,
+      SUPPORTED_ACK_VERSION,
     ).default(DEFAULT_KUBERNETES_VERSION),
     edition: oneOf(["standard", "pro"]).default(KIND_DEFAULTS[kind].clusterEdition),
     cni: oneOf(["terway", "flannel"]).default("terway"),
@@ -164,7 +176,7 @@ export function ackClusterSchema(kind: EnvironmentKind) {
     /** Expose the API server on the internet. Upstream defaults to true; this library does not. */
     publicApiServer: bool().default(false),
     deletionProtection: bool().default(KIND_DEFAULTS[kind].deletionProtection),
-    nodePools: listOf(nodePoolSchema(), 1, "node pool").default(defaultNodePools(kind)),
+    nodePools: listOf(nodePoolSchema()).default(defaultNodePools(kind)),
     ...clusterBaselineShape(kind === "local" ? "dev" : kind),
   }).prefault({});
 }
@@ -176,12 +188,12 @@ function clusterBaselineShape(kind: Exclude<EnvironmentKind, "local">) {
     /** The API server's audit log and the control-plane components' logs, in Simple Log Service. */
     logs: section({
       audit: bool().default(d.auditLog),
-      controlPlane: listOf(oneOf(CONTROL_PLANE_LOG_COMPONENTS)).default([
+      controlPlane: listOf(memberOf(CONTROL_PLANE_LOG_COMPONENTS)).default([
         ...d.controlPlaneLogs,
       ] as (typeof CONTROL_PLANE_LOG_COMPONENTS)[number][]),
-      retentionDays: intBetween(1, 3650).default(d.logRetentionDays),
+      retentionDays: integer().default(d.logRetentionDays),
       /** The Simple Log Service project; ACK creates k8s-log-<cluster id> when unset. */
-      project: matching(/^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$/, "a Simple Log Service project name (3-63 of a-z, 0-9 and '-')").optional(),
+      project: textFor("a Simple Log Service project name (3-63 of a-z, 0-9 and '-')").optional(),
     }).prefault({}),
     /** Envelope encryption of Secrets with a KMS key: the stack's own (protected), or an existing one. */
     secretEncryption: section({
@@ -193,11 +205,11 @@ function clusterBaselineShape(kind: Exclude<EnvironmentKind, "local">) {
     /** When ACK may maintain the control plane and managed node pools. */
     maintenanceWindow: section({
       enabled: bool().default(d.maintenanceWindow),
-      weekdays: listOf(oneOf(WEEKDAYS), 1, "weekday").default(["Tuesday"]),
+      weekdays: listOf(memberOf(WEEKDAYS)).default(["Tuesday"]),
       /** Start, "HH:MM" in the clock of utcOffset. */
-      start: matching(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day such as '02:00'").default("02:00"),
-      hours: intBetween(1, 24).default(4),
-      utcOffset: matching(/^[+-](0\d|1[0-4]):[0-5]\d$/, "a UTC offset such as '+08:00'").default("+08:00"),
+      start: textFor("a time of day such as '02:00'").default("02:00"),
+      hours: integer().default(4),
+      utcOffset: textFor("a UTC offset such as '+08:00'").default("+08:00"),
     }).prefault({}),
   };
 }
@@ -242,27 +254,18 @@ const existingRegistry = section({
   passwordSecret: secretKeyName().optional(),
 });
 
-/** An allow-list entry: a CIDR block from /8 down to one address (/32). */
-const allowListCidr = () =>
-  rule(
-    "an IPv4 CIDR block such as '203.0.113.0/24' or '198.51.100.7/32'",
-    (v) => {
-      if (typeof v !== "string") return undefined;
-      const parsed = parseCidr(v, ALLOW_LIST_PREFIXES);
-      return "error" in parsed ? { error: `${show(v)} is not an IPv4 CIDR block such as '203.0.113.0/24': ${parsed.error}` } : v;
-    },
-    { type: "string", pattern: cidrPattern(ALLOW_LIST_PREFIXES) },
-  );
-
 const managedRegistry = section({
   mode: z.literal("managed"),
   /** ACR Enterprise Edition instance name (3-30 characters). */
-  instanceName: matching(/^[a-z0-9][-a-z0-9]{1,28}[a-z0-9]$/, "an instance name of 3-30 characters of a-z, 0-9 and '-'"),
+  instanceName: textFor("an instance name of 3-30 characters of a-z, 0-9 and '-'"),
   /** Basic or Advanced (Standard exists only on the China site); replication needs Advanced. */
   edition: oneOf(["Basic", "Standard", "Advanced"]).default("Advanced"),
-  namespace: repositoryNamespace(),
+  namespace: textFor("a registry namespace of 2-30 characters of a-z, 0-9, '-' and '_'"),
   /** Extra CIDR blocks (offices, CI runners) allowed to reach the registry over the internet. */
-  allowedCidrs: listOf(allowListCidr()).default([]),
+  allowedCidrs: listOf(
+    // The registry judges each block (its prefixes: ALLOW_LIST_PREFIXES), in its own words.
+    textFor("an IPv4 CIDR block such as '203.0.113.0/24' or '198.51.100.7/32'"),
+  ).default([]),
   /**
    * Repositories kept after their service is gone or renamed: their images stay for rollbacks (in
    * prod the repositories are protected, and a repository no service lists is refused until named here).
@@ -272,13 +275,13 @@ const managedRegistry = section({
    * Minutes `pulumi up` waits for the registry to hold what the stack pulls from it (the mirrored
    * images and charts, the services' pushed images) before it fails; 0 looks once.
    */
-  waitMinutes: intBetween(0, 180).default(20),
+  waitMinutes: integer().default(20),
   /** Replicate every repository to an instance in another region. */
   replication: section({
-    region: matching(/^[a-z]{2}-[a-z0-9-]+$/, "a region id such as 'cn-shanghai'"),
+    region: textFor("a region id such as 'cn-shanghai'", REGION_ID),
     /** Id of the instance that receives the copies (cri-...). */
-    instanceId: matching(/^cri-[a-z0-9]+$/, "an ACR instance id such as 'cri-abc123'"),
-    namespace: repositoryNamespace().optional(),
+    instanceId: textFor("an ACR instance id such as 'cri-abc123'"),
+    namespace: textFor("a registry namespace of 2-30 characters of a-z, 0-9, '-' and '_'").optional(),
   }).optional(),
 });
 
@@ -339,14 +342,15 @@ export function registrySchema(kind: EnvironmentKind) {
 }
 
 /**
- * Cross-key rules of the cloud sections: the address plan (ranges apart, the vSwitches of every zone
- * inside the VPC), node pools, API server exposure, and the registry that built images go to.
+ * Cross-key rules of the cloud sections that no component states: keys a choice leaves unused,
+ * production's own demands, legacy endpoints the VPC routes, the registry's credentials. The
+ * components' rules (the address plan, node pools, the baseline, the registry's names) are run on
+ * the args the layers give them (componentChecks.ts).
  */
 export const checkCloudConfig: Check = (env, ctx) => {
-  checkNetwork(env, ctx);
+  checkCluster(env, ctx);
   checkExistingNetwork(env, ctx);
-  checkClusterBaseline(env, ctx);
-  checkLegacyNetworks(env, ctx);
+  checkLegacyEndpoints(env, ctx);
   checkRegistry(env, ctx);
 };
 
@@ -388,6 +392,10 @@ function checkExistingNetwork(env: PartialEnvironment, ctx: CheckContext) {
       vswitchIds: existing.vswitches,
       ...(existing.podVswitches ? { podVswitchIds: existing.podVswitches } : {}),
       ...(existing.routeTables ? { routeTableIds: existing.routeTables } : {}),
+      legacyNetworks: env.network.legacyNetworks,
+      ...(cluster ? { serviceCidr: cluster.serviceCidr } : {}),
+      ...(cluster && !terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+      minZones: env.kind === "prod" ? 2 : 1,
     }),
   );
   const keyOf: Record<string, PropertyKey[]> = {
@@ -395,68 +403,45 @@ function checkExistingNetwork(env: PartialEnvironment, ctx: CheckContext) {
     vswitchIds: ["network", "existing", "vswitches"],
     podVswitchIds: ["network", "existing", "podVswitches"],
     routeTableIds: ["network", "existing", "routeTables"],
+    zones: ["zones"],
+    vpcCidr: ["network", "vpcCidr"],
+    legacyNetworks: ["network", "legacyNetworks"],
+    serviceCidr: ["cluster", "serviceCidr"],
+    podCidr: ["cluster", "podCidr"],
   };
-  // The zones, the address plan and the legacy networks are checked where they are configured.
+  // ExistingNetwork stands in for the Network, whose checks (componentChecks.ts) are not run on it.
   for (const p of problems) {
-    const key = keyOf[String(p.path[0])];
-    if (key) report([...key, ...p.path.slice(1)], p.message);
+    const key = keyOf[String(p.path[0])] ?? ["network", "existing"];
+    report([...key, ...p.path.slice(1)], p.message);
   }
 }
 
-/** "logs.controlPlane[2]" as a key path: ["logs", "controlPlane", 2]. */
-function fieldPath(field: string): PropertyKey[] {
-  return field.split(".").flatMap((part) => {
-    const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
-    if (!m) return [part];
-    return [m[1]!, ...[...m[2]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]))];
-  });
-}
-
-function checkClusterBaseline(env: PartialEnvironment, { report }: CheckContext) {
+function checkCluster(env: PartialEnvironment, { report }: CheckContext) {
   const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
   if (!cluster) return;
-  const w = cluster.maintenanceWindow;
-  const problems = baselineProblems(
-    cluster.edition,
-    { audit: cluster.logs.audit, controlPlane: cluster.logs.controlPlane, retentionDays: cluster.logs.retentionDays },
-    w.enabled ? { weekdays: w.weekdays, start: w.start, hours: w.hours, utcOffset: w.utcOffset } : false,
-  );
-  for (const p of problems) report(["cluster", ...fieldPath(p.field)], p.message);
-  const encryption = cluster.secretEncryption;
-  if (encryption.enabled && cluster.edition !== "pro") {
-    report(
-      ["cluster", "secretEncryption", "enabled"],
-      "true needs cluster.edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only",
-    );
+  // Terway gives pods VPC addresses: a pod CIDR would be silently unused.
+  if (cluster.cni !== "flannel" && cluster.podCidr) {
+    report(["cluster", "podCidr"], "is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches");
   }
-  if (!encryption.enabled && encryption.kmsKeyId !== undefined) {
+  if (!cluster.secretEncryption.enabled && cluster.secretEncryption.kmsKeyId !== undefined) {
     report(["cluster", "secretEncryption", "kmsKeyId"], "is only used with cluster.secretEncryption.enabled: true");
   }
-  // The same rules as the component's: names, and a former name one pool at most takes over.
-  for (const p of nodePoolSetProblems(cluster.nodePools)) {
-    if (p.path[1] === "formerName") report(["cluster", "nodePools", ...p.path], p.message);
+  if (env.kind === "prod" && cluster.publicApiServer) {
+    report(
+      ["cluster", "publicApiServer"],
+      "true is not accepted in prod: reach the API server through the VPC (VPN, bastion or ACK's intranet endpoint)",
+    );
   }
-  cluster.nodePools.forEach((pool, i) => {
-    for (const p of nodePoolProblems(pool)) if (p.path[0] === "formerName") report(["cluster", "nodePools", i, ...p.path], p.message);
-  });
 }
 
 /**
- * Legacy networks are outside the VPC and every range the cluster routes itself; a service's legacy
- * endpoint must lie in the VPC or in one of them, or nothing routes its traffic there.
+ * A service's legacy endpoint must lie in the VPC or in one of the legacy networks, or nothing
+ * routes its traffic there.
  */
-function checkLegacyNetworks(env: PartialEnvironment, { report }: CheckContext) {
+function checkLegacyEndpoints(env: PartialEnvironment, { report }: CheckContext) {
   const network = env.network;
   if (!network) return;
-  const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
   const networks = network.legacyNetworks;
-  for (const p of legacyNetworkProblems(networks, {
-    vpcCidr: network.vpcCidr,
-    ...(cluster ? { serviceCidr: cluster.serviceCidr } : {}),
-    ...(cluster?.cni === "flannel" && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
-  })) {
-    report(["network", "legacyNetworks", ...p.path], p.message);
-  }
   env.services?.forEach((svc, i) => {
     svc?.legacy?.endpoints.forEach((endpoint, j) => {
       const address = endpoint.slice(0, endpoint.lastIndexOf(":"));
@@ -473,99 +458,13 @@ function checkLegacyNetworks(env: PartialEnvironment, { report }: CheckContext) 
   });
 }
 
-function checkNetwork(env: PartialEnvironment, { report }: CheckContext) {
-  const network = env.network;
-  const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
-  if (!cluster) return;
-  const flannel = cluster.cni === "flannel";
-  if (flannel && !cluster.podCidr) {
-    report(["cluster", "podCidr"], "is required with cni 'flannel': a block outside the VPC and the service CIDR, such as '172.20.0.0/16'");
-  } else if (!flannel && cluster.podCidr) {
-    report(["cluster", "podCidr"], "is only used with cni 'flannel'; Terway gives pods addresses from the pod vSwitches");
-  }
-  const ranges = rangeProblems({
-    ...(network ? { vpcCidr: network.vpcCidr } : {}),
-    serviceCidr: cluster.serviceCidr,
-    ...(flannel && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
-  });
-  for (const p of ranges) report(p.field === "vpcCidr" ? ["network", "vpcCidr"] : ["cluster", p.field], p.message);
-  // An existing VPC's vSwitches are given, not planned (checkExistingNetwork).
-  if (network && !network.existing) {
-    const vpc = mustParseCidr(network.vpcCidr);
-    let prefixesFit = true;
-    for (const key of ["nodeVswitchPrefix", ...(flannel ? [] : ["podVswitchPrefix" as const])] as const) {
-      if (network[key] <= vpc.prefix) {
-        prefixesFit = false;
-        report(
-          ["network", key],
-          `/${network[key]} is not smaller than the VPC ${formatCidr(vpc)}; use a prefix longer than /${vpc.prefix}`,
-        );
-      }
-    }
-    if (prefixesFit && env.zones) {
-      const plan = planVswitches({
-        vpcCidr: network.vpcCidr,
-        zones: env.zones,
-        nodePrefix: network.nodeVswitchPrefix,
-        ...(flannel ? {} : { podPrefix: network.podVswitchPrefix }),
-      });
-      if ("problem" in plan)
-        report(
-          [
-            "network",
-            plan.problem.field === "podPrefix" ? "podVswitchPrefix" : plan.problem.field === "nodePrefix" ? "nodeVswitchPrefix" : "vpcCidr",
-          ],
-          plan.problem.message,
-        );
-    }
-    if (flannel && network.natGateway === "per-zone") {
-      report(
-        ["network", "natGateway"],
-        "'per-zone' is not accepted with cni 'flannel': it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use 'per-environment' or cni 'terway'",
-      );
-    }
-  }
-  const pools = new Map<string, number>();
-  cluster.nodePools.forEach((pool, i) => {
-    if (pools.has(pool.name))
-      report(["cluster", "nodePools", i, "name"], `${show(pool.name)} is already used by cluster.nodePools[${pools.get(pool.name)}]`);
-    pools.set(pool.name, i);
-    if (pool.min > pool.max) report(["cluster", "nodePools", i, "min"], `${pool.min} is greater than max ${pool.max}`);
-    // Names, types, sizes and counts are checked by the schema; labels and taints only here.
-    for (const p of nodePoolProblems(pool)) {
-      if (p.path[0] === "labels" || p.path[0] === "taints") report(["cluster", "nodePools", i, ...p.path], p.message);
-    }
-  });
-  if (!cluster.nodePools.some((p) => !p.spot && p.max > 0)) {
-    report(["cluster", "nodePools"], "needs at least one pool that is not spot: spot instances can all be reclaimed at once");
-  }
-  if (env.kind === "prod" && cluster.publicApiServer) {
-    report(
-      ["cluster", "publicApiServer"],
-      "true is not accepted in prod: reach the API server through the VPC (VPN, bastion or ACK's intranet endpoint)",
-    );
-  }
-}
-
 function checkRegistry(env: PartialEnvironment, ctx: CheckContext) {
   const { report } = ctx;
   const registry = env.registry;
-  if (registry?.mode === "managed" && registry.replication && registry.edition !== "Advanced") {
-    report(["registry", "replication"], `needs edition 'Advanced'; ${show(registry.edition)} cannot sync to another region`);
-  }
-  if (registry?.mode === "managed" && registry.replication && env.region && registry.replication.region === env.region) {
-    report(
-      ["registry", "replication", "region"],
-      `${show(registry.replication.region)} is this environment's own region; replicate to another one`,
-    );
-  }
   if (registry?.mode === "managed") {
-    for (const p of allowedCidrProblems(registry.allowedCidrs))
-      if (p.message.includes("listed twice")) report(["registry", "allowedCidrs", p.index], p.message);
+    // The component takes each repository once; a retained one listed twice is the config's to say.
     const retained = new Map<string, number>();
     registry.retainedRepositories.forEach((repo, i) => {
-      const problem = repositoryProblem(repo);
-      if (problem) report(["registry", "retainedRepositories", i], problem);
       if (retained.has(repo))
         report(["registry", "retainedRepositories", i], `${show(repo)} is listed twice (also [${retained.get(repo)}])`);
       retained.set(repo, i);

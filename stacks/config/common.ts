@@ -85,6 +85,39 @@ export function intBetween(min: number, max: number) {
   });
 }
 
+/**
+ * An integer whose limits a component states and checks, in its own words (componentChecks.ts): the
+ * config restates no limit, so they cannot drift. (The JSON Schema then gives editors no bounds: it
+ * refuses only what the config's own parse refuses.)
+ */
+export function integer() {
+  return rule("an integer", (v) => (typeof v === "number" && Number.isInteger(v) ? v : undefined), { type: "integer" });
+}
+
+/**
+ * A string of the form a component states: `pattern` is the component's own constant, checked here
+ * too so that editors (JSON Schema) refuse exactly what the config does. Without a pattern the
+ * component alone judges the form, in its own words.
+ */
+export function textFor(accepted: string, pattern?: RegExp) {
+  return rule(accepted, (v) => (typeof v === "string" && (pattern === undefined || pattern.test(v)) ? v : undefined), {
+    type: "string",
+    ...(pattern && pattern.flags === "" ? { pattern: pattern.source } : {}),
+  });
+}
+
+/**
+ * One of `values`, a component's own list, which the component checks in its own words (with its
+ * other problems at once). Editors get the values as completions (JSON Schema `examples`); the
+ * schema refuses no string, as the config's own parse does not.
+ */
+export function memberOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return rule(`one of: ${values.join(", ")}`, (v) => (typeof v === "string" ? (v as T[number]) : undefined), {
+    type: "string",
+    examples: [...values],
+  });
+}
+
 /** A number (not only whole) in [min, max]: "120 is not a number between 0 and 100". */
 export function numberBetween(min: number, max: number) {
   return rule(

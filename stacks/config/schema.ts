@@ -3,10 +3,11 @@
  * so that each kind gets its own defaults, plus the rules that span several keys.
  */
 import { z } from "zod";
-import { zoneBelongsToRegion } from "../../components/cloud/networkPlan";
+import { REGION_ID } from "../../components/cloud";
+import { checkComponents } from "./componentChecks";
 import { type CheckContext } from "./checks";
 import { accountSchema, ackClusterSchema, checkCloudConfig, localClusterSchema, networkSchema, registrySchema } from "./cloud";
-import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text, withJsonSchema } from "./common";
+import { type EnvironmentKind, intBetween, listOf, matching, oneOf, section, show, text, textFor, withJsonSchema } from "./common";
 import { KIND_DEFAULTS } from "./defaults";
 import { applyMirrorDefaults, checkMirrorConfig, mirrorSchema } from "./mirrors";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
@@ -26,9 +27,10 @@ import {
   servicesSchema,
   workloadsSchema,
 } from "./workloads";
+import type { ScalarProblem } from "./yamlScalars";
+import { checkCollisions } from "./collisions";
+import { checkPlainSecrets } from "./plainSecrets";
 import { checkReleaseSteps, releaseSchema } from "./release";
-
-const REGION = /^[a-z]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** `policy`: how the policy pack's verdicts are enforced in this environment. */
 export function policySchema(kind: EnvironmentKind) {
@@ -66,7 +68,8 @@ export function environmentShape(kind: EnvironmentKind) {
   const zone = matching(/^[a-z]{2}(-[a-z0-9]+)+$/, "a zone id such as 'cn-hangzhou-h' or 'ap-southeast-1a'");
   return {
     kind: oneOf([kind]),
-    region: local ? absent("by a local environment (it has no cloud layer)") : matching(REGION, "a region id such as 'cn-hangzhou'"),
+    region: local ? absent("by a local environment (it has no cloud layer)") : textFor("a region id such as 'cn-hangzhou'", REGION_ID),
+    // At least one zone, as the Network says for any environment (prod: two, which the Network judges).
     zones: local ? listOf(zone).default([]) : listOf(zone, 1, "zone"),
     network: local ? absent("by a local environment (it has no cloud layer)") : networkSchema(kind),
     account: local ? absent("by a local environment (it has no cloud account)") : accountSchema(),
@@ -108,6 +111,11 @@ export interface SchemaContext {
   readonly secretKeys: ReadonlySet<string>;
   /** Whether a path (relative to the project directory) exists; used for `build.context`. */
   readonly fileExists: (relativePath: string) => boolean;
+  /**
+   * Values the stack file writes one way and YAML reads another (yamlScalars.ts). Each is reported
+   * at its key, in place of what the schema says of the value it was read as.
+   */
+  readonly misread?: readonly ScalarProblem[];
 }
 
 /** The environment as far as it parsed: a key is missing where its own value was invalid. */
@@ -134,8 +142,14 @@ export function parseEnvironment(
   // Each problem remembers its top-level key and list index, to be reported in the order of the file.
   const problems: Array<ConfigProblem & { key: string; index: number }> = [];
   const indexOf = (path: readonly PropertyKey[]) => (typeof path[1] === "number" ? path[1] : -1);
-  const report = (path: PropertyKey[], message: string, detail?: { readonly secretKey?: string }) =>
+  // Several components may say the same of one key (a mirror every add-on pulls from): once is enough.
+  const said = new Set<string>();
+  const report = (path: PropertyKey[], message: string, detail?: { readonly secretKey?: string }) => {
+    const line = `${formatPath(path)}: ${message}`;
+    if (said.has(line)) return;
+    said.add(line);
     problems.push({ key: String(path[0]), index: indexOf(path), path: formatPath(path), message, ...detail });
+  };
   const addIssues = (issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]) => {
     for (const issue of issues) {
       const index = indexOf([...prefix, ...issue.path]);
@@ -192,8 +206,9 @@ export function parseEnvironment(
     path.reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined), values);
   const ctx: CheckContext = { report, secretKeys: context.secretKeys, fileExists: context.fileExists, raw };
   applyMirrorDefaults(env);
-  checkZones(env, ctx);
+  checkLocalZones(env, ctx);
   checkMirrorConfig(env, ctx);
+  checkComponents(env, ctx);
   checkCloudConfig(env, ctx);
   checkPlatformConfig(env, ctx);
   // Names as written, so a duplicate is found even when one of the two services has other mistakes.
@@ -202,31 +217,34 @@ export function parseEnvironment(
   checkJobs(env, ctx);
   checkVolumes(env, ctx);
   checkReleaseSteps(env, ctx);
+  checkCollisions(env, ctx);
+  checkPlainSecrets(env, ctx);
+
+  // A value read other than it was written is reported as such, not as the value it was read as.
+  const misreadAt = new Set<string>();
+  for (const m of context.misread ?? []) {
+    report(m.path, m.message);
+    misreadAt.add(formatPath(m.path));
+  }
+  const kept = problems.filter((p, i) => !misreadAt.has(p.path) || i >= problems.length - (context.misread?.length ?? 0));
 
   const order = (key: string) => {
     const i = keys.indexOf(key as keyof Shape);
     return i < 0 ? -1 : i;
   };
-  const sorted = problems
+  const sorted = kept
     .map((p, i) => ({ p, i }))
     .sort((a, b) => order(a.p.key) - order(b.p.key) || a.p.index - b.p.index || a.i - b.i)
     .map(({ p }) => ({ path: p.path, message: p.message, ...(p.secretKey === undefined ? {} : { secretKey: p.secretKey }) }));
   return sorted.length === 0 ? { config: env as EnvironmentConfig, problems: [] } : { problems: sorted };
 }
 
-function checkZones(env: PartialEnvironment, { report }: CheckContext) {
-  const zones = env.zones;
-  if (!zones) return;
-  if (env.kind === "prod" && zones.length < 2) {
-    report(["zones"], `prod needs at least 2 zones so a zone outage leaves capacity; got ${zones.length} (${zones.map(show).join(", ")})`);
-  }
+/** A local environment has no Network to check its zones (they only spread pods): each once. */
+function checkLocalZones(env: PartialEnvironment, { report }: CheckContext) {
+  if (env.kind !== "local") return;
   const seen = new Map<string, number>();
-  zones.forEach((zone, i) => {
+  env.zones?.forEach((zone, i) => {
     if (seen.has(zone)) report(["zones", i], `${show(zone)} is listed twice (also zones[${seen.get(zone)}])`);
     seen.set(zone, i);
-    if (env.region && !zoneBelongsToRegion(zone, env.region)) {
-      const form = /\d$/.test(env.region) ? `'${env.region}a'` : `'${env.region}-a'`;
-      report(["zones", i], `${show(zone)} is not a zone of region ${show(env.region)} (its zones are named like ${form})`);
-    }
   });
 }

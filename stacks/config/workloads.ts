@@ -60,7 +60,12 @@ export function imageVersion() {
   return rule(
     "a version tag such as '1.4.2' or a digest 'sha256:<64 hex digits>'",
     (v) => {
-      if (typeof v === "number") v = String(v);
+      // YAML reads an unquoted 1.10 as the number 1.1: a number here is never the version written.
+      if (typeof v === "number") {
+        return {
+          error: `${v} is a number, not a version tag: YAML reads an unquoted version as a number (1.10 as 1.1, 2.0 as 2); quote the version as written, such as '${v}'`,
+        };
+      }
       if (typeof v !== "string") return undefined;
       if (v === "latest") {
         return {
@@ -70,7 +75,33 @@ export function imageVersion() {
       if (DIGEST.test(v) || TAG.test(v)) return v;
       return undefined;
     },
-    { type: ["string", "number"], pattern: `${DIGEST.source}|${TAG.source}`, minimum: 0, not: { const: "latest" } },
+    { type: "string", pattern: `${DIGEST.source}|${TAG.source}`, not: { const: "latest" } },
+  );
+}
+
+const REPOSITORY = /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?$/;
+
+/**
+ * A repository, without a tag: the tag is `version`, and an image such as 'acme/cart:latest' would
+ * be pulled as 'acme/cart:latest:1.9.4'. A registry's port ('localhost:5001/cart') is not a tag.
+ */
+function imageRepository() {
+  return rule(
+    "a repository such as 'orders' or 'docker.io/library/nginx', without a tag",
+    (v) => {
+      if (typeof v !== "string") return undefined;
+      const at = v.indexOf("@");
+      const lastPart = v.slice(v.lastIndexOf("/") + 1);
+      const tag = at >= 0 ? v.slice(at) : lastPart.includes(":") ? lastPart.slice(lastPart.indexOf(":")) : undefined;
+      if (tag !== undefined) {
+        const repository = v.slice(0, v.length - tag.length);
+        return {
+          error: `${show(v)} has ${tag.startsWith("@") ? "the digest" : "the tag"} '${tag.slice(1)}' in it, and the image is pulled as <image>:<version>; write image ${show(repository)} and put '${tag.slice(1)}' in version`,
+        };
+      }
+      return REPOSITORY.test(v) ? v : undefined;
+    },
+    { type: "string", pattern: "^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?$", not: { pattern: "(@|:[^/]*$)" } },
   );
 }
 
@@ -243,7 +274,7 @@ export function serviceSchema(kind: EnvironmentKind) {
     /** Namespace; the `workloads.namespace` when unset. */
     namespace: dnsLabel().optional(),
     /** Repository in the environment's registry (the service name when unset), or a full image reference. */
-    image: matching(/^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?$/, "a repository such as 'orders' or 'docker.io/library/nginx'").optional(),
+    image: imageRepository().optional(),
     /** Build the image from a Dockerfile in this repository and push it to the environment's registry. */
     build: section({
       context: text("a directory of this repository, such as 'services/hello'"),
@@ -663,12 +694,6 @@ export function checkServices(env: PartialEnvironment, rawNames: readonly unknow
             `the gateway's TCP port ${p.servicePort ?? p.port} is already taken by ${other}; give this port another servicePort`,
           );
         else gatewayPorts.set(p.servicePort ?? p.port, `${svc.name}'s port '${p.name}'`);
-        if ([80, 443].includes(p.servicePort ?? p.port)) {
-          report(
-            at("ports", j, "servicePort"),
-            `${p.servicePort ?? p.port} is the gateway's HTTP(S) port; a TCP listener needs a port of its own`,
-          );
-        }
         if (env.gateway && (!env.gateway.enabled || env.gateway.controller !== "envoy-gateway")) {
           report(
             at("ports", j, "expose", "via"),

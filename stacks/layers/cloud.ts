@@ -7,7 +7,6 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ALB_INGRESS_CONTROLLER } from "../../components/cloud/addonConfig";
 import { Cluster } from "../../components/cloud/cluster";
 import { ExistingNetwork } from "../../components/cloud/existingNetwork";
 import { Network } from "../../components/cloud/network";
@@ -17,41 +16,12 @@ import { RegistryMirror } from "../../components/cloud/registryMirror";
 import { registryDomains } from "../../components/cloud/registryPlan";
 import { ServiceImage } from "../../components/cloud/serviceImage";
 import type { EnvironmentConfig, RegistryConfig, ServiceConfig } from "../config";
-import type { JobConfig } from "../config/workloads";
-import { inRegistry, mirrorArtifacts, pushedArtifacts, registrySupply } from "./supply";
+import { clusterArgs, minZonesOf, networkArgs, registryArgs, registryPullNamespaces } from "../config/componentArgs";
+import { mirrorArtifacts, pushedArtifacts, registrySupply } from "./supply";
 import type { CloudLayer, ImageSource } from "./types";
 
 /** Name of the image pull Secret workload namespaces get when the registry needs credentials. */
 export const PULL_SECRET_NAME = "registry-credentials";
-
-/**
- * Repository names of the services whose images live in the environment's registry, once each, then
- * the repositories kept for services that are gone.
- */
-export function registryRepositories(services: ReadonlyArray<ServiceConfig | JobConfig>, retained: readonly string[] = []): string[] {
-  return [...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained])];
-}
-
-/**
- * Namespaces whose pods pull from the environment's registry, for its credential helper: the
- * services', and the add-ons' when their images are mirrored in the same registry. The add-ons'
- * namespaces are those the platform layer creates (the `registry-credentials-cover-namespaces`
- * policy rule catches one added there and missed here).
- */
-export function registryPullNamespaces(env: EnvironmentConfig, registryHost: string): string[] {
-  const namespaces = [env.workloads.namespace, ...env.services.map((s) => s.namespace ?? env.workloads.namespace)];
-  const mirrored = env.imageMirror !== undefined && env.imageMirror.split("/")[0] === registryHost;
-  if (mirrored) {
-    if (env.gateway.enabled && env.gateway.controller === "envoy-gateway") {
-      namespaces.push(env.gateway.namespace);
-      if (env.gateway.tls.mode === "cert-manager") namespaces.push("cert-manager");
-    }
-    // Each add-on's node agent runs in a namespace of its own.
-    if (env.logging.enabled) namespaces.push(env.logging.namespace, env.logging.collectorNamespace);
-    if (env.monitoring.enabled) namespaces.push(env.monitoring.namespace, env.monitoring.nodeExporterNamespace);
-  }
-  return [...new Set(namespaces)].sort();
-}
 
 /** A .dockerconfigjson for one registry, as a secret. */
 export function dockerConfigJson(server: string, username: string, password: pulumi.Input<string>): pulumi.Output<string> {
@@ -130,7 +100,6 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   const tags = { "ack-platform-stack": namePrefix, "ack-platform-kind": env.kind };
 
   const managed = env.registry.mode === "managed" ? env.registry : undefined;
-  const alb = env.gateway.enabled && env.gateway.controller === "alb";
 
   // What the account must have comes first, through a provider of its own: the provider of every
   // other resource waits for it, so nothing is created in an account that is not ready.
@@ -175,100 +144,49 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
           legacyNetworks: env.network.legacyNetworks,
           serviceCidr: cluster.serviceCidr,
           ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
-          minZones: env.kind === "prod" ? 2 : 1,
+          minZones: minZonesOf(env.kind),
           namePrefix,
           tags,
         },
         opts,
       )
-    : new Network(
-        "network",
-        {
-          region,
-          zones,
-          vpcCidr: env.network.vpcCidr,
-          nodeVswitchPrefix: env.network.nodeVswitchPrefix,
-          podVswitchPrefix: terway ? env.network.podVswitchPrefix : false,
-          natGateway: env.network.natGateway,
-          natBandwidthMbps: env.network.natBandwidthMbps,
-          serviceCidr: cluster.serviceCidr,
-          ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
-          minZones: env.kind === "prod" ? 2 : 1,
-          legacyNetworks: env.network.legacyNetworks,
-          deletionProtection: protect,
-          namePrefix,
-          tags,
-        },
-        opts,
-      );
+    : new Network("network", networkArgs({ ...env, cluster }, { namePrefix, tags }), opts);
 
   const registry = managed
     ? new Registry(
         "registry",
-        {
-          instanceName: managed.instanceName,
-          region,
-          edition: managed.edition,
-          namespace: managed.namespace,
-          repositories: registryRepositories([...env.services, ...env.jobs], managed.retainedRepositories),
-          vpc: { vpcId: network.vpcId, vswitchId: network.zoneVswitchIds[zones[0]!]! },
-          allowedCidrs: managed.allowedCidrs,
-          ...(managed.replication ? { replication: managed.replication } : {}),
-          deletionProtection: protect,
-          tags,
-        },
+        registryArgs(
+          { ...env, registry: managed },
+          { vpc: { vpcId: network.vpcId, vswitchId: network.zoneVswitchIds[zones[0]!]! }, deletionProtection: protect, tags },
+        ),
         opts,
       )
     : undefined;
 
-  const window = cluster.maintenanceWindow;
   const ack = new Cluster(
     "cluster",
-    {
-      version: cluster.version,
-      checkVersion: cluster.checkVersion,
-      edition: cluster.edition,
-      clusterName: namePrefix,
-      vswitchIds: zones.map((z) => network.zoneVswitchIds[z]!),
-      securityGroupId: network.securityGroupId,
-      internetAccess: network.internetAccess,
-      cni: cluster.cni,
-      ...(terway ? { podVswitchIds: zones.map((z) => network.zonePodVswitchIds[z]!) } : { podCidr: cluster.podCidr! }),
-      serviceCidr: cluster.serviceCidr,
-      publicApiServer: cluster.publicApiServer,
-      deletionProtection: protect,
-      nodePools: cluster.nodePools,
-      // The AlbConfig CRD comes with ACK's ALB Ingress controller; installed as an add-on resource so
-      // that it reaches a cluster that already exists.
-      installedAddons: alb ? [ALB_INGRESS_CONTROLLER] : [],
-      ...(registry && managed
-        ? {
-            registryAccess: {
-              instanceId: registry.instanceId,
-              region,
-              domains: [registry.endpoint],
-              namespaces: registryPullNamespaces(env, registryDomains(managed.instanceName, region).vpc),
-              serviceAccounts: ["*"],
-            },
-          }
-        : {}),
-      logs: {
-        audit: cluster.logs.audit,
-        controlPlane: cluster.logs.controlPlane,
-        retentionDays: cluster.logs.retentionDays,
-        ...(cluster.logs.project ? { project: cluster.logs.project } : {}),
+    clusterArgs(
+      { ...env, cluster },
+      {
+        namePrefix,
+        tags,
+        vswitchIds: zones.map((z) => network.zoneVswitchIds[z]!),
+        podVswitchIds: terway ? zones.map((z) => network.zonePodVswitchIds[z]!) : [],
+        securityGroupId: network.securityGroupId,
+        internetAccess: network.internetAccess,
+        ...(registry && managed
+          ? {
+              registryAccess: {
+                instanceId: registry.instanceId,
+                region,
+                domains: [registry.endpoint],
+                namespaces: registryPullNamespaces(env, registryDomains(managed.instanceName, region).vpc),
+                serviceAccounts: ["*"],
+              },
+            }
+          : {}),
       },
-      secretEncryption: !cluster.secretEncryption.enabled
-        ? "off"
-        : cluster.secretEncryption.kmsKeyId
-          ? { kmsKeyId: cluster.secretEncryption.kmsKeyId }
-          : "managed-key",
-      rrsa: cluster.rrsa,
-      maintenanceWindow: window.enabled
-        ? { weekdays: window.weekdays, start: window.start, hours: window.hours, utcOffset: window.utcOffset }
-        : false,
-      tags,
-    },
+    ),
     opts,
   );
 

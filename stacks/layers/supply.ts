@@ -8,8 +8,10 @@ import { type MirrorArtifact, type PushedArtifact, subscriptionSource } from "..
 import { imageTag, mirrorPath, repositoryOf } from "../../components/platform/images";
 import { addonArtifacts, CHART_NAMESPACE, type ChartRef, mirrorSourceOf } from "../../components/platform/upstream";
 import { DEFAULT_KUBECTL_IMAGE } from "../../components/workload/plan";
-import type { EnvironmentConfig, ServiceConfig } from "../config";
-import type { JobConfig } from "../config/workloads";
+import type { EnvironmentConfig } from "../config";
+import { inRegistry } from "../config/componentArgs";
+
+export { inRegistry };
 
 /** Every public image the environment runs: the add-ons', and kubectl when a service scales at night. */
 export function environmentImages(env: EnvironmentConfig): string[] {
@@ -81,11 +83,6 @@ export function mirrorArtifacts(env: EnvironmentConfig, ownHost: string): Mirror
     ...(env.imageMirror === ownHost ? environmentImages(env).map(imageArtifact) : []),
     ...(env.chartMirror === ownHost ? environmentCharts(env).map(chartArtifact) : []),
   ];
-}
-
-/** Whether a service's (or job's) image lives in the environment's registry (as opposed to a full reference elsewhere). */
-export function inRegistry(svc: ServiceConfig | JobConfig): boolean {
-  return ("build" in svc && Boolean(svc.build)) || !(svc.image ?? svc.name).includes("/");
 }
 
 /**

@@ -27,7 +27,7 @@ describe("instanceCapacity", () => {
     assert.throws(() => instanceCapacity("ecs.gn6i-c4g1.xlarge"), {
       name: "UnknownInstanceTypeError",
       message:
-        "ECS instance type 'ecs.gn6i-c4g1.xlarge' is of family 'gn6i-c4g1', whose memory per vCPU the capacity check does not know: it knows c (2 GiB per vCPU), g (4 GiB) and r (8 GiB), optionally 'hf'-prefixed (ecs.g7.xlarge, ecs.hfc7.large), and '<family>-c1m<N>' (N GiB, ecs.u1-c1m4.xlarge)",
+        "ECS instance type 'ecs.gn6i-c4g1.xlarge' is of family 'gn6i-c4g1', whose memory per vCPU the capacity check does not know: it knows the c (2 GiB per vCPU), g (4 GiB) and r (8 GiB) families of ECS_FAMILIES (ecs.g7.xlarge, ecs.hfc7.large), and '<family>-c1m<N>' (N GiB, ecs.u1-c1m4.xlarge)",
     });
   });
   it("refuses a size it does not know", () => {
@@ -134,7 +134,7 @@ describe("capacity-fits-node-pools", () => {
   });
   it("names an instance type whose capacity it cannot read", () => {
     assert.deepEqual(check(capacityFitsNodePools, [...services(), nodePool(2, ["ecs.gn6i-c4g1.xlarge"])]), [
-      "node pool 'general': ECS instance type 'ecs.gn6i-c4g1.xlarge' is of family 'gn6i-c4g1', whose memory per vCPU the capacity check does not know: it knows c (2 GiB per vCPU), g (4 GiB) and r (8 GiB), optionally 'hf'-prefixed (ecs.g7.xlarge, ecs.hfc7.large), and '<family>-c1m<N>' (N GiB, ecs.u1-c1m4.xlarge); the capacity check needs it, so use a type it knows or disable capacity-fits-node-pools for this stack with a reason",
+      "node pool 'general': ECS instance type 'ecs.gn6i-c4g1.xlarge' is of family 'gn6i-c4g1', whose memory per vCPU the capacity check does not know: it knows the c (2 GiB per vCPU), g (4 GiB) and r (8 GiB) families of ECS_FAMILIES (ecs.g7.xlarge, ecs.hfc7.large), and '<family>-c1m<N>' (N GiB, ecs.u1-c1m4.xlarge); the capacity check needs it, so use a type it knows or disable capacity-fits-node-pools for this stack with a reason",
     ]);
   });
   it("names a pool without instance types", () => {

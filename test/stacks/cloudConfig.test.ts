@@ -88,12 +88,14 @@ describe("cloud config: problems name the key, the value and what is accepted", 
 
   it("refuses a NAT gateway per zone with Flannel", () => {
     assert.deepEqual(problems({ ...DEV, network: { natGateway: "per-zone" }, cluster: { cni: "flannel", podCidr: "172.20.0.0/16" } }), [
-      "network.natGateway: 'per-zone' is not accepted with cni 'flannel': it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use 'per-environment' or cni 'terway'",
+      "network.natGateway: 'per-zone' is not accepted with Flannel: it gives each zone its own route table, and Flannel's pod routes are written only to the VPC's system route table; use Terway or 'per-environment'",
     ]);
   });
 
   it("caps the NAT bandwidth at what a pay-by-traffic EIP allows", () => {
-    assert.deepEqual(problems({ ...DEV, network: { natBandwidthMbps: 500 } }), ["network.natBandwidthMbps: 500 is not between 1 and 200"]);
+    assert.deepEqual(problems({ ...DEV, network: { natBandwidthMbps: 500 } }), [
+      "network.natBandwidthMbps: 500 is not between 1 and 200 (Mbit/s of a pay-by-traffic EIP)",
+    ]);
   });
 
   it("checks node labels and taints as Kubernetes does", () => {
@@ -140,7 +142,7 @@ describe("cloud config: problems name the key, the value and what is accepted", 
   it("replicates the registry only to another region", () => {
     assert.deepEqual(
       problems({ ...PROD, registry: { ...PROD.registry, replication: { region: "cn-hangzhou", instanceId: "cri-dr0001" } } }),
-      ["registry.replication.region: 'cn-hangzhou' is this environment's own region; replicate to another one"],
+      ["registry.replication.region: 'cn-hangzhou' is the registry's own region; replicate to another one"],
     );
     assert.deepEqual(
       problems({ ...PROD, registry: { ...PROD.registry, replication: { region: "cn-shanghai", instanceId: "cri-dr0001" } } }),
@@ -203,7 +205,7 @@ describe("cloud config: the cluster's baseline and the account", () => {
   it("refuses what a standard cluster does not offer, and a KMS key that nothing uses", () => {
     assert.deepEqual(problems({ ...DEV, cluster: { logs: { controlPlane: ["apiserver"] }, secretEncryption: { enabled: true } } }), [
       "cluster.logs.controlPlane: [apiserver] needs edition 'pro': ACK ships control-plane logs of Pro clusters only; use [] on 'standard'",
-      "cluster.secretEncryption.enabled: true needs cluster.edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only",
+      "cluster.secretEncryption.enabled: needs edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only; turn it off on 'standard'",
     ]);
     assert.deepEqual(problems({ ...PROD, cluster: { secretEncryption: { enabled: false, kmsKeyId: "key-hzz6304944d4ejqjx9xzz" } } }), [
       "cluster.secretEncryption.kmsKeyId: is only used with cluster.secretEncryption.enabled: true",

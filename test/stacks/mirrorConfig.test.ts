@@ -54,7 +54,7 @@ describe("registry.waitMinutes", () => {
     const once = parseConfig({ ...PROD, registry: { ...PROD.registry, waitMinutes: 0 } });
     assert.equal(once.registry.mode === "managed" && once.registry.waitMinutes, 0);
     assert.deepEqual(configProblems({ ...PROD, registry: { ...PROD.registry, waitMinutes: 240 } }), [
-      "registry.waitMinutes: 240 is not between 0 and 180",
+      "registry.waitMinutes: 240 is not a whole number of minutes between 0 and 180",
     ]);
   });
 });

@@ -83,7 +83,8 @@ function projectWith(stack: string, change: (config: Record<string, any>) => voi
   );
   const file = YAML.parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, any> };
   change(file.config);
-  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify(file));
+  // Written as YAML 1.1, which quotes what a YAML 1.1 reader would misread ('01:00'): the stack refuses it unquoted.
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify(file, { version: "1.1" }));
   return dir;
 }
 

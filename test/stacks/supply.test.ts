@@ -10,7 +10,7 @@ import {
   pushedArtifacts,
   registrySupply,
 } from "../../stacks/layers/supply";
-import { registryRepositories } from "../../stacks/layers/cloud";
+import { registryRepositories } from "../../stacks/config/componentArgs";
 import { DEV, PROD, parseConfig } from "./configFixtures";
 
 const OWN = "acme-prod-registry-vpc.cn-hangzhou.cr.aliyuncs.com";

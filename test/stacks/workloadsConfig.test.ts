@@ -194,7 +194,8 @@ describe("workload config: refusals", () => {
       "services[1].ports[0].expose: the gateway's TCP port 9000 is already taken by push-gateway's port 'push'; give this port another servicePort",
     ]);
     assert.deepEqual(problems(withServices(DEV, { ...PUSH, ports: [{ ...PUSH.ports[0], servicePort: 443 }, PUSH.ports[1]] })), [
-      "services[0].ports[0].servicePort: 443 is the gateway's HTTP(S) port; a TCP listener needs a port of its own",
+      // The Gateway's own rule, said at the service's port.
+      "services[0].ports[0].servicePort: 443 is not a port between 1 and 65535 other than 80, 443 and the other TCP listeners'",
     ]);
     assert.deepEqual(problems({ ...withServices(DEV, PUSH), gateway: { enabled: false } }), [
       "services[0].ports[0].expose.via: 'gateway' needs the Envoy gateway (gateway.enabled and gateway.controller 'envoy-gateway'): TCPRoutes are Gateway API routes",

@@ -4,7 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { editRelease, ReleaseError } from "../../tools/release/edit";
+import { editRelease, type ReleaseAction, ReleaseError } from "../../tools/release/edit";
+import { StackWriteError, type WriteFileSystem, writeStackFile } from "../../tools/release/write";
+import { main as releaseMain } from "../../tools/release/cli";
 import { REPO } from "../planRunner";
 
 const STACK = `# Production.
@@ -149,6 +151,161 @@ describe("release edits", () => {
   });
 });
 
+/** A service whose canary block is written in `canary` (indented as a service's key), in a stack file. */
+function withCanary(canary: string, after = '    - name: cart\n      version: "1.0.0"\n'): string {
+  return `config:\n  demo:services:\n    - name: orders\n      version: "4.2.0"\n${canary}${after}`;
+}
+
+describe("release edits keep every block shape", () => {
+  // Each shape takes a weight, and gives it back unchanged on a rollback.
+  const shapes: Array<[string, string, string]> = [
+    ["a block", '      canary:\n        version: "4.3.0"\n', '      canary:\n        version: "4.3.0"\n        weight: 5\n'],
+    [
+      "a block that ends with a comment line",
+      '      canary:\n        version: "4.3.0"\n        # the weight comes later\n',
+      '      canary:\n        version: "4.3.0"\n        # the weight comes later\n        weight: 5\n',
+    ],
+    [
+      "a block that ends with a nested block",
+      '      canary:\n        version: "4.3.0"\n        header:\n          name: x-canary\n          value: testers\n',
+      '      canary:\n        version: "4.3.0"\n        header:\n          name: x-canary\n          value: testers\n        weight: 5\n',
+    ],
+    [
+      "a block with an empty weight",
+      '      canary:\n        version: "4.3.0"\n        weight:\n',
+      '      canary:\n        version: "4.3.0"\n        weight: 5\n',
+    ],
+    [
+      "a block indented by four",
+      '      canary:\n          version: "4.3.0"  # next release\n',
+      '      canary:\n          version: "4.3.0"  # next release\n          weight: 5\n',
+    ],
+    ["a flow mapping", '      canary: { version: "4.3.0" }\n', '      canary: { version: "4.3.0", weight: 5 }\n'],
+    [
+      "a flow mapping over two lines",
+      '      canary: { version: "4.3.0",\n                weight: 1 }\n',
+      '      canary: { version: "4.3.0",\n                weight: 5 }\n',
+    ],
+  ];
+  for (const [shape, canary, weighted] of shapes) {
+    it(`sets a weight in ${shape}, in the middle of the list and at the end of a file without a last line break`, () => {
+      assert.equal(editRelease(withCanary(canary), "demo", "orders", { kind: "weight", weight: 5 }), withCanary(weighted));
+      const last = withCanary(canary, "").replace(/\n$/, "");
+      assert.equal(editRelease(last, "demo", "orders", { kind: "weight", weight: 5 }), withCanary(weighted, "").replace(/\n$/, ""));
+      assert.equal(editRelease(withCanary(canary), "demo", "orders", { kind: "rollback" }), withCanary(""));
+    });
+  }
+
+  it("leaves a comment that belongs to the next key where it is", () => {
+    const text = withCanary('      canary:\n        version: "4.3.0"\n      # the checkout flow\n      route: { host: a.example.com }\n');
+    assert.equal(
+      editRelease(text, "demo", "orders", { kind: "weight", weight: 5 }),
+      text.replace('"4.3.0"\n', '"4.3.0"\n        weight: 5\n'),
+    );
+    assert.equal(
+      editRelease(text, "demo", "orders", { kind: "rollback" }),
+      withCanary("      # the checkout flow\n      route: { host: a.example.com }\n"),
+    );
+  });
+
+  it("keeps a CRLF file CRLF, for every action", () => {
+    const crlf = (t: string) => t.replace(/\r?\n/g, "\r\n");
+    const actions: Array<[string, ReleaseAction]> = [
+      ["catalog", { kind: "weight", weight: 50 }],
+      ["orders", { kind: "weight", weight: 5 }],
+      ["orders", { kind: "promote" }],
+      ["catalog", { kind: "rollback" }],
+      ["orders", { kind: "legacy-weight", weight: 0 }],
+    ];
+    for (const [service, action] of actions) {
+      const after = editRelease(crlf(STACK), "demo", service, action);
+      assert.equal(after, crlf(editRelease(STACK, "demo", service, action)), `${service} ${action.kind}`);
+      assert.doesNotMatch(after, /[^\r]\n/, "no bare LF");
+    }
+    const drained = editRelease(crlf(STACK), "demo", "orders", { kind: "legacy-weight", weight: 0 });
+    assert.doesNotMatch(editRelease(drained, "demo", "orders", { kind: "retire-legacy" }), /[^\r]\n/);
+  });
+
+  it("says it is its own fault, not the file's, when a splice would change the meaning", () => {
+    // A trailing comma in a flow mapping is valid YAML that the splice does not expect.
+    const text = withCanary('      canary: { version: "4.3.0", }\n');
+    assert.throws(
+      () => editRelease(text, "demo", "orders", { kind: "weight", weight: 5 }),
+      /^ReleaseError: the release helper could not splice this change into the file without changing its meaning \(.*\); the file is unchanged: make the change by hand$/,
+    );
+  });
+});
+
+describe("writing a stack file", () => {
+  function file(mode = 0o640): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "release-write-"));
+    const f = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(f, "before\n");
+    fs.chmodSync(f, mode);
+    return f;
+  }
+  /** The real file system with one operation replaced by one that fails with `code`. */
+  function failing(op: keyof WriteFileSystem, code: string, afterBytes?: number): WriteFileSystem {
+    const error = () => Object.assign(new Error(`${code}: failed`), { code });
+    const real = { ...fs } as unknown as Record<string, unknown>;
+    if (op === "writeSync") {
+      // A disk that fills up part-way: some bytes go out, then ENOSPC.
+      real[op] = (fd: number, buffer: Buffer, offset: number, length: number) => {
+        if (afterBytes !== undefined && offset < afterBytes) return fs.writeSync(fd, buffer, offset, Math.min(length, afterBytes - offset));
+        throw error();
+      };
+    } else {
+      real[op] = () => {
+        throw error();
+      };
+    }
+    return real as unknown as WriteFileSystem;
+  }
+
+  it("replaces the file whole, keeping its mode, and leaves nothing beside it", () => {
+    const f = file(0o600);
+    writeStackFile(f, "after\n");
+    assert.equal(fs.readFileSync(f, "utf8"), "after\n");
+    assert.equal(fs.statSync(f).mode & 0o777, 0o600);
+    assert.deepEqual(fs.readdirSync(path.dirname(f)), ["Pulumi.dev.yaml"]);
+  });
+
+  it("writes through a symbolic link, which stays a link", () => {
+    const f = file();
+    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "release-link-")), "Pulumi.dev.yaml");
+    fs.symlinkSync(f, link);
+    writeStackFile(link, "after\n");
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+    assert.equal(fs.readFileSync(f, "utf8"), "after\n");
+  });
+
+  const failures: Array<[string, keyof WriteFileSystem, string, RegExp, number?]> = [
+    ["a full disk", "writeSync", "ENOSPC", /: the disk is full \(ENOSPC\); it is unchanged$/, 3],
+    ["a read-only file", "accessSync", "EACCES", /: the file is read-only: permission denied \(EACCES\); it is unchanged$/],
+    ["a directory it may not write in", "openSync", "EACCES", /: permission denied \(EACCES\); it is unchanged$/],
+    ["a read-only file system", "renameSync", "EROFS", /: the file system is read-only \(EROFS\); it is unchanged$/],
+    ["a failing flush", "fsyncSync", "EIO", /: an input\/output error \(EIO\); it is unchanged$/],
+  ];
+  for (const [what, op, code, message, afterBytes] of failures) {
+    it(`says in one line why it cannot write to ${what}, and leaves the file and the directory as they were`, () => {
+      const f = file();
+      assert.throws(
+        () => writeStackFile(f, "after, and longer than before\n", failing(op, code, afterBytes)),
+        (err: unknown) => {
+          assert.ok(err instanceof StackWriteError);
+          assert.equal(err.code, code);
+          assert.match(err.message, /^cannot write .*Pulumi\.dev\.yaml: /);
+          assert.match(err.message, message);
+          assert.doesNotMatch(err.message, /\n/);
+          return true;
+        },
+      );
+      assert.equal(fs.readFileSync(f, "utf8"), "before\n");
+      assert.deepEqual(fs.readdirSync(path.dirname(f)), ["Pulumi.dev.yaml"]);
+    });
+  }
+});
+
 describe("npm run release", () => {
   function project(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "release-"));
@@ -201,6 +358,35 @@ describe("npm run release", () => {
     const third = release(dir, "orders", "--promote");
     assert.match(third.stdout, /promotion step 3 of 3: the canary track is removed; 4\.3\.0 serves on the stable track alone/);
     assert.doesNotMatch(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), /4\.2\.0/);
+  });
+
+  it("says in one line why the file cannot be written, exits 1, and leaves it as it was", async () => {
+    const dir = project();
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    const errors: string[] = [];
+    const logged = console.error;
+    const printed = console.log;
+    console.error = (line: string) => errors.push(line);
+    console.log = () => {};
+    let status: number;
+    try {
+      status = await releaseMain(["dev", "catalog", "--weight", "50", "--project", dir], (f, text) =>
+        writeStackFile(f, text, {
+          ...fs,
+          writeSync: () => {
+            throw full;
+          },
+        } as unknown as WriteFileSystem),
+      );
+    } finally {
+      console.error = logged;
+      console.log = printed;
+    }
+    assert.equal(status, 1);
+    assert.deepEqual(errors, [`cannot write ${path.relative(process.cwd(), file)}: the disk is full (ENOSPC); it is unchanged`]);
+    assert.equal(fs.readFileSync(file, "utf8"), STACK);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["Pulumi.dev.yaml", "Pulumi.yaml"]);
   });
 
   it("refuses unclear commands", () => {

@@ -15,7 +15,7 @@ import { editRelease, type ReleaseAction, ReleaseError } from "./edit";
 import { PrometheusError, queryEndpoint } from "./prometheus";
 import { parseStackConfig } from "./stack";
 import { nextMove } from "./steps";
-import { writeStackFile } from "./write";
+import { StackWriteError, writeStackFile } from "./write";
 
 export interface AdvanceOptions {
   readonly projectDir: string;
@@ -158,7 +158,12 @@ export async function advance(o: AdvanceOptions): Promise<number> {
     (o.write ?? writeStackFile)(file, after);
   } catch (err) {
     // Read-only, a full disk...: the file is as it was, and nothing decided here is applied.
-    o.err(`cannot write ${path.basename(file)} (${changed} not changed): ${(err as Error).message}`);
+    // writeStackFile says which file and why, in one line; a write passed in may only say why.
+    o.err(
+      err instanceof StackWriteError
+        ? `${err.message} (${changed} not changed)`
+        : `cannot write ${path.basename(file)} (${changed} not changed): ${(err as Error).message}`,
+    );
     return combinedExitCode([code, EXIT_CODES.inconclusive]);
   }
   o.out(`updated ${path.basename(file)} (${changed}); now: pulumi up --stack ${o.stack}`);

@@ -4,7 +4,8 @@
  *
  * Changes one service's release settings in Pulumi.<stack>.yaml (nothing else in the file), checks
  * the result with the same schema the program uses, and says what to run next. An invalid result is
- * refused and the file is left as it was.
+ * refused and the file is left as it was; a valid one replaces the file at once (write.ts), with its
+ * mode and line endings, and a file that cannot be written is said so in one line (exit status 1).
  *
  *   --weight N         percent of the route's traffic on the canary (0 keeps the canary, without traffic)
  *   --promote          the next step of a promotion (three in all, one `pulumi up` each): the canary
@@ -33,7 +34,7 @@ import { readProject, stackFilePath, StackFileError } from "../plan/stackFiles";
 import { advance } from "./advance";
 import { editRelease, type ReleaseAction, ReleaseError } from "./edit";
 import { parseStackConfig } from "./stack";
-import { writeStackFile } from "./write";
+import { StackWriteError, writeStackFile } from "./write";
 
 const USAGE = [
   "usage: npm run release -- <stack> <service> (--weight N | --promote | --rollback | --legacy-weight N | --retire-legacy) [--dry-run] [--project DIR]",
@@ -135,7 +136,8 @@ export const OPTIONS = {
   project: { type: "string", default: "." },
 } as const;
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs the command; `write` replaces the stack file (tests pass one that fails). */
+export async function main(argv: string[], write: (file: string, text: string) => void = writeStackFile): Promise<number> {
   let args;
   try {
     args = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
@@ -160,7 +162,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const project = readProject(path.resolve(args.values.project));
     const file = stackFilePath(project, stack);
-    const before = fs.readFileSync(file, "utf8");
+    let before: string;
+    try {
+      before = fs.readFileSync(file, "utf8");
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      console.error(
+        `cannot read ${path.relative(process.cwd(), file) || file}: ${e.code === "EACCES" ? "permission denied" : e.message} (${e.code})`,
+      );
+      return 1;
+    }
     const after = editRelease(before, project.name, service, action);
     const parse = (text: string) => parseStackConfig(project, stack, file, text);
     const previous = parse(before);
@@ -174,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       throw err;
     }
-    if (!dryRun) writeStackFile(file, after);
+    if (!dryRun) write(file, after);
     const was = previous.services.find((s) => s.name === service)!;
     const now = next.services.find((s) => s.name === service);
     console.log(`${service} in ${stack}:`);
@@ -196,6 +207,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ReleaseError || err instanceof StackFileError || ConfigError.isInstance(err)) {
       console.error(err.message);
       return 2;
+    }
+    // The file could not be written (read-only, full disk...): one line, and the file is as it was.
+    if (err instanceof StackWriteError) {
+      console.error(err.message);
+      return 1;
     }
     throw err;
   }

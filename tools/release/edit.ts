@@ -3,6 +3,7 @@
  * changed values are spliced into the original text at their exact positions, so comments, key
  * order, quoting and the formatting of every other line stay as the author wrote them.
  */
+import { isDeepStrictEqual } from "node:util";
 import YAML, { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 
 export type ReleaseAction =
@@ -30,8 +31,23 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
 
+/**
+ * The offset just past the line break of the line that ends at or after `offset` (the text's end on
+ * a last line without one). A block collection's value ends past its own line break already.
+ */
+function nextLineStart(text: string, offset: number): number {
+  if (offset > 0 && text[offset - 1] === "\n") return offset;
+  const lf = text.indexOf("\n", offset);
+  return lf < 0 ? text.length : lf + 1;
+}
+
 function column(text: string, offset: number): number {
   return offset - lineStart(text, offset);
+}
+
+/** The line break the file uses: a CRLF file stays CRLF. */
+function lineBreakOf(text: string): string {
+  return text.includes("\r\n") ? "\r\n" : "\n";
 }
 
 function rangeOf(node: Node | null | undefined): [number, number, number] {
@@ -39,10 +55,35 @@ function rangeOf(node: Node | null | undefined): [number, number, number] {
   return node.range;
 }
 
-/** Removes a key and its value, with the lines they occupy. */
+/**
+ * Where the lines of a block mapping end: past the line of its last value, and past the comment
+ * lines after it that are indented as its keys (they belong to it). The parser's own node end is not
+ * used: it runs into the next line's indentation, and over comments indented as an outer block.
+ */
+function blockEnd(text: string, map: YAMLMap<Node, Node>): number {
+  const last = map.items[map.items.length - 1]!;
+  const keyColumn = column(text, rangeOf(last.key as Node)[0]);
+  let end = nextLineStart(text, rangeOf((last.value ?? last.key) as Node)[1]);
+  while (end < text.length) {
+    const lf = text.indexOf("\n", end);
+    const next = lf < 0 ? text.length : lf + 1;
+    const line = text.slice(end, next);
+    const comment = /^( *)#/.exec(line);
+    if (!comment || comment[1]!.length < keyColumn) break;
+    end = next;
+  }
+  return end;
+}
+
+/** Removes a key and its value, with the lines they occupy (the comments after it in its block too). */
 function deletePair(text: string, pair: Pair<Node, Node>): Splice {
   const start = lineStart(text, rangeOf(pair.key)[0]);
-  return { start, end: rangeOf(pair.value)[2], text: "" };
+  const value = pair.value;
+  const end =
+    isMap(value) && !value.flow && value.items.length > 0
+      ? blockEnd(text, value as YAMLMap<Node, Node>)
+      : nextLineStart(text, rangeOf(value ?? pair.key)[1]);
+  return { start, end, text: "" };
 }
 
 /** Sets `key` of a mapping to a number: in place if it exists, else appended in the mapping's style. */
@@ -50,18 +91,23 @@ function setNumber(text: string, map: YAMLMap<Node, Node>, key: string, value: n
   const existing = map.get(key, true);
   if (isScalar(existing)) {
     const [start, end] = rangeOf(existing);
-    return { start, end, text: String(value) };
+    // `weight:` with no value: the number goes after a space.
+    return { start, end, text: start === end ? ` ${value}` : String(value) };
   }
-  const [, valueEnd, nodeEnd] = rangeOf(map);
+  const [, valueEnd] = rangeOf(map);
   if (map.flow) {
     const close = text.lastIndexOf("}", valueEnd);
     let insertAt = close;
     while (insertAt > 0 && text[insertAt - 1] === " ") insertAt--;
-    return { start: insertAt, end: insertAt, text: `, ${key}: ${value}` };
+    return { start: insertAt, end: insertAt, text: `${map.items.length > 0 ? ", " : " "}${key}: ${value}` };
   }
   const first = map.items[0]?.key as Node | undefined;
   const indent = " ".repeat(first ? column(text, rangeOf(first)[0]) : 0);
-  return { start: nodeEnd, end: nodeEnd, text: `${indent}${key}: ${value}\n` };
+  const end = blockEnd(text, map);
+  const br = lineBreakOf(text);
+  // After a last line without a line break, the new line is the last one, and has none either.
+  if (end === text.length && !text.endsWith("\n")) return { start: end, end, text: `${br}${indent}${key}: ${value}` };
+  return { start: end, end, text: `${indent}${key}: ${value}${br}` };
 }
 
 function apply(text: string, splices: readonly Splice[]): string {
@@ -105,19 +151,45 @@ export function editRelease(text: string, project: string, service: string, acti
     return legacy as Pair<Node, YAMLMap<Node, Node>>;
   };
 
+  const index = services.items.indexOf(item);
+  const { splices, change } = releaseSplices(text, svc, action, { service, pairOf, needCanary, needLegacy });
+  return checkedSplice(text, apply(text, splices), ["config", key, index], change);
+}
+
+type ServiceJson = Record<string, unknown> & { canary?: Record<string, unknown>; legacy?: Record<string, unknown> };
+
+/** The splices of one action, and the change they mean to the service's value. */
+function releaseSplices(
+  text: string,
+  svc: YAMLMap<Node, Node>,
+  action: ReleaseAction,
+  at: {
+    service: string;
+    pairOf: (name: string) => Pair<unknown, unknown> | undefined;
+    needCanary: () => Pair<Node, YAMLMap<Node, Node>>;
+    needLegacy: () => Pair<Node, YAMLMap<Node, Node>>;
+  },
+): { splices: Splice[]; change: (svc: ServiceJson) => void } {
+  const { service, pairOf, needCanary, needLegacy } = at;
   switch (action.kind) {
     case "weight":
-      return apply(text, [setNumber(text, needCanary().value!, "weight", action.weight)]);
+      return {
+        splices: [setNumber(text, needCanary().value!, "weight", action.weight)],
+        change: (s) => void (s.canary!["weight"] = action.weight),
+      };
     case "legacy-weight":
-      return apply(text, [setNumber(text, needLegacy().value!, "weight", action.weight)]);
+      return {
+        splices: [setNumber(text, needLegacy().value!, "weight", action.weight)],
+        change: (s) => void (s.legacy!["weight"] = action.weight),
+      };
     case "rollback": {
       const pair = needCanary();
       if (promotionStage(svc, pair.value!) === "handover") {
         throw new ReleaseError(
-          `'${service}' is handing a promotion over: the stable track already runs ${scalarText(text, pairOf("version")?.value)}, so there is no canary to roll back; finish with --promote, or set version back to the previous release (git log -p on this file shows it)`,
+          `'${service}' is handing a promotion over: the stable track already runs ${scalarText(text, pairOf("version")?.value as Node | undefined)}, so there is no canary to roll back; finish with --promote, or set version back to the previous release (git log -p on this file shows it)`,
         );
       }
-      return apply(text, [deletePair(text, pair)]);
+      return { splices: [deletePair(text, pair)], change: (s) => delete s.canary };
     }
     case "retire-legacy": {
       const pair = needLegacy();
@@ -127,7 +199,7 @@ export function editRelease(text: string, project: string, service: string, acti
           `'${service}' still sends ${weight}% to its legacy backends; lower it first (--legacy-weight 0), check the Kubernetes build carries everything, then retire them`,
         );
       }
-      return apply(text, [deletePair(text, pair)]);
+      return { splices: [deletePair(text, pair)], change: (s) => delete s.legacy };
     }
     case "promote": {
       const pair = needCanary();
@@ -137,18 +209,46 @@ export function editRelease(text: string, project: string, service: string, acti
       if (!isScalar(canaryVersion)) throw new ReleaseError(`'${service}' has a canary without a version`);
       if (!isScalar(version)) throw new ReleaseError(`'${service}' has no version`);
       switch (promotionStage(svc, canaryMap)) {
-        case "canary":
-          return apply(text, [setNumber(text, canaryMap, "weight", fullWeight(svc))]);
+        case "canary": {
+          const full = fullWeight(svc);
+          return { splices: [setNumber(text, canaryMap, "weight", full)], change: (s) => void (s.canary!["weight"] = full) };
+        }
         case "full": {
           const [from, to] = rangeOf(canaryVersion);
           const [start, end] = rangeOf(version);
-          return apply(text, [{ start, end, text: text.slice(from, to) }, setNumber(text, canaryMap, "weight", 0)]);
+          return {
+            splices: [{ start, end, text: text.slice(from, to) }, setNumber(text, canaryMap, "weight", 0)],
+            change: (s) => {
+              s["version"] = s.canary!["version"];
+              s.canary!["weight"] = 0;
+            },
+          };
         }
         case "handover":
-          return apply(text, [deletePair(text, pair)]);
+          return { splices: [deletePair(text, pair)], change: (s) => delete s.canary };
       }
     }
   }
+}
+
+/**
+ * The edited text, once it is known to mean exactly the intended change: the same document with
+ * only the service's value changed as `change` says. A splice that would change anything else, or
+ * break the YAML, is the helper's fault, and is said to be, with the file left as it was.
+ */
+function checkedSplice(before: string, after: string, servicePath: Array<string | number>, change: (svc: ServiceJson) => void): string {
+  const fault = (why: string) =>
+    new ReleaseError(
+      `the release helper could not splice this change into the file without changing its meaning (${why}); the file is unchanged: make the change by hand`,
+    );
+  const parsed = YAML.parseDocument(after);
+  if (parsed.errors.length > 0) throw fault(parsed.errors[0]!.message.split("\n")[0]!);
+  const expected = YAML.parseDocument(before).toJS() as Record<string, unknown>;
+  let svc: unknown = expected;
+  for (const key of servicePath) svc = (svc as Record<string | number, unknown>)[key];
+  change(svc as ServiceJson);
+  if (!isDeepStrictEqual(parsed.toJS(), expected)) throw fault("the result reads differently from the intended change");
+  return after;
 }
 
 /**

@@ -10,7 +10,8 @@ export function parseStackConfig(project: ProjectFile, stack: string, file: stri
   const parsed = parseStackText(project, stack, file, text);
   const secret = new Set(parsed.secretKeys);
   return parseEnvironmentConfig(
-    rawStackConfig(project.name, stack, parsed.config, (k) => secret.has(k)),
+    // With the text, as the program reads its file: a value YAML reads other than written is refused too.
+    rawStackConfig(project.name, stack, parsed.config, (k) => secret.has(k), { file, text }),
     project.dir,
   );
 }

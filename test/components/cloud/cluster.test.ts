@@ -304,7 +304,7 @@ describe("Cluster", () => {
   it("refuses bad args before declaring anything, naming the field, the value and what is accepted", async () => {
     const pool = BASE.nodePools[0]!;
     const table: Array<[Partial<ClusterArgs>, string]> = [
-      [{ version: "1.35" }, "Cluster version: '1.35' is not an ACK version such as '1.35.2-aliyun.1'"],
+      [{ version: "1.35" }, "Cluster version: '1.35' is not an ACK version of Kubernetes 1.33 or later, such as '1.35.2-aliyun.1'"],
       [
         { clusterName: "my cluster" },
         "Cluster clusterName: 'my cluster' is not a name of 1 to 63 letters, digits, '-' and '_', starting with a letter or digit",
@@ -362,7 +362,7 @@ describe("Cluster", () => {
       ],
       [
         { edition: "standard", secretEncryption: "managed-key" },
-        "Cluster secretEncryption: needs edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only; use 'off' on 'standard'",
+        "Cluster secretEncryption: needs edition 'pro': ACK encrypts Secrets with KMS on Pro clusters only; turn it off on 'standard'",
       ],
       [
         { logs: { controlPlane: ["etcd" as "kcm"] } },

@@ -261,8 +261,11 @@ describe("Network", () => {
   it("refuses bad args before declaring anything, naming the field, the value and what is accepted", async () => {
     const table: Array<[Partial<NetworkArgs>, string]> = [
       [{ region: "Hangzhou" }, "Network region: 'Hangzhou' is not a region id such as 'cn-hangzhou'"],
-      [{ zones: ["cn-hangzhou-h", "cn-shanghai-b"] }, "Network zones[1]: 'cn-shanghai-b' is not a zone of region 'cn-hangzhou'"],
-      [{ zones: ["cn-hangzhou-h", "cn-hangzhou-h"] }, "Network zones[1]: 'cn-hangzhou-h' is listed twice (also [0])"],
+      [
+        { zones: ["cn-hangzhou-h", "cn-shanghai-b"] },
+        "Network zones[1]: 'cn-shanghai-b' is not a zone of region 'cn-hangzhou' (its zones are named like 'cn-hangzhou-a')",
+      ],
+      [{ zones: ["cn-hangzhou-h", "cn-hangzhou-h"] }, "Network zones[1]: 'cn-hangzhou-h' is listed twice (also zones[0])"],
       [{ zones: ["cn-hangzhou-h"], minZones: 2 }, "Network zones: needs at least 2 zones so that a zone outage leaves capacity; got 1"],
       [
         { vpcCidr: "8.8.0.0/16" },

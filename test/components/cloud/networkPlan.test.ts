@@ -187,8 +187,8 @@ describe("zones and regions", () => {
 
   it("names each wrong zone, a repeated one, and too few", () => {
     assert.deepEqual(zoneProblems("cn-hangzhou", ["cn-hangzhou-h", "cn-shanghai-b", "cn-hangzhou-h"]), [
-      { index: 1, message: "'cn-shanghai-b' is not a zone of region 'cn-hangzhou'" },
-      { index: 2, message: "'cn-hangzhou-h' is listed twice (also [0])" },
+      { index: 1, message: "'cn-shanghai-b' is not a zone of region 'cn-hangzhou' (its zones are named like 'cn-hangzhou-a')" },
+      { index: 2, message: "'cn-hangzhou-h' is listed twice (also zones[0])" },
     ]);
     assert.deepEqual(zoneProblems("cn-hangzhou", ["cn-hangzhou-h"], 2), [
       { message: "needs at least 2 zones so that a zone outage leaves capacity; got 1" },

@@ -97,7 +97,10 @@ describe("node pool checks", () => {
       }),
       [
         { path: ["name"], message: "'General' is not a name of 1 to 30 characters of a-z, 0-9 and '-', starting with a letter" },
-        { path: ["instanceTypes", 0], message: "'g7.xlarge' is not an ECS instance type such as 'ecs.g7.xlarge'" },
+        {
+          path: ["instanceTypes", 0],
+          message: "'g7.xlarge' is not an ECS instance type such as 'ecs.g7.xlarge'; did you mean 'ecs.g7.xlarge'?",
+        },
         { path: ["systemDiskGb"], message: "20 is not between 40 and 2048" },
         { path: ["min"], message: "5 is greater than max 3" },
         { path: ["labels", "bad key"], message: "'bad key' is not a Kubernetes label key such as 'example.com/role'" },

@@ -152,7 +152,7 @@ describe("Registry", () => {
       [{ region: "hangzhou" }, "Registry region: 'hangzhou' is not a region id such as 'cn-hangzhou'"],
       [{ edition: "Premium" as never }, "Registry edition: 'Premium' is not one of: Basic, Standard, Advanced"],
       [{ namespace: "Acme" }, "Registry namespace: 'Acme' is not a registry namespace of 2-30 characters of a-z, 0-9, '-' and '_'"],
-      [{ repositories: ["orders", "orders"] }, "Registry repositories[1]: 'orders' is listed twice"],
+      [{ repositories: ["orders", "orders"] }, "Registry repositories[1]: 'orders' is listed twice (also [0])"],
       [{ repositories: ["x"] }, "Registry repositories[0]: 'x' is not a repository name of 2-64 characters of a-z, 0-9, '-', '_' and '.'"],
       [
         { allowedCidrs: ["0.0.0.0/0"] },

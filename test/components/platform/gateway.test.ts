@@ -186,12 +186,12 @@ describe("validateGatewayArgs", () => {
     [
       "a wildcard host with cert-manager",
       { tls: { mode: "cert-manager", email: "o@e.com", hosts: ["*.example.com"] } },
-      /Gateway tls.hosts\[0\]: '\*.example.com' is not a host name without a wildcard/,
+      /Gateway tls.hosts\[0\]: '\*.example.com' is not accepted with tls mode 'cert-manager': the HTTP-01 challenge cannot certify a wildcard/,
     ],
     [
       "ALB discovery with Envoy Gateway",
       { tls: { mode: "alb-discovery" } },
-      /Gateway tls.mode: 'alb-discovery' is not one of: none, secret, cert-manager/,
+      /Gateway tls.mode: 'alb-discovery' is not available with controller 'envoy-gateway', which takes 'secret' or 'cert-manager'/,
     ],
     [
       "an ALB in one vSwitch",
@@ -201,7 +201,7 @@ describe("validateGatewayArgs", () => {
     [
       "cert-manager with the ALB",
       { controller: "alb", albVswitchIds: ["vsw-a", "vsw-b"], tls: { mode: "cert-manager", email: "o@e.com", hosts: [] } },
-      /Gateway tls.mode: 'cert-manager' is not one of: none, alb-discovery/,
+      /Gateway tls.mode: 'cert-manager' is not available with controller 'alb': use 'alb-discovery'/,
     ],
   ];
   for (const [what, args, message] of cases) {

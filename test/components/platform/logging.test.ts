@@ -161,7 +161,7 @@ describe("validateLoggingArgs", () => {
     [
       "two nodes",
       { elasticsearch: { nodes: 2 } },
-      /Logging elasticsearch.nodes: 2 is not 1 or at least 3: two nodes cannot keep a master quorum/,
+      /Logging elasticsearch.nodes: 2 is not accepted: two nodes cannot keep a master quorum when one is lost; use 1, or 3 and more/,
     ],
     ["a retention of 0 days", { retentionDays: 0 }, /Logging retentionDays: 0 is not an integer between 1 and 3650/],
     [
@@ -230,8 +230,9 @@ describe("Logging: zones, availability and the network", () => {
     assert.throws(
       () => validateLoggingArgs({ elasticsearch: { storage: "10Gi" }, collectorNamespace: "logging" }),
       (err: Error) =>
-        /Logging collectorNamespace: 'logging' is not the logging namespace/.test(err.message) &&
-        /Logging elasticsearch.storage: '10Gi' is not at least '20Gi'/.test(err.message),
+        /Logging collectorNamespace: 'logging' is the logging namespace: the collector's namespace admits privileged pods/.test(
+          err.message,
+        ) && /Logging elasticsearch.storage: '10Gi' is not at least '20Gi'/.test(err.message),
     );
   });
 });

@@ -183,7 +183,24 @@ describe("validateMonitoringArgs", () => {
     [
       "a receiver named discard",
       { alertmanager: { receivers: [{ name: "discard", type: "webhook", url: "https://x" }] } },
-      /Monitoring alertmanager.receivers\[0\].name: 'discard' is not a DNS label other than 'discard'/,
+      /Monitoring alertmanager.receivers\[0\].name: 'discard' is reserved for the alerts sent nowhere/,
+    ],
+    [
+      "two receivers of one name",
+      {
+        alertmanager: {
+          receivers: [
+            { name: "ops", type: "webhook", url: "https://x" },
+            { name: "ops", type: "webhook", url: "https://y" },
+          ],
+        },
+      },
+      /Monitoring alertmanager.receivers\[1\].name: 'ops' is already used by alertmanager.receivers\[0\]/,
+    ],
+    [
+      "node-exporter in the monitoring namespace",
+      { namespace: "monitoring", nodeExporterNamespace: "monitoring" },
+      /Monitoring nodeExporterNamespace: 'monitoring' is the monitoring namespace: node-exporter's namespace admits privileged pods/,
     ],
     [
       "a webhook without a url",

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { validateWorkloadNamespaceArgs, WorkloadNamespace } from "../../../components/platform/workloadNamespace";
+import {
+  validateWorkloadNamespaceArgs,
+  WorkloadNamespace,
+  workloadNamespaceProblems,
+} from "../../../components/platform/workloadNamespace";
 import { assertValidObjects } from "../../kubernetesSchemas";
 import { render, testProvider } from "../../harness";
 
@@ -52,6 +56,20 @@ describe("WorkloadNamespace", () => {
   });
 
   it("refuses a name that is not a DNS label", () => {
-    assert.throws(() => validateWorkloadNamespaceArgs({ name: "Apps_1" }), /WorkloadNamespace name 'Apps_1' is not a DNS label/);
+    assert.throws(
+      () => validateWorkloadNamespaceArgs({ name: "Apps_1" }),
+      /WorkloadNamespace name: 'Apps_1' is not a DNS label \(a-z, 0-9 and '-', at most 63 characters\)/,
+    );
+  });
+
+  it("refuses a Pod Security level it does not know, with every other problem at once", () => {
+    assert.deepEqual(workloadNamespaceProblems({ name: "apps", podSecurity: "privileged" as never }), [
+      { field: "podSecurity", message: "'privileged' is not one of: restricted, baseline" },
+    ]);
+    assert.deepEqual(
+      workloadNamespaceProblems({ name: "Apps_1", podSecurity: "open" as never }).map((p) => p.field),
+      ["name", "podSecurity"],
+    );
+    assert.deepEqual(workloadNamespaceProblems({ name: "apps", podSecurity: "baseline" }), []);
   });
 });
