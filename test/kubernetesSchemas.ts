@@ -3,8 +3,8 @@
  * and the custom resources the platform uses. An object of a kind with no known schema fails too:
  * every object the platform renders must be checked, not only the familiar ones.
  *
- * Kinds that no kubernetes-models package covers (ECK's Elasticsearch and Kibana, ACK's AlbConfig)
- * are checked by the structural schemas at the end of this file, transcribed from their
+ * Kinds that no kubernetes-models package covers (ECK's Elasticsearch and Kibana, ACK's AlbConfig,
+ * Gateway API v1.6's TCPRoute) are checked by the structural schemas at the end of this file, transcribed from their
  * upstream API types; the Kubernetes types they embed (pod templates, volume claims, PDB specs)
  * are checked by kubernetes-models as part of them.
  */
@@ -285,4 +285,11 @@ const CUSTOM_SCHEMAS = new Map<string, CustomSchema>([
     { structure: zodProblems(kibana), embedded: (o) => (o["spec"].podTemplate ? [podTemplate(o["spec"].podTemplate)] : []) },
   ],
   ["alibabacloud.com/v1/AlbConfig", { structure: zodProblems(albConfig), embedded: () => [] }],
+  [
+    // Gateway API v1.6 (Envoy Gateway v1.9's) promoted TCPRoute to v1 in the standard channel with
+    // the v1alpha2 fields unchanged (GEP-2644: the existing resource's minimal surface); the models
+    // package stops at Gateway API v1.5, so the v1 object is checked against the v1alpha2 schema.
+    "gateway.networking.k8s.io/v1/TCPRoute",
+    { structure: () => [], embedded: (o) => [{ ...o, apiVersion: "gateway.networking.k8s.io/v1alpha2" }] },
+  ],
 ]);

@@ -15,6 +15,13 @@ export {
   validateNetworkArgs,
 } from "./network";
 export {
+  ExistingNetwork,
+  EXISTING_NETWORK_TYPE,
+  type ExistingNetworkArgs,
+  resolveExistingNetwork,
+  existingNetworkProblems,
+} from "./existingNetwork";
+export {
   Cluster,
   CLUSTER_TYPE,
   CLUSTER_SPEC,

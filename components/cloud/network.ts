@@ -197,6 +197,10 @@ export class Network extends pulumi.ComponentResource {
   readonly vswitchIds: pulumi.Output<Record<string, string>>;
   /** Terway pod vSwitch ids by zone (empty without pod vSwitches). */
   readonly podVswitchIds: pulumi.Output<Record<string, string>>;
+  /** Node vSwitch id of each zone, one Output each (what ExistingNetwork gives too). */
+  readonly zoneVswitchIds: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Pod vSwitch id of each zone, one Output each. */
+  readonly zonePodVswitchIds: Readonly<Record<string, pulumi.Output<string>>>;
   /** The NAT gateway each zone leaves through, by zone. */
   readonly natGatewayIds: pulumi.Output<Record<string, string>>;
   /** The first zone's NAT gateway: the only one with "per-environment". */
@@ -437,6 +441,8 @@ export class Network extends pulumi.ComponentResource {
     this.vpcId = this.vpc.id;
     this.vswitchIds = idsOf(nodeVswitches);
     this.podVswitchIds = idsOf(podVswitches);
+    this.zoneVswitchIds = Object.fromEntries(Object.entries(nodeVswitches).map(([zone, s]) => [zone, s.id]));
+    this.zonePodVswitchIds = Object.fromEntries(Object.entries(podVswitches).map(([zone, s]) => [zone, s.id]));
     this.natGatewayIds = pulumi.all(natByZone) as pulumi.Output<Record<string, string>>;
     this.natGatewayId = natByZone[a.zones[0]!]!;
     this.egressIps = pulumi.all(egressIps);

@@ -142,6 +142,13 @@ export interface GatewayArgs {
    */
   readonly mirrorReady?: PullSource["mirrorReady"];
   /**
+   * Envoy Gateway only: ports of TCP listeners, one per tcp port a service exposes through the
+   * gateway (its TCPRoute attaches to the listener `tcp-<port>`). The proxies' Service gets each port,
+   * and their network policy admits it.
+   * @default []
+   */
+  readonly tcpPorts?: readonly number[];
+  /**
    * ALB only: what the AlbConfig waits for, such as the ALB Ingress controller add-on that installs
    * its CRD (the Cluster's `installedAddons["alb-ingress-controller"]`).
    * @default []
@@ -174,6 +181,7 @@ export function resolveGatewayArgs(args: GatewayArgs): ResolvedGatewayArgs {
     mirrorReady: args.mirrorReady,
     albDependsOn: args.albDependsOn ?? [],
     monitoringNamespace: args.monitoringNamespace,
+    tcpPorts: args.tcpPorts ?? [],
   };
 }
 
@@ -231,6 +239,10 @@ export function gatewayProblems(a: ResolvedGatewayArgs): Problem[] {
   });
   if (a.monitoringNamespace !== undefined && !DNS_LABEL.test(a.monitoringNamespace))
     fail("monitoringNamespace", a.monitoringNamespace, "a DNS label");
+  a.tcpPorts.forEach((port, i) => {
+    if (!Number.isInteger(port) || port < 1 || port > 65535 || LISTENER_PORTS.includes(port) || a.tcpPorts.indexOf(port) !== i)
+      fail(`tcpPorts[${i}]`, port, "a port between 1 and 65535 other than 80, 443 and the other TCP listeners'");
+  });
   const tls = a.tls;
   const exposure = exposureProblem({ exposure: a.exposure, addressType: a.addressType, https: servesHttps(tls) });
   if (exposure) fail("addressType", a.addressType, exposure);
@@ -249,6 +261,7 @@ export function gatewayProblems(a: ResolvedGatewayArgs): Problem[] {
       if (!/^vsw-[a-z0-9]+$/.test(id)) fail(`albVswitchIds[${i}]`, id, "a vSwitch id such as 'vsw-bp1abc'");
     });
     if (!["Standard", "StandardWithWaf"].includes(a.albEdition)) fail("albEdition", a.albEdition, "one of: Standard, StandardWithWaf");
+    if (a.tcpPorts.length) fail("tcpPorts", a.tcpPorts, "empty with the ALB controller: TCP listeners are Envoy Gateway's");
     return problems;
   }
   if (tls.mode === "alb-discovery")
@@ -348,7 +361,7 @@ export class Gateway extends pulumi.ComponentResource {
         gatewayPolicies({
           gatewayName: a.name,
           namespace: a.namespace,
-          listenerPorts: LISTENER_PORTS,
+          listenerPorts: [...LISTENER_PORTS, ...a.tcpPorts],
           backendCidrs: a.backendCidrs,
           ...(a.monitoringNamespace ? { scraper: { namespace: a.monitoringNamespace, pods: prometheusPodLabels() } } : {}),
         }),
@@ -415,7 +428,13 @@ export class Gateway extends pulumi.ComponentResource {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "Gateway",
         metadata: { name: a.name, namespace: ns },
-        spec: gatewaySpec({ name: a.name, namespace: a.namespace, className: a.name, ...(https ? { tlsSecretName } : {}) }),
+        spec: gatewaySpec({
+          name: a.name,
+          namespace: a.namespace,
+          className: a.name,
+          ...(https ? { tlsSecretName } : {}),
+          ...(a.tcpPorts.length ? { tcpPorts: a.tcpPorts } : {}),
+        }),
       },
       { parent: this, dependsOn: [gatewayClass, ...(certificate ? [certificate] : [])] },
     );

@@ -17,6 +17,11 @@ export const ALB_INGRESS_CONTROLLER = "ingress.k8s.alibabacloud/alb";
 export const HTTP_LISTENER = "http";
 export const HTTPS_LISTENER = "https";
 
+/** Name of the TCP listener on a port: a TCPRoute of a service's tcp port attaches to it. */
+export function tcpListenerName(port: number): string {
+  return `tcp-${port}`;
+}
+
 export interface Resources {
   readonly cpu: string;
   readonly memory: string;
@@ -182,11 +187,20 @@ export interface GatewayInput {
   readonly className: string;
   /** Secret holding the HTTPS listener's certificate; no HTTPS listener without one. */
   readonly tlsSecretName?: string;
+  /** Ports of TCP listeners, one per port services expose through the gateway (TCPRoutes attach to them). */
+  readonly tcpPorts?: readonly number[];
 }
 
-/** Spec of the Gateway: an HTTP listener, and an HTTPS one when a certificate is given. */
+/** Spec of the Gateway: an HTTP listener, an HTTPS one when a certificate is given, and a TCP listener per TCP port. */
 export function gatewaySpec(input: GatewayInput) {
   const allowedRoutes = { namespaces: { from: "All" } };
+  // A TCP listener takes TCPRoutes only (of any namespace): it has no host names to tell HTTP routes apart by.
+  const tcpListeners = (input.tcpPorts ?? []).map((port) => ({
+    name: tcpListenerName(port),
+    protocol: "TCP",
+    port,
+    allowedRoutes: { namespaces: { from: "All" }, kinds: [{ group: "gateway.networking.k8s.io", kind: "TCPRoute" }] },
+  }));
   return {
     gatewayClassName: input.className,
     listeners: [
@@ -202,6 +216,7 @@ export function gatewaySpec(input: GatewayInput) {
             },
           ]
         : []),
+      ...tcpListeners,
     ],
   };
 }

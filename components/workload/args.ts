@@ -16,10 +16,27 @@ export interface MicroserviceArgs {
   /** Version of the stable track (the image tag, or a digest); recorded in the `app.kubernetes.io/version` label. */
   readonly version: string;
   /**
-   * Port the container listens on.
-   * @default 8080
+   * What runs: "web" (a Deployment with Services, routed or called), "worker" (a Deployment with no
+   * port, no Service and no route: a queue consumer), or "stateful" (a StatefulSet whose replicas
+   * each keep their own disks, reached through a headless Service as well).
+   * @default "web"
+   */
+  readonly type?: WorkloadType;
+  /**
+   * Port the container listens on for HTTP: the shortcut for `ports: [{ name: "http", port }]`.
+   * @default 8080 (when `ports` is unset; a worker has none)
    */
   readonly port?: number;
+  /**
+   * The ports the container listens on, each with its protocol; replaces `port`. The first http port
+   * is the one routed and scraped unless `route.port` / `monitoring.port` name another.
+   * @default [{ name: "http", port: port ?? 8080, protocol: "http" }] ([] for a worker)
+   */
+  readonly ports?: readonly ServicePort[];
+  /** Command of the container (its entrypoint); the image's when unset. */
+  readonly command?: readonly string[];
+  /** Arguments of the command; the image's when unset. */
+  readonly args?: readonly string[];
   /**
    * "jvm" sizes the heap from the memory limit (JAVA_TOOL_OPTIONS).
    * @default "generic"
@@ -48,9 +65,25 @@ export interface MicroserviceArgs {
   /**
    * Probes. A service that warms up (connection pools, JIT, config client) gets a startup probe
    * that allows for it and `minReadySeconds`, so it takes no traffic before it is ready.
-   * @default { readinessPath: "/ready", livenessPath: "/healthz", warmupSeconds: 0 }
+   * `readinessPath` and `livenessPath` are the shortcuts for HTTP probes on the first http port;
+   * `readiness`, `liveness` and `startup` say any check (http, tcp, grpc or exec) on any port.
+   * @default { readinessPath: "/ready", livenessPath: "/healthz", warmupSeconds: 0 } with an http port;
+   *   a grpc check of readiness and a tcp check of liveness on the first grpc port without one
    */
-  readonly health?: { readonly readinessPath?: string; readonly livenessPath?: string; readonly warmupSeconds?: number };
+  readonly health?: {
+    readonly readinessPath?: string;
+    readonly livenessPath?: string;
+    readonly warmupSeconds?: number;
+    readonly readiness?: Probe;
+    readonly liveness?: Probe;
+    /** The check that holds liveness off while the process starts; the liveness check when unset. */
+    readonly startup?: Probe;
+    /**
+     * Why a worker has no liveness probe (e.g. "exits on a lost broker connection; Kubernetes
+     * restarts it"): recorded on the workload, where the policy pack reads it.
+     */
+    readonly unprobed?: string;
+  };
   /**
    * Graceful shutdown: the pod keeps serving for `drainSeconds` after it leaves the endpoints, then
    * gets up to `graceSeconds` in all to finish.
@@ -61,6 +94,22 @@ export interface MicroserviceArgs {
   readonly env?: Readonly<Record<string, string>>;
   /** Secret environment variables, delivered through a Secret. */
   readonly secretEnv?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Disks of each replica (a stateful service only): a volume claim template per disk, so replica 0
+   * always gets disk `data-<name>-0` back, in the zone it was created in. Kept when the StatefulSet is
+   * deleted or scaled in.
+   */
+  readonly disks?: readonly StatefulDisk[];
+  /** Claims shared by every pod (NAS volumes several services mount), mounted at a path. */
+  readonly mounts?: readonly SharedMount[];
+  /** Nodes the pods may run on: a node pool's labels and tolerations of its taints. */
+  readonly placement?: Placement;
+  /**
+   * Protects what holds data (the StatefulSet and its claim templates) from a mistaken destroy or
+   * replacement: Pulumi's `protect`. Production passes true.
+   * @default false
+   */
+  readonly protectData?: boolean;
   /** Zones of the cluster: with two or more, pods are spread over them evenly. */
   readonly zones?: readonly string[];
   /** Names of image pull Secrets in the namespace. */
@@ -70,6 +119,8 @@ export interface MicroserviceArgs {
     readonly host: string;
     /** @default "/" */
     readonly path?: string;
+    /** Name of the http port routed. @default the first http port */
+    readonly port?: string;
     /** Whether the gateway serves the host over HTTPS (only changes the reported URL). @default true */
     readonly tls?: boolean;
     readonly attachment: RouteAttachment;
@@ -113,6 +164,8 @@ export interface MicroserviceArgs {
   readonly network?: ServiceNetwork;
   /** Metrics scraping and alerts; only when the platform runs Prometheus. */
   readonly monitoring?: {
+    /** Name of the http port metrics are served on. @default the routed port, else the first http port */
+    readonly port?: string;
     /** @default "/metrics" */
     readonly path?: string;
     /** Alert when more than this percent of requests fail. @default 5 */
@@ -130,6 +183,89 @@ export interface MicroserviceArgs {
   readonly kubectlImage?: string;
   /** Labels added to every object. */
   readonly labels?: Readonly<Record<string, string>>;
+}
+
+export type WorkloadType = "web" | "worker" | "stateful";
+
+/** What a port speaks: its Services' appProtocol, which probes fit it and how it may be exposed. */
+export type PortProtocol = "http" | "grpc" | "tcp";
+
+/** A port the container listens on. */
+export interface ServicePort {
+  /** Name of the port (1-15 of a-z, 0-9 and '-'): probes, routes and monitors name it. */
+  readonly name: string;
+  readonly port: number;
+  /** @default "http" */
+  readonly protocol?: PortProtocol;
+  /** Port of the service's Services. @default 80 for the first http port, the container port for the others */
+  readonly servicePort?: number;
+  /** Reaches the port from outside the cluster at layer 4 (tcp and grpc ports). */
+  readonly expose?: PortExposure;
+}
+
+/**
+ * Layer-4 exposure of a port: a TCPRoute through a TCP listener of the gateway (weighted between
+ * the tracks like the HTTP route), or a LoadBalancer Service of its own (a pay-by-CLCU CLB).
+ */
+export type PortExposure =
+  | {
+      readonly via: "gateway";
+      readonly gatewayName: string;
+      readonly gatewayNamespace: string;
+      /** The Gateway's TCP listener (its port is the service port). */
+      readonly listener: string;
+    }
+  | {
+      readonly via: "load-balancer";
+      /** @default "intranet" */
+      readonly addressType?: "intranet" | "internet";
+      /** The CLB's deletion protection. @default protectData */
+      readonly deletionProtection?: boolean;
+      /** Client networks the pods admit on this port. @default ["0.0.0.0/0"] */
+      readonly sourceCidrs?: readonly string[];
+    };
+
+/** A check of a container: an HTTP GET, a TCP connection, a gRPC health check or a command. */
+export type Probe =
+  | { readonly type: "http"; readonly path: string; readonly port?: string }
+  | { readonly type: "tcp"; readonly port?: string }
+  | { readonly type: "grpc"; readonly port?: string; readonly service?: string }
+  | { readonly type: "exec"; readonly command: readonly string[] };
+
+/** A disk of each replica of a stateful service. */
+export interface StatefulDisk {
+  /** Name of the claim template (replica n's claim is `<name>-<service>-<n>`). */
+  readonly name: string;
+  /** Size, e.g. "20Gi"; at least the smallest disk of its class. */
+  readonly size: string;
+  readonly mountPath: string;
+  readonly storageClass: string;
+}
+
+/** A claim in the namespace that pods mount (a NAS volume shared by several services). */
+export interface SharedMount {
+  /** The PersistentVolumeClaim's name. */
+  readonly claim: string;
+  readonly mountPath: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+  /** A directory of the volume instead of its root. */
+  readonly subPath?: string;
+}
+
+/** A Kubernetes toleration of a node taint. */
+export interface Toleration {
+  readonly key: string;
+  /** @default "Equal" */
+  readonly operator?: "Equal" | "Exists";
+  readonly value?: string;
+  readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** Nodes the pods may run on. */
+export interface Placement {
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Toleration[];
 }
 
 /** A route that only testers take: requests carrying a header (and, optionally, from given networks). */
@@ -172,6 +308,10 @@ export interface ServicePeer {
   readonly namespace: string;
   /** Port its pods listen on (for calls to it). */
   readonly port?: number;
+  /** Every port its pods listen on, when it has several (for calls to it); `port` when unset. */
+  readonly ports?: readonly number[];
+  /** The peer is a job (a BatchJob's pods, which carry no track label). */
+  readonly job?: boolean;
 }
 
 export interface ServiceNetwork {

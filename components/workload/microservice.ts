@@ -1,11 +1,13 @@
 /**
- * Microservice: everything one service needs, from typed args, with a stable track and an optional
- * canary track whose share of traffic is set by weight (and by header before any weight).
+ * Microservice: everything one service needs, from typed args: a web service with a stable track
+ * and an optional canary track whose share of traffic is set by weight (and by header before any
+ * weight), a worker with no port, or a stateful service whose replicas keep their own disks.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MicroserviceArgs } from "./args";
-import { planMicroservice, type PlannedObject, resolveMicroservice } from "./plan";
+import { planMicroservice, type PlannedObject } from "./plan";
+import { resolveMicroservice } from "./resolve";
 import { validateMicroserviceArgs } from "./validate";
 
 export const MICROSERVICE_TYPE = "ack-platform:workload:Microservice";
@@ -31,7 +33,7 @@ export function kubernetesClass(apiVersion: string, kind: string): ObjectClass |
 export function declareObject(
   resourceName: string,
   planned: Omit<PlannedObject, "waitsFor">,
-  opts: Omit<pulumi.CustomResourceOptions, "dependsOn"> = {},
+  opts: Omit<pulumi.CustomResourceOptions, "dependsOn" | "protect"> = {},
   dependencies: {
     readonly all?: readonly pulumi.Input<pulumi.Resource>[];
     readonly crds?: readonly pulumi.Input<pulumi.Resource>[];
@@ -39,7 +41,11 @@ export function declareObject(
   } = {},
 ): pulumi.CustomResource {
   const dependsOn = [...(dependencies.all ?? []), ...(planned.custom ? (dependencies.crds ?? []) : []), ...(dependencies.own ?? [])];
-  const options: pulumi.CustomResourceOptions = { ...opts, ...(dependsOn.length ? { dependsOn } : {}) };
+  const options: pulumi.CustomResourceOptions = {
+    ...opts,
+    ...(dependsOn.length ? { dependsOn } : {}),
+    ...(planned.protect ? { protect: true } : {}),
+  };
   const Class = planned.custom ? undefined : kubernetesClass(String(planned.object["apiVersion"]), String(planned.object["kind"]));
   if (Class) return new Class(resourceName, planned.object, options);
   if (!planned.custom) throw new Error(`no resource class for ${planned.object["apiVersion"]} ${planned.object["kind"]}`);
@@ -57,7 +63,7 @@ export interface MicroserviceOptions extends pulumi.ComponentResourceOptions {
 }
 
 export class Microservice extends pulumi.ComponentResource {
-  /** Name of the stable Service, the one other services call inside the cluster. */
+  /** Name of the stable Service, the one other services call inside the cluster (a worker has no Service: its name). */
   readonly serviceName: pulumi.Output<string>;
   /** Name of the canary Service, when the service has a canary. */
   readonly canaryServiceName: pulumi.Output<string | undefined>;

@@ -17,6 +17,8 @@ export const CANARY_ALARM_MARGIN = 0.01;
 export interface MonitoringShape {
   readonly canary: boolean;
   readonly legacy: boolean;
+  /** Name of the Service port metrics are served on. */
+  readonly port: string;
 }
 
 /** The status codes a service's request counter counts as failures: the server's own (5xx). */
@@ -55,7 +57,7 @@ export function monitoringObjects(
         matchLabels: { "app.kubernetes.io/name": name },
         matchExpressions: [{ key: "track", operator: "In", values: ["stable", "canary"] }],
       },
-      endpoints: [{ port: "http", path: m.path ?? "/metrics", interval: "30s", scrapeTimeout: "10s" }],
+      endpoints: [{ port: shape.port, path: m.path ?? "/metrics", interval: "30s", scrapeTimeout: "10s" }],
       // Every series carries its track, so a canary's errors are told apart from the stable's.
       targetLabels: ["track"],
     },

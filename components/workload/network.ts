@@ -3,9 +3,10 @@
  * and what they may reach. Kubernetes NetworkPolicies only add allowances, so each names exactly
  * the peers the service declares. Pure: plain objects.
  *
- * - the gateway's proxies, on the container port, when the service is routed;
- * - Prometheus, on the container port (metrics are served there), when it is monitored;
- * - the services that call it, and, outbound, the services it calls, on their ports;
+ * - the gateway's proxies, on the routed port and the ports exposed through the gateway;
+ * - Prometheus, on the metrics port, when it is monitored;
+ * - clients of its load balancer, on the ports the load balancer exposes;
+ * - the services that call it, on every port, and, outbound, the services it calls, on theirs;
  * - the external endpoints it declares (databases, caches, object storage), by address block and port;
  * - the legacy VMs, from the gateway's proxies (a policy in the gateway's namespace), while the
  *   route still sends them a share;
@@ -32,12 +33,27 @@ export function servicePods(service: string) {
   return { matchLabels: { [APP_LABEL]: service }, matchExpressions: [{ key: "track", operator: "In", values: ["stable", "canary"] }] };
 }
 
+/** The pods of a job (each run's). */
+export function jobPods(job: string) {
+  return { matchLabels: { [APP_LABEL]: job } };
+}
+
+const peerPods = (p: ServicePeer) => (p.job ? jobPods(p.service) : servicePods(p.service));
+
 const tcp = (port: number) => ({ protocol: "TCP", port });
 
 export interface NetworkShape {
   readonly name: string;
   readonly namespace: string;
-  readonly port: number;
+  /** Container ports the gateway's proxies reach: the routed port and the ports exposed through the gateway. */
+  readonly gatewayPorts: readonly number[];
+  /** Container port Prometheus scrapes, when monitored. */
+  readonly metricsPort?: number;
+  /** Every container port, for the services that call this one. */
+  readonly ports: readonly number[];
+  /** Container ports a load balancer exposes, each with the client networks admitted. */
+  readonly loadBalancerPorts: ReadonlyArray<{ readonly port: number; readonly cidrs: readonly string[] }>;
+  /** Whether the gateway sends traffic here (a route, or a port exposed through it). */
   readonly routed: boolean;
   readonly monitored: boolean;
   readonly labels: Readonly<Record<string, string>>;
@@ -45,46 +61,61 @@ export interface NetworkShape {
   readonly legacyEndpoints: readonly string[];
   /** Labels of the night scaler's pods, when the service scales at night. */
   readonly nightScaler?: Readonly<Record<string, string>>;
+  /** The pods the policy selects: both tracks of the service when unset (a job's pods carry no track). */
+  readonly podSelector?: Record<string, unknown>;
 }
 
-/** The problems with a service's network declaration, given what the service is. */
-export function networkProblems(network: ServiceNetwork, shape: Pick<NetworkShape, "routed" | "monitored">): string[] {
-  const problems: string[] = [];
+/** A problem with a service's network declaration: the path under `network` and what is wrong. */
+export interface NetworkProblem {
+  readonly path: ReadonlyArray<string | number>;
+  readonly message: string;
+}
+
+const validPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
+
+/** The problems with a service's network declaration, given what the service is; paths start with "network". */
+export function networkProblems(network: ServiceNetwork, shape: Pick<NetworkShape, "routed" | "monitored">): NetworkProblem[] {
+  const problems: NetworkProblem[] = [];
+  const at = (path: ReadonlyArray<string | number>, message: string) => problems.push({ path: ["network", ...path], message });
   if (shape.routed && !network.gateway)
-    problems.push("network.gateway is required with a route: say where the gateway's requests come from");
-  if (shape.monitored && !network.prometheus)
-    problems.push("network.prometheus is required with monitoring: say where Prometheus scrapes from");
-  const peer = (field: string, p: ServicePeer, needsPort: boolean) => {
-    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(p.service)) problems.push(`${field} service '${p.service}' is not a service name`);
-    if (needsPort && !(Number.isInteger(p.port) && p.port! >= 1 && p.port! <= 65535)) {
-      problems.push(`${field} '${p.service}' has no port between 1 and 65535`);
+    at(["gateway"], "is required with a route or a port exposed through the gateway: say where the gateway's requests come from");
+  if (shape.monitored && !network.prometheus) at(["prometheus"], "is required with monitoring: say where Prometheus scrapes from");
+  const peer = (field: string, i: number, p: ServicePeer, needsPort: boolean) => {
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(p.service)) at([field, i, "service"], `'${p.service}' is not a service name`);
+    if (needsPort && !validPort(p.port) && !(p.ports?.length && p.ports.every(validPort))) {
+      at([field, i, "port"], `${p.port} is not a port between 1 and 65535 (the port '${p.service}' listens on)`);
     }
   };
-  (network.calls ?? []).forEach((p, i) => peer(`network.calls[${i}]`, p, true));
-  (network.calledBy ?? []).forEach((p, i) => peer(`network.calledBy[${i}]`, p, false));
+  (network.calls ?? []).forEach((p, i) => peer("calls", i, p, true));
+  (network.calledBy ?? []).forEach((p, i) => peer("calledBy", i, p, false));
   (network.egress ?? []).forEach((e, i) => {
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(e.cidr)) problems.push(`network.egress[${i}].cidr '${e.cidr}' is not a CIDR block`);
-    if (e.ports.length === 0 || e.ports.some((p) => !(Number.isInteger(p) && p >= 1 && p <= 65535))) {
-      problems.push(`network.egress[${i}].ports must list ports between 1 and 65535`);
-    }
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(e.cidr)) at(["egress", i, "cidr"], `'${e.cidr}' is not a CIDR block`);
+    if (e.ports.length === 0 || e.ports.some((p) => !validPort(p))) at(["egress", i, "ports"], "must list ports between 1 and 65535");
   });
   return problems;
 }
 
 export function networkObjects(network: ServiceNetwork, shape: NetworkShape): Array<{ role: string; object: Record<string, any> }> {
   const ingress: Array<Record<string, unknown>> = [];
-  if (shape.routed && network.gateway) ingress.push({ from: peersOf(network.gateway), ports: [tcp(shape.port)] });
-  if (shape.monitored && network.prometheus) ingress.push({ from: peersOf(network.prometheus), ports: [tcp(shape.port)] });
+  if (shape.routed && network.gateway && shape.gatewayPorts.length) {
+    ingress.push({ from: peersOf(network.gateway), ports: shape.gatewayPorts.map(tcp) });
+  }
+  if (shape.monitored && network.prometheus && shape.metricsPort !== undefined) {
+    ingress.push({ from: peersOf(network.prometheus), ports: [tcp(shape.metricsPort)] });
+  }
+  // A load balancer keeps the client's address (externalTrafficPolicy Local): admit the clients.
+  for (const lb of shape.loadBalancerPorts) ingress.push({ from: lb.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(lb.port)] });
   const callers = network.calledBy ?? [];
-  if (callers.length) {
+  if (callers.length && shape.ports.length) {
     ingress.push({
-      from: callers.map((c) => ({ ...podPeer(c.namespace, {}), podSelector: servicePods(c.service) })),
-      ports: [tcp(shape.port)],
+      from: callers.map((c) => ({ ...podPeer(c.namespace, {}), podSelector: peerPods(c) })),
+      ports: shape.ports.map(tcp),
     });
   }
   const egress: Array<Record<string, unknown>> = [];
   for (const callee of network.calls ?? []) {
-    egress.push({ to: [{ ...podPeer(callee.namespace, {}), podSelector: servicePods(callee.service) }], ports: [tcp(callee.port!)] });
+    const ports = callee.ports?.length ? callee.ports : [callee.port!];
+    egress.push({ to: [{ ...podPeer(callee.namespace, {}), podSelector: peerPods(callee) }], ports: ports.map(tcp) });
   }
   for (const e of network.egress ?? []) {
     egress.push({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((port) => ({ protocol: e.protocol ?? "TCP", port })) });
@@ -98,7 +129,7 @@ export function networkObjects(network: ServiceNetwork, shape: NetworkShape): Ar
         metadata: { name: shape.name, namespace: shape.namespace, labels: { ...shape.labels } },
         // Both policy types, even when a list is empty: an empty list then allows nothing more
         // than the namespace's default deny and DNS.
-        spec: { podSelector: servicePods(shape.name), policyTypes: ["Ingress", "Egress"], ingress, egress },
+        spec: { podSelector: shape.podSelector ?? servicePods(shape.name), policyTypes: ["Ingress", "Egress"], ingress, egress },
       },
     },
   ];

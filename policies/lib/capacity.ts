@@ -97,3 +97,51 @@ export function checkCapacity(required: Requests, pools: readonly PoolCapacity[]
   // A thousandth of a core or a byte is rounding, not demand.
   return { required, capacity, usable, cpuFits: required.cpu <= usable.cpu + 1e-6, memoryFits: required.memory <= usable.memory + 1 };
 }
+
+/** A node taint, as a node pool declares it. */
+export interface Taint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: string;
+}
+
+/** Where a pod may run: its node selector, and the taints it tolerates. */
+export interface NodePlacement {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: ReadonlyArray<Record<string, any>>;
+}
+
+/** The placement a pod spec asks for (nodeSelector and tolerations; node affinity is not read). */
+export function placementOf(podSpec: Record<string, any> | undefined): NodePlacement {
+  const selector = asObject(podSpec?.["nodeSelector"]) ?? {};
+  return {
+    nodeSelector: Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)])),
+    tolerations: asArray(podSpec?.["tolerations"]).map((t) => asObject(t) ?? {}),
+  };
+}
+
+/** Whether a toleration lets a pod onto nodes with this taint (Kubernetes' ToleratesTaint). */
+export function tolerates(toleration: Record<string, any>, taint: Taint): boolean {
+  if (toleration["effect"] && toleration["effect"] !== taint.effect) return false;
+  const operator = toleration["operator"] ?? "Equal";
+  // An empty key with Exists tolerates every taint.
+  if (!toleration["key"]) return operator === "Exists";
+  if (toleration["key"] !== taint.key) return false;
+  return operator === "Exists" || (toleration["value"] ?? "") === (taint.value ?? "");
+}
+
+/** Whether a pod with this placement may run on a pool's nodes: its labels match, and every hard taint is tolerated. */
+export function poolAccepts(
+  pool: { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly Taint[] },
+  placement: NodePlacement,
+): boolean {
+  if (Object.entries(placement.nodeSelector).some(([k, v]) => pool.labels[k] !== v)) return false;
+  return pool.taints.filter((t) => t.effect !== "PreferNoSchedule").every((t) => placement.tolerations.some((tol) => tolerates(tol, t)));
+}
+
+/** Every subset of `items` (2^n of them), smallest first. */
+export function subsetsBySize<T>(items: readonly T[]): T[][] {
+  const subsets: T[][] = [];
+  for (let mask = 1; mask < 1 << items.length; mask++) subsets.push(items.filter((_, i) => mask & (1 << i)));
+  return subsets.sort((a, b) => a.length - b.length);
+}

@@ -32,6 +32,8 @@ export const LOG_COLLECTOR_ROLE = "log-collector";
 export const RUNTIME_ANNOTATION = "ack-platform/runtime";
 /** Annotation of a service that needs warm-up before it takes traffic, in seconds. */
 export const WARMUP_ANNOTATION = "ack-platform/warmup-seconds";
+/** Annotation of a worker without a liveness probe: why it needs none. */
+export const UNPROBED_ANNOTATION = "ack-platform/unprobed";
 /** Labels of the workload layer. */
 export const APP_LABEL = "app.kubernetes.io/name";
 export const TRACK_LABEL = "track";

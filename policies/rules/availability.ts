@@ -313,6 +313,55 @@ export const noNodePortInProd: ResourceRule = {
   }),
 };
 
+const TCP_ROUTE_TYPES = ["kubernetes:gateway.networking.k8s.io/*:TCPRoute"];
+const isGatewayType = typeMatcher(["kubernetes:gateway.networking.k8s.io/*:Gateway"]);
+
+export const tcpRouteAttached: StackRule = {
+  name: "tcp-route-attached",
+  description:
+    "A TCPRoute attaches to a Gateway's TCP listener, which has its own port; on any other listener the gateway never programs it, and every connection is refused.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(),
+  appliesTo: [...TCP_ROUTE_TYPES, "kubernetes:gateway.networking.k8s.io/*:Gateway"],
+  validateStack: (args, report) => {
+    const gateways = args.resources
+      .filter((r) => isGatewayType(r.type))
+      .map((r) => ({ ...objectRef(r.props, r.name), listeners: copyOf(asArray(asObject(r.props["spec"])?.["listeners"])) }));
+    const isTcpRoute = typeMatcher(TCP_ROUTE_TYPES);
+    for (const route of args.resources.filter((r) => isTcpRoute(r.type))) {
+      const { namespace } = objectRef(route.props, route.name);
+      const label = describeObject(route.type, route.props, route.name);
+      for (const ref of asArray(asObject(route.props["spec"])?.["parentRefs"])) {
+        const gatewayNamespace = String(ref?.["namespace"] ?? namespace);
+        const gateway = gateways.find((g) => g.name === ref?.["name"] && g.namespace === gatewayNamespace);
+        // A Gateway of another stack is not judged here.
+        if (!gateway) continue;
+        const tcp = gateway.listeners.filter((l) => l?.["protocol"] === "TCP");
+        const named = ref?.["sectionName"] ? gateway.listeners.find((l) => l?.["name"] === ref["sectionName"]) : undefined;
+        const where = `Gateway '${gatewayNamespace}/${gateway.name}'`;
+        const tcpNames = tcp.map((l) => `'${l["name"]}' (port ${l["port"]})`).join(", ") || "none";
+        if (ref?.["sectionName"] && !named) {
+          report(
+            `${label} attaches to listener '${ref["sectionName"]}', which ${where} does not have; its TCP listeners: ${tcpNames}`,
+            route.urn,
+          );
+        } else if (named && named["protocol"] !== "TCP") {
+          report(
+            `${label} attaches to listener '${named["name"]}' of ${where}, which speaks ${named["protocol"]}; a TCPRoute needs a TCP listener of its own port (its TCP listeners: ${tcpNames})`,
+            route.urn,
+          );
+        } else if (!ref?.["sectionName"] && tcp.length === 0) {
+          report(
+            `${label} attaches to ${where}, which has no TCP listener; add a listener with protocol TCP on the route's port`,
+            route.urn,
+          );
+        }
+      }
+    }
+  },
+};
+
 export const AVAILABILITY_RULES = [
   prodMinReplicas,
   prodDisruptionBudget,
@@ -323,4 +372,5 @@ export const AVAILABILITY_RULES = [
   serviceSelectsPods,
   pdbSelectsPods,
   noNodePortInProd,
+  tcpRouteAttached,
 ] as const;

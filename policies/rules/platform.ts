@@ -1,6 +1,6 @@
 /**
  * Platform rules: what the add-ons ask of Alibaba Cloud must be something it still sells and
- * accepts: a CLB billing on sale, disks at least their category's minimum, zonal disks bound where
+ * accepts: a CLB billing on sale, disks at least their category's minimum and for one node at a time, zonal disks bound where
  * the pod runs, and a public gateway that speaks HTTPS.
  */
 import type { PolicyResource } from "@pulumi/policy";
@@ -60,6 +60,7 @@ interface Claim {
   readonly where: string;
   readonly storageClass: string;
   readonly size: unknown;
+  readonly accessModes: string[];
   readonly resource: PolicyResource;
 }
 
@@ -67,7 +68,15 @@ function claim(where: string, spec: unknown, resource: PolicyResource): Claim[] 
   const s = asObject(spec);
   const storageClass = s?.["storageClassName"];
   if (typeof storageClass !== "string") return [];
-  return [{ where, storageClass, size: asObject(asObject(s?.["resources"])?.["requests"])?.["storage"], resource }];
+  return [
+    {
+      where,
+      storageClass,
+      size: asObject(asObject(s?.["resources"])?.["requests"])?.["storage"],
+      accessModes: asArray(s?.["accessModes"]).map(String),
+      resource,
+    },
+  ];
 }
 
 /** Every volume claim the stack asks for: PVCs, claim templates, operator storage, the monitoring chart's values. */
@@ -143,6 +152,31 @@ export const zonalDiskBindsOnSchedule: StackRule = {
       if (classes.get(c.storageClass)?.bindingMode !== "Immediate") continue;
       report(
         `${c.where} uses disk class '${c.storageClass}', which binds Immediately: the disk's zone is chosen before the pod is scheduled; use a class with volumeBindingMode WaitForFirstConsumer (e.g. alicloud-disk-topology-alltype)`,
+        c.resource.urn,
+      );
+    }
+  },
+};
+
+/** Access modes a cloud disk serves: one node at a time (ReadWriteOncePod narrows that to one pod). */
+const DISK_ACCESS_MODES = ["ReadWriteOnce", "ReadWriteOncePod"];
+
+export const diskReadWriteOnce: StackRule = {
+  name: "disk-read-write-once",
+  description:
+    "A cloud disk attaches to one node at a time: the disk driver refuses a claim for several nodes (ReadWriteMany, ReadOnlyMany) and it stays Pending.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(),
+  appliesTo: ["kubernetes:core/v1:PersistentVolumeClaim", "kubernetes:apps/*:StatefulSet", "kubernetes:helm.sh/v3:Release"],
+  validateStack: (args, report) => {
+    const classes = diskClasses(args.resources);
+    for (const c of claimsOf(args.resources)) {
+      if (!classes.has(c.storageClass)) continue;
+      const others = c.accessModes.filter((m) => !DISK_ACCESS_MODES.includes(m));
+      if (others.length === 0) continue;
+      report(
+        `${c.where} asks disk class '${c.storageClass}' for ${others.join(", ")}, which a cloud disk cannot serve (it attaches to one node at a time); use ReadWriteOnce, or a NAS volume for data several pods share`,
         c.resource.urn,
       );
     }
@@ -226,4 +260,4 @@ export const publicGatewayHttps: StackRule = {
   },
 };
 
-export const PLATFORM_RULES = [loadBalancerOnSale, diskAtLeastMinimum, zonalDiskBindsOnSchedule, publicGatewayHttps];
+export const PLATFORM_RULES = [loadBalancerOnSale, diskAtLeastMinimum, diskReadWriteOnce, zonalDiskBindsOnSchedule, publicGatewayHttps];

@@ -12,6 +12,8 @@ export interface CheckContext {
   readonly secretKeys: ReadonlySet<string>;
   /** Whether a path relative to the project directory exists. */
   fileExists(relativePath: string): boolean;
+  /** The value at a key path as the stack file wrote it, before defaults (undefined where it says nothing). */
+  raw?(path: readonly PropertyKey[]): unknown;
 }
 
 export type Check = (env: PartialEnvironment, ctx: CheckContext) => void;

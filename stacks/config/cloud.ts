@@ -30,6 +30,7 @@ import {
   textFor,
   withJsonSchema,
 } from "./common";
+import { existingNetworkProblems, resolveExistingNetwork } from "../../components/cloud/existingNetwork";
 import { type Check, type CheckContext, checkSecretRef } from "./checks";
 import { CLUSTER_BASELINE, DEFAULT_KUBERNETES_VERSION, KIND_DEFAULTS } from "./defaults";
 import type { PartialEnvironment } from "./schema";
@@ -67,8 +68,32 @@ export function networkSchema(kind: EnvironmentKind) {
         }),
       }),
     ).default([]),
+    /**
+     * A VPC that exists already, with its vSwitches: nothing of it is created (no VPC, vSwitches, NAT
+     * gateway or route tables); vpcCidr is then the existing VPC's block, which the checks need.
+     */
+    existing: section({
+      vpcId: text("a VPC id such as 'vpc-bp1a2b3c4d5e6f7g8h9i0'"),
+      /** The nodes' vSwitch in each zone of `zones`. */
+      vswitches: vswitchByZone(),
+      /** Terway's pod vSwitch in each zone (Terway only). */
+      podVswitches: vswitchByZone().optional(),
+      /** Route tables that get the routes to legacyNetworks; none are written when unset. */
+      routeTables: listOf(text("a route table id such as 'vtb-bp1a2b3c4d5e6f7g8h9i0'"), 1, "route table").optional(),
+    }).optional(),
   }).prefault({});
 }
+
+/** A vSwitch id per zone: { cn-hangzhou-h: vsw-... }. */
+function vswitchByZone() {
+  const accepted = "a mapping of each zone to a vSwitch id, such as { cn-hangzhou-h: vsw-bp1a2b3c4d5e6f7g8h9i0 }";
+  return z.record(z.string(), text("a vSwitch id such as 'vsw-bp1a2b3c4d5e6f7g8h9i0'"), {
+    error: (iss) => (iss.input === undefined ? `is required: ${accepted}` : `${show(iss.input)} is not ${accepted}`),
+  });
+}
+
+/** Keys of `network` that plan and create a network, so not used with an existing one. */
+export const CREATED_NETWORK_KEYS = ["nodeVswitchPrefix", "podVswitchPrefix", "natGateway", "natBandwidthMbps"] as const;
 
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 
@@ -324,9 +349,72 @@ export function registrySchema(kind: EnvironmentKind) {
  */
 export const checkCloudConfig: Check = (env, ctx) => {
   checkCluster(env, ctx);
+  checkExistingNetwork(env, ctx);
   checkLegacyEndpoints(env, ctx);
   checkRegistry(env, ctx);
 };
+
+/**
+ * A VPC that exists: its ids as ExistingNetwork states them, a vSwitch per zone (and a pod vSwitch
+ * per zone with Terway, none with Flannel), its block given rather than defaulted, and none of the
+ * keys that plan a new network.
+ */
+function checkExistingNetwork(env: PartialEnvironment, ctx: CheckContext) {
+  const existing = env.network?.existing;
+  if (!existing || !env.network) return;
+  const { report } = ctx;
+  for (const key of CREATED_NETWORK_KEYS) {
+    if (ctx.raw?.(["network", key]) !== undefined) {
+      report(["network", key], "is not used with network.existing: the VPC and its vSwitches exist, nothing of them is planned or created");
+    }
+  }
+  if (ctx.raw && ctx.raw(["network", "vpcCidr"]) === undefined) {
+    report(
+      ["network", "vpcCidr"],
+      "is required with network.existing: the existing VPC's block, which the address checks need (the service CIDR apart from it, legacy endpoints inside it)",
+    );
+  }
+  const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;
+  const terway = cluster?.cni !== "flannel";
+  if (terway && !existing.podVswitches) {
+    report(
+      ["network", "existing", "podVswitches"],
+      "is required with cni 'terway': the pod vSwitch of each zone, where pods get their addresses",
+    );
+  }
+  if (!terway && existing.podVswitches) report(["network", "existing", "podVswitches"], "is only used with cni 'terway'");
+  const problems = existingNetworkProblems(
+    resolveExistingNetwork("network", {
+      region: env.region ?? "",
+      zones: env.zones ?? [],
+      vpcId: existing.vpcId,
+      vpcCidr: env.network.vpcCidr,
+      vswitchIds: existing.vswitches,
+      ...(existing.podVswitches ? { podVswitchIds: existing.podVswitches } : {}),
+      ...(existing.routeTables ? { routeTableIds: existing.routeTables } : {}),
+      legacyNetworks: env.network.legacyNetworks,
+      ...(cluster ? { serviceCidr: cluster.serviceCidr } : {}),
+      ...(cluster && !terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+      minZones: env.kind === "prod" ? 2 : 1,
+    }),
+  );
+  const keyOf: Record<string, PropertyKey[]> = {
+    vpcId: ["network", "existing", "vpcId"],
+    vswitchIds: ["network", "existing", "vswitches"],
+    podVswitchIds: ["network", "existing", "podVswitches"],
+    routeTableIds: ["network", "existing", "routeTables"],
+    zones: ["zones"],
+    vpcCidr: ["network", "vpcCidr"],
+    legacyNetworks: ["network", "legacyNetworks"],
+    serviceCidr: ["cluster", "serviceCidr"],
+    podCidr: ["cluster", "podCidr"],
+  };
+  // ExistingNetwork stands in for the Network, whose checks (componentChecks.ts) are not run on it.
+  for (const p of problems) {
+    const key = keyOf[String(p.path[0])] ?? ["network", "existing"];
+    report([...key, ...p.path.slice(1)], p.message);
+  }
+}
 
 function checkCluster(env: PartialEnvironment, { report }: CheckContext) {
   const cluster = env.cluster && "nodePools" in env.cluster ? env.cluster : undefined;

@@ -14,7 +14,8 @@ import type { AlertReceiver, GatewayArgs, GatewayTls, LoggingArgs, MonitoringArg
 import type { RouteThrough } from "../../components/platform/uiRoute";
 import type { RegistryConfig } from "./cloud";
 import type { EnvironmentConfig } from "./schema";
-import type { ServiceConfig } from "./workloads";
+import type { JobConfig, ServiceConfig } from "./workloads";
+import { DEFAULT_PORT } from "../../components/workload/resolve";
 
 type Env = EnvironmentConfig;
 /** The cluster section of a cloud environment. */
@@ -150,16 +151,16 @@ export function clusterArgs(env: Pick<Env, "gateway"> & { cluster: AckClusterCon
   };
 }
 
-/** Whether a service's image is in the environment's registry: built here, or named without a registry host. */
-export function inRegistry(svc: ServiceConfig): boolean {
-  return Boolean(svc.build) || !(svc.image ?? svc.name).includes("/");
+/** Whether a service's (or a job's) image is in the environment's registry: built here, or named without a registry host. */
+export function inRegistry(svc: ServiceConfig | JobConfig): boolean {
+  return ("build" in svc && Boolean(svc.build)) || !(svc.image ?? svc.name).includes("/");
 }
 
 /**
  * Repository names of the services whose images live in the environment's registry, once each, then
  * the repositories kept for services that are gone.
  */
-export function registryRepositories(services: readonly ServiceConfig[], retained: readonly string[] = []): string[] {
+export function registryRepositories(services: ReadonlyArray<ServiceConfig | JobConfig>, retained: readonly string[] = []): string[] {
   return [...new Set([...services.filter(inRegistry).map((s) => s.image ?? s.name), ...retained])];
 }
 
@@ -172,7 +173,7 @@ export const REGISTRY_FIELDS: FieldMap = {
 
 /** The managed registry of a cloud environment. */
 export function registryArgs(
-  env: Pick<Env, "region" | "services"> & { registry: ManagedRegistry },
+  env: Pick<Env, "region" | "services"> & Partial<Pick<Env, "jobs">> & { registry: ManagedRegistry },
   deps: { readonly vpc: RegistryArgs["vpc"]; readonly deletionProtection: boolean; readonly tags: Readonly<Record<string, string>> },
 ): RegistryArgs {
   const managed = env.registry;
@@ -181,7 +182,8 @@ export function registryArgs(
     region: env.region!,
     edition: managed.edition,
     namespace: managed.namespace,
-    repositories: registryRepositories(env.services, managed.retainedRepositories),
+    // The jobs' images come after the services': the config's checks name a repository by its index.
+    repositories: registryRepositories([...env.services, ...(env.jobs ?? [])], managed.retainedRepositories),
     vpc: deps.vpc,
     allowedCidrs: managed.allowedCidrs,
     ...(managed.replication ? { replication: managed.replication } : {}),
@@ -277,7 +279,29 @@ export const GATEWAY_FIELDS: FieldMap = {
   zones: ["zones"],
   monitoringNamespace: ["monitoring", "namespace"],
   backendCidrs: ["services"],
+  tcpPorts: ["services"],
 };
+
+/** The ports services expose through the gateway, each a TCP listener of its own, in order. */
+export function gatewayTcpPorts(env: Pick<Env, "services">): number[] {
+  const ports = env.services.flatMap((svc) =>
+    (svc.ports ?? []).filter((p) => p.expose?.via === "gateway").map((p) => p.servicePort ?? p.port),
+  );
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/** The container ports Prometheus scrapes: each service's metrics port (an http one); a worker has none. */
+export function scrapePorts(env: Pick<Env, "services">): number[] {
+  const ports = env.services.flatMap((svc) => {
+    if (svc.type === "worker") return [];
+    if (!svc.ports) return [svc.port ?? DEFAULT_PORT];
+    const http = svc.ports.filter((p) => p.protocol === "http");
+    const named = svc.metrics.port ?? svc.route?.port;
+    const port = (named ? http.find((p) => p.name === named) : undefined) ?? http[0];
+    return port ? [port.port] : [];
+  });
+  return [...new Set(ports)];
+}
 
 /** What the platform's add-ons take from the cloud layer. */
 export interface PlatformDependencies {
@@ -306,6 +330,7 @@ export function gatewayArgs(env: Env, deps: PlatformDependencies): GatewayArgs {
     ...(g.alb ? { albVswitchIds: g.alb.vswitchIds, albEdition: g.alb.edition } : {}),
     albDependsOn: deps.albDependsOn ?? [],
     backendCidrs: legacyBackendCidrs(env),
+    tcpPorts: gatewayTcpPorts(env),
     ...(env.monitoring.enabled ? { monitoringNamespace: env.monitoring.namespace } : {}),
     ...pullSource(env, deps.mirrorReady),
   };
@@ -374,7 +399,7 @@ export function monitoringArgs(env: Env, deps: PlatformDependencies & { readonly
     namespace: m.namespace,
     nodeExporterNamespace: m.nodeExporterNamespace,
     zones: deps.zones,
-    scrapePorts: [...new Set(env.services.map((svc) => svc.port))],
+    scrapePorts: scrapePorts(env),
     prometheus: m.prometheus,
     alertmanager: {
       replicas: m.alertmanager.replicas,

@@ -69,10 +69,12 @@ function complete(env: PartialEnvironment): EnvironmentConfig | undefined {
 function checkCloudComponents(env: PartialEnvironment, ctx: CheckContext) {
   const cluster = env.cluster && "nodePools" in env.cluster ? (env.cluster as AckClusterConfig) : undefined;
   if (!cluster || !env.kind || env.kind === "local") return;
-  if (env.region !== undefined && env.zones && env.network) {
+  // An existing VPC is judged by ExistingNetwork's own problems (checkCloudConfig), not planned as a Network.
+  const existingVpc = env.network?.existing !== undefined;
+  if (!existingVpc && env.region !== undefined && env.zones && env.network) {
     const args = networkArgs({ kind: env.kind, region: env.region, zones: env.zones, network: env.network, cluster }, NAMES);
     reportAll(ctx, networkProblems(networkDefaults("network", args)).problems, NETWORK_FIELDS, ["network"]);
-  } else if (env.region !== undefined && env.zones && !regionProblem(env.region)) {
+  } else if (!existingVpc && env.region !== undefined && env.zones && !regionProblem(env.region)) {
     // The network section did not parse: its zones are still the Network's to judge.
     for (const p of zoneProblems(env.region, env.zones, minZonesOf(env.kind)))
       ctx.report(p.index === undefined ? ["zones"] : ["zones", p.index], p.message);
@@ -171,8 +173,29 @@ function checkPlatformComponents(env: PartialEnvironment, ctx: CheckContext) {
     : undefined;
   // An ALB on a laptop is refused outright (platform.ts); its settings need no more words.
   const localAlb = full.kind === "local" && full.gateway.controller === "alb";
-  if (full.gateway.enabled && !localAlb)
-    reportAll(ctx, gatewayProblems(resolveGatewayArgs(gatewayArgs(full, deps))), GATEWAY_FIELDS, ["gateway"]);
+  if (full.gateway.enabled && !localAlb) {
+    const args = gatewayArgs(full, deps);
+    const problems = gatewayProblems(resolveGatewayArgs(args));
+    reportAll(
+      ctx,
+      problems.filter((p) => !p.field.startsWith("tcpPorts")),
+      GATEWAY_FIELDS,
+      ["gateway"],
+    );
+    // A TCP listener's port is a service's: said at each port that asks for it. (TCP listeners without
+    // the Envoy gateway are said by the services' check, in the config's terms.)
+    for (const p of problems) {
+      const index = /^tcpPorts\[(\d+)\]$/.exec(p.field)?.[1];
+      if (index === undefined) continue;
+      const port = args.tcpPorts![Number(index)];
+      full.services.forEach((svc, i) =>
+        (svc.ports ?? []).forEach((sp, j) => {
+          if (sp.expose?.via !== "gateway" || (sp.servicePort ?? sp.port) !== port) return;
+          ctx.report(["services", i, "ports", j, sp.servicePort !== undefined ? "servicePort" : "port"], p.message);
+        }),
+      );
+    }
+  }
   if (full.logging.enabled) {
     const problems = loggingProblems(resolveLoggingArgs(loggingArgs(full, { ...deps, ...(through ? { gateway: through } : {}) })));
     // A routed Kibana without the gateway is said by the platform check, in the config's terms.

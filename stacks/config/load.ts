@@ -26,7 +26,9 @@ export const CONFIG_KEYS = [
   "logging",
   "monitoring",
   "workloads",
+  "serviceDefaults",
   "services",
+  "jobs",
   "release",
   "policy",
 ] as const;

@@ -12,11 +12,25 @@ import { KIND_DEFAULTS } from "./defaults";
 import { applyMirrorDefaults, checkMirrorConfig, mirrorSchema } from "./mirrors";
 import { checkPlatformConfig, gatewaySchema, loggingSchema, monitoringSchema } from "./platform";
 import { type ConfigProblem, formatPath, problemsFromIssues } from "./errors";
+import {
+  checkJobs,
+  checkServices,
+  checkVolumes,
+  fromDefaults,
+  type JobConfig,
+  jobSchema,
+  jobsSchema,
+  mergeDefaults,
+  type ServiceConfig,
+  serviceDefaultsSchema,
+  serviceSchema,
+  servicesSchema,
+  workloadsSchema,
+} from "./workloads";
 import type { ScalarProblem } from "./yamlScalars";
 import { checkCollisions } from "./collisions";
 import { checkPlainSecrets } from "./plainSecrets";
 import { checkReleaseSteps, releaseSchema } from "./release";
-import { checkServices, type ServiceConfig, serviceSchema, servicesSchema, workloadsSchema } from "./workloads";
 
 /** `policy`: how the policy pack's verdicts are enforced in this environment. */
 export function policySchema(kind: EnvironmentKind) {
@@ -72,7 +86,11 @@ export function environmentShape(kind: EnvironmentKind) {
     logging: loggingSchema(kind),
     monitoring: monitoringSchema(kind),
     workloads: workloadsSchema(),
+    /** A partial service merged into every service; the service's own values win. */
+    serviceDefaults: serviceDefaultsSchema(kind),
     services: servicesSchema(kind),
+    /** Jobs: run once (a migration) or on a schedule (a nightly job). */
+    jobs: jobsSchema(),
     /** Defaults of the services' release steps (`canary.steps`, `legacy.steps`). */
     release: releaseSchema(kind),
     policy: policySchema(kind),
@@ -102,7 +120,11 @@ export interface SchemaContext {
 
 /** The environment as far as it parsed: a key is missing where its own value was invalid. */
 export type PartialEnvironment = {
-  -readonly [K in keyof Shape]?: K extends "services" ? Array<ServiceConfig | undefined> : Shape[K];
+  -readonly [K in keyof Shape]?: K extends "services"
+    ? Array<ServiceConfig | undefined>
+    : K extends "jobs"
+      ? Array<JobConfig | undefined>
+      : Shape[K];
 };
 
 /**
@@ -140,25 +162,49 @@ export function parseEnvironment(
   }
   const env: PartialEnvironment = {};
   for (const key of keys) {
-    if (key === "services") continue;
+    if (key === "services" || key === "jobs") continue;
     const result = (shape[key] as z.ZodType).safeParse(values[key], { reportInput: true });
     if (result.success) (env as Record<string, unknown>)[key] = result.data;
     else addIssues(result.error.issues, [key]);
   }
+  // Each service is parsed with the defaults under it. A problem of a default is reported once,
+  // under serviceDefaults; one that only the merge makes says where its value came from.
+  const rawDefaults = values["serviceDefaults"];
+  const defaultsValid = env.serviceDefaults !== undefined || rawDefaults === undefined;
+  const defaults = (env.serviceDefaults ??
+    (rawDefaults !== null && typeof rawDefaults === "object" && !Array.isArray(rawDefaults) ? rawDefaults : {})) as Record<string, unknown>;
   const services = values["services"] ?? [];
   if (!Array.isArray(services)) {
     report(["services"], `${show(services)} is not a list of services`);
   } else {
     const service = serviceSchema(kind);
     env.services = services.map((raw, i) => {
-      const result = service.safeParse(raw, { reportInput: true });
+      const result = service.safeParse(mergeDefaults(defaults, raw), { reportInput: true });
       if (result.success) return result.data;
-      addIssues(result.error.issues, ["services", i]);
+      const issues = result.error.issues.flatMap((issue) => {
+        if (!fromDefaults(defaults, raw, issue.path)) return [issue];
+        return defaultsValid ? [{ ...issue, message: `${issue.message} (from serviceDefaults)` }] : [];
+      });
+      addIssues(issues, ["services", i]);
+      return undefined;
+    });
+  }
+  const jobs = values["jobs"] ?? [];
+  if (!Array.isArray(jobs)) {
+    report(["jobs"], `${show(jobs)} is not a list of jobs`);
+  } else {
+    const job = jobSchema();
+    env.jobs = jobs.map((raw, i) => {
+      const result = job.safeParse(raw, { reportInput: true });
+      if (result.success) return result.data;
+      addIssues(result.error.issues, ["jobs", i]);
       return undefined;
     });
   }
 
-  const ctx: CheckContext = { report, secretKeys: context.secretKeys, fileExists: context.fileExists };
+  const raw = (path: readonly PropertyKey[]) =>
+    path.reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined), values);
+  const ctx: CheckContext = { report, secretKeys: context.secretKeys, fileExists: context.fileExists, raw };
   applyMirrorDefaults(env);
   checkLocalZones(env, ctx);
   checkMirrorConfig(env, ctx);
@@ -168,6 +214,8 @@ export function parseEnvironment(
   // Names as written, so a duplicate is found even when one of the two services has other mistakes.
   const names = Array.isArray(services) ? services.map((raw) => (raw as { name?: unknown } | null)?.name) : [];
   checkServices(env, names, ctx);
+  checkJobs(env, ctx);
+  checkVolumes(env, ctx);
   checkReleaseSteps(env, ctx);
   checkCollisions(env, ctx);
   checkPlainSecrets(env, ctx);

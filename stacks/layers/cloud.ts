@@ -8,6 +8,7 @@ import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../../components/cloud/cluster";
+import { ExistingNetwork } from "../../components/cloud/existingNetwork";
 import { Network } from "../../components/cloud/network";
 import { AccountPrerequisites } from "../../components/cloud/prerequisites";
 import { Registry } from "../../components/cloud/registry";
@@ -15,7 +16,7 @@ import { RegistryMirror } from "../../components/cloud/registryMirror";
 import { registryDomains } from "../../components/cloud/registryPlan";
 import { ServiceImage } from "../../components/cloud/serviceImage";
 import type { EnvironmentConfig, RegistryConfig, ServiceConfig } from "../config";
-import { clusterArgs, networkArgs, registryArgs, registryPullNamespaces } from "../config/componentArgs";
+import { clusterArgs, minZonesOf, networkArgs, registryArgs, registryPullNamespaces } from "../config/componentArgs";
 import { mirrorArtifacts, pushedArtifacts, registrySupply } from "./supply";
 import type { CloudLayer, ImageSource } from "./types";
 
@@ -126,14 +127,37 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
   const provider = new alicloud.Provider("alicloud", { region }, { dependsOn: prerequisites.ready });
   const opts: pulumi.ComponentResourceOptions = { providers: { alicloud: provider } };
 
-  const network = new Network("network", networkArgs({ ...env, cluster }, { namePrefix, tags }), opts);
+  // A VPC that exists (where the VMs a migration leaves run) is used as it is; else the
+  // environment gets its own, under the same resource names as always.
+  const existing = env.network.existing;
+  const network = existing
+    ? new ExistingNetwork(
+        "network",
+        {
+          region,
+          zones,
+          vpcId: existing.vpcId,
+          vpcCidr: env.network.vpcCidr,
+          vswitchIds: existing.vswitches,
+          ...(terway && existing.podVswitches ? { podVswitchIds: existing.podVswitches } : {}),
+          ...(existing.routeTables ? { routeTableIds: existing.routeTables } : {}),
+          legacyNetworks: env.network.legacyNetworks,
+          serviceCidr: cluster.serviceCidr,
+          ...(!terway && cluster.podCidr ? { podCidr: cluster.podCidr } : {}),
+          minZones: minZonesOf(env.kind),
+          namePrefix,
+          tags,
+        },
+        opts,
+      )
+    : new Network("network", networkArgs({ ...env, cluster }, { namePrefix, tags }), opts);
 
   const registry = managed
     ? new Registry(
         "registry",
         registryArgs(
           { ...env, registry: managed },
-          { vpc: { vpcId: network.vpcId, vswitchId: network.nodeVswitches[zones[0]!]!.id }, deletionProtection: protect, tags },
+          { vpc: { vpcId: network.vpcId, vswitchId: network.zoneVswitchIds[zones[0]!]! }, deletionProtection: protect, tags },
         ),
         opts,
       )
@@ -146,8 +170,8 @@ function alibabaCloud(env: EnvironmentConfig): CloudLayer {
       {
         namePrefix,
         tags,
-        vswitchIds: zones.map((z) => network.nodeVswitches[z]!.id),
-        podVswitchIds: terway ? zones.map((z) => network.podVswitches[z]!.id) : [],
+        vswitchIds: zones.map((z) => network.zoneVswitchIds[z]!),
+        podVswitchIds: terway ? zones.map((z) => network.zonePodVswitchIds[z]!) : [],
         securityGroupId: network.securityGroupId,
         internetAccess: network.internetAccess,
         ...(registry && managed

@@ -27,10 +27,11 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
     secret: (key: string) => config.requireSecret(key),
     ...(cloud.mirrorReady ? { mirrorReady: cloud.mirrorReady } : {}),
   };
-  // The platform's disk class, declared where an add-on's volumes use it; the add-ons wait for it.
+  // The platform's disk class, declared where an add-on's or a service's volumes use it; they wait for it.
   const usesDiskClass =
     (env.logging.enabled && env.logging.elasticsearch.storageClass === PLATFORM_DISK_CLASS) ||
-    (env.monitoring.enabled && env.monitoring.prometheus.storageClass === PLATFORM_DISK_CLASS);
+    (env.monitoring.enabled && env.monitoring.prometheus.storageClass === PLATFORM_DISK_CLASS) ||
+    env.services.some((svc) => svc.disks.some((d) => d.storageClass === PLATFORM_DISK_CLASS));
   const diskClass = usesDiskClass ? new DiskClass("storage", { retain: prod }, opts) : undefined;
   const storageOpts = { ...opts, ...(diskClass ? { dependsOn: [diskClass] } : {}) };
 
@@ -86,6 +87,7 @@ export function deployPlatform(env: EnvironmentConfig, cloud: CloudLayer): Platf
       ? { monitoring: { namespace: env.monitoring.namespace, selectorLabels: {}, prometheusPodLabels: prometheusPodLabels() } }
       : {}),
     ready,
+    ...(diskClass ? { storage: diskClass } : {}),
     outputs,
   };
 }

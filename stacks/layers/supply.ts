@@ -92,12 +92,12 @@ export function mirrorArtifacts(env: EnvironmentConfig, ownHost: string): Mirror
  */
 export function pushedArtifacts(env: EnvironmentConfig, namespace: string): PushedArtifact[] {
   const byRepository = new Map<string, Set<string>>();
-  for (const svc of env.services) {
-    if (!inRegistry(svc) || svc.build) continue;
+  for (const svc of [...env.services, ...env.jobs]) {
+    if (!inRegistry(svc) || ("build" in svc && svc.build)) continue;
     const repository = svc.image ?? svc.name;
     const tags = byRepository.get(repository) ?? new Set<string>();
     tags.add(svc.version);
-    if (svc.canary) tags.add(svc.canary.version);
+    if ("canary" in svc && svc.canary) tags.add(svc.canary.version);
     byRepository.set(repository, tags);
   }
   return [...byRepository].map(([repository, tags]) => ({ namespace, repository, tags: [...tags] }));

@@ -84,5 +84,7 @@ export interface PlatformLayer {
    * ServiceMonitors): the add-ons that install their CRDs.
    */
   readonly ready: readonly pulumi.Resource[];
+  /** The platform's disk class, when it declares one: a service's disks on it wait for it. */
+  readonly storage?: pulumi.Resource;
   readonly outputs: Readonly<Record<string, pulumi.Input<unknown>>>;
 }

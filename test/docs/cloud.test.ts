@@ -9,6 +9,8 @@ describe("docs/cloud.md", () => {
     assertApiTables("docs/cloud.md", [
       { heading: "Network", kind: "arg", file: "components/cloud/network.ts", declaration: "NetworkArgs" },
       { heading: "Network", kind: "output", file: "components/cloud/network.ts", declaration: "Network" },
+      { heading: "An existing VPC", kind: "arg", file: "components/cloud/existingNetwork.ts", declaration: "ExistingNetworkArgs" },
+      { heading: "An existing VPC", kind: "output", file: "components/cloud/existingNetwork.ts", declaration: "ExistingNetwork" },
       { heading: "Cluster", kind: "arg", file: "components/cloud/cluster.ts", declaration: "ClusterArgs" },
       { heading: "Node pools", kind: "arg", file: "components/cloud/nodePoolPlan.ts", declaration: "NodePoolSettings" },
       { heading: "Cluster outputs", kind: "output", file: "components/cloud/cluster.ts", declaration: "Cluster" },

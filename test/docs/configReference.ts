@@ -55,7 +55,10 @@ function fullInput(kind: EnvironmentKind): Record<string, unknown> {
     kind,
     region: "cn-hangzhou",
     zones: ["cn-hangzhou-h"],
-    network: { legacyNetworks: [{ name: "vms", cidrs: ["192.168.10.0/24"], nextHop: { type: "VpnGateway", id: "vpn-a1" } }] },
+    network: {
+      legacyNetworks: [{ name: "vms", cidrs: ["192.168.10.0/24"], nextHop: { type: "VpnGateway", id: "vpn-a1" } }],
+      existing: { vpcId: "vpc-a1", vswitches: { "cn-hangzhou-h": "vsw-a1" } },
+    },
     cluster:
       kind === "local"
         ? {}
@@ -63,7 +66,7 @@ function fullInput(kind: EnvironmentKind): Record<string, unknown> {
     gateway: { alb: { vswitchIds: ["vsw-a1", "vsw-b2"] } },
     logging: {},
     monitoring: { alertmanager: { receivers: [{ name: "team", type: "webhook" }] } },
-    workloads: {},
+    workloads: { volumes: [{ name: "shared", server: "0a1b2c3d4e-abc12.cn-hangzhou.nas.aliyuncs.com" }] },
     services: [
       {
         name: "orders",
@@ -74,6 +77,19 @@ function fullInput(kind: EnvironmentKind): Record<string, unknown> {
         route: { host: "api.example.com" },
         canary: { version: "1.1.0", header: { name: "x-canary", value: "testers" } },
         legacy: { endpoints: ["10.0.0.1:8080"], weight: 0, healthCheck: {}, header: { name: "x-canary", value: "testers" } },
+        egress: [{ host: "db.example.com", ports: [5432] }],
+        ports: [{ name: "http", port: 8080, expose: { via: "gateway" } }],
+        health: { readiness: { type: "http" }, liveness: { type: "http" }, startup: { type: "http" } },
+        disks: [{ name: "data", size: "20Gi", mountPath: "/data" }],
+        mounts: [{ volume: "shared", mountPath: "/shared" }],
+      },
+    ],
+    jobs: [
+      {
+        name: "migrate",
+        version: "1.0.0",
+        resources: { cpu: "100m", memory: "256Mi" },
+        mounts: [{ volume: "shared", mountPath: "/shared" }],
         egress: [{ host: "db.example.com", ports: [5432] }],
       },
     ],

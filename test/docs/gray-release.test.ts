@@ -52,6 +52,36 @@ const VARIANTS: MicroserviceArgs[] = [
   },
   { ...BASE, route: { host: "api.example.com", attachment: ALB }, canary: CANARY },
   { ...BASE, route: { host: "api.example.com", attachment: ALB }, legacy: LEGACY },
+  // The other forms: a push gateway on TCP through the gateway and through a load balancer of its own,
+  // a stateful service with a disk per replica, a worker.
+  {
+    ...BASE,
+    ports: [
+      {
+        name: "push",
+        port: 9000,
+        protocol: "tcp",
+        expose: { via: "gateway", gatewayName: "platform", gatewayNamespace: "gateway-system", listener: "tcp-9000" },
+      },
+      { name: "direct", port: 9001, protocol: "tcp", expose: { via: "load-balancer" } },
+      { name: "http", port: 8080, protocol: "http" },
+    ],
+    network: NETWORK,
+  },
+  {
+    ...BASE,
+    type: "stateful",
+    replicas: { min: 3 },
+    autoscaling: {},
+    disks: [{ name: "data", size: "20Gi", mountPath: "/var/lib/data", storageClass: "alicloud-disk-topology-alltype" }],
+  },
+  {
+    ...BASE,
+    type: "worker",
+    health: { unprobed: "exits when its queue connection drops" },
+    monitoring: undefined,
+    autoscaling: undefined,
+  },
 ];
 
 /** `<service>-legacy-<port>` as a pattern: `<service>` is the service's name, any other `<...>` anything. */

@@ -9,6 +9,7 @@ import {
   prodMinReplicas,
   prodZoneSpread,
   serviceSelectsPods,
+  tcpRouteAttached,
   zoneSpreadHonorsTaints,
 } from "../../policies/rules";
 import { changed, check, deployment, deploymentObject, hpa, pdb, podLabels, resource, service, statefulSet, violations } from "./helpers";
@@ -289,5 +290,49 @@ describe("zone-spread-honors-taints", () => {
         "topologySpreadConstraints[0] spreads over zones with DoNotSchedule but counts tainted nodes (nodeTaintsPolicy Ignore, the default); set nodeTaintsPolicy: Honor, so a zone whose nodes are NotReady stops holding the others back (kubernetes/kubernetes#116978)",
       ],
     );
+  });
+});
+
+describe("tcp-route-attached", () => {
+  const gateway = (listeners: Array<Record<string, unknown>>) =>
+    resource("kubernetes:gateway.networking.k8s.io/v1:Gateway", {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "Gateway",
+      metadata: { name: "platform", namespace: "gateway-system" },
+      spec: { gatewayClassName: "platform", listeners },
+    });
+  const route = (parentRef: Record<string, unknown>) =>
+    resource("kubernetes:gateway.networking.k8s.io/v1:TCPRoute", {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "TCPRoute",
+      metadata: { name: "push-gateway-push", namespace: "apps" },
+      spec: {
+        parentRefs: [{ name: "platform", namespace: "gateway-system", ...parentRef }],
+        rules: [{ backendRefs: [{ name: "push-gateway", port: 9000 }] }],
+      },
+    });
+  const http = { name: "http", protocol: "HTTP", port: 80 };
+  const tcp = {
+    name: "tcp-9000",
+    protocol: "TCP",
+    port: 9000,
+    allowedRoutes: { kinds: [{ kind: "TCPRoute" }], namespaces: { from: "All" } },
+  };
+
+  it("passes a route on a TCP listener, and a route to a Gateway of another stack", () => {
+    assert.deepEqual(check(tcpRouteAttached, [gateway([http, tcp]), route({ sectionName: "tcp-9000" })]), []);
+    assert.deepEqual(check(tcpRouteAttached, [route({ name: "elsewhere", sectionName: "tcp-9000" })]), []);
+  });
+
+  it("names a route on a listener that is missing, or that speaks HTTP, or a Gateway with no TCP listener", () => {
+    assert.deepEqual(check(tcpRouteAttached, [gateway([http, tcp]), route({ sectionName: "tcp-9100" })]), [
+      "TCPRoute 'apps/push-gateway-push' attaches to listener 'tcp-9100', which Gateway 'gateway-system/platform' does not have; its TCP listeners: 'tcp-9000' (port 9000)",
+    ]);
+    assert.deepEqual(check(tcpRouteAttached, [gateway([http, tcp]), route({ sectionName: "http" })]), [
+      "TCPRoute 'apps/push-gateway-push' attaches to listener 'http' of Gateway 'gateway-system/platform', which speaks HTTP; a TCPRoute needs a TCP listener of its own port (its TCP listeners: 'tcp-9000' (port 9000))",
+    ]);
+    assert.deepEqual(check(tcpRouteAttached, [gateway([http]), route({})]), [
+      "TCPRoute 'apps/push-gateway-push' attaches to Gateway 'gateway-system/platform', which has no TCP listener; add a listener with protocol TCP on the route's port",
+    ]);
   });
 });

@@ -143,3 +143,63 @@ describe("capacity-fits-node-pools", () => {
     ]);
   });
 });
+
+describe("capacity-fits-node-pools with pods placed on pools", () => {
+  const pool = (name: string, maxSize: number, labels: Record<string, string> = {}, taints: Array<Record<string, string>> = []) =>
+    resource(
+      "alicloud:cs/nodePool:NodePool",
+      {
+        nodePoolName: name,
+        instanceTypes: ["ecs.c7.large"],
+        scalingConfig: { enable: true, minSize: 0, maxSize },
+        labels: Object.entries(labels).map(([key, value]) => ({ key, value })),
+        taints,
+      },
+      { name },
+    );
+  const MEDIA = { "acme.example.com/pool": "media" };
+  const TAINT = { key: "acme.example.com/dedicated", value: "media", effect: "NoSchedule" };
+  // 6 pods of 250m and 512Mi: 1.5 vCPU, 3Gi.
+  const transcoder = (placement: { nodeSelector?: Record<string, string>; tolerations?: Array<Record<string, string>> }) =>
+    deployment((d) => {
+      d.metadata.name = "transcoder";
+      d.spec.replicas = 6;
+      Object.assign(d.spec.template.spec, placement);
+    });
+  const placed = transcoder({
+    nodeSelector: MEDIA,
+    tolerations: [{ key: TAINT.key, operator: "Equal", value: "media", effect: "NoSchedule" }],
+  });
+
+  it("passes pods that fit the pool they are placed on", () => {
+    assert.deepEqual(check(capacityFitsNodePools, [placed, pool("general", 4), pool("media", 2, MEDIA, [TAINT])]), []);
+  });
+
+  it("names the pool that holds too little for the pods kept to it, though the pools together would hold them", () => {
+    // media: 1 × ecs.c7.large = 2 vCPU and 4Gi, 80% usable: 1.6 vCPU and 3.2Gi; the transcoder asks 1.5 vCPU and 3Gi, orders 1.5 and 3Gi more.
+    const tight = transcoder({ nodeSelector: MEDIA, tolerations: [{ key: TAINT.key, operator: "Exists" }] });
+    const orders = deployment((d) => (d.spec.replicas = 6));
+    assert.deepEqual(check(capacityFitsNodePools, [tight, orders, pool("general", 10), pool("media", 1, MEDIA, [TAINT])]), []);
+    const bigger = transcoder({ nodeSelector: MEDIA, tolerations: [{ key: TAINT.key, operator: "Exists" }] });
+    (bigger.inputs as any).spec.replicas = 8;
+    assert.deepEqual(check(capacityFitsNodePools, [bigger, pool("general", 10), pool("media", 1, MEDIA, [TAINT])]), [
+      "at peak, with every autoscaler at maxReplicas, the workloads that can run only on node pool 'media' (by their node selector and tolerations) request 2 vCPU and 4Gi of memory, but that pool at its maximum (media: 1 × ecs.c7.large) holds 2 vCPU and 4Gi of memory, of which 80% may be requested (20% headroom): 1.6 vCPU and 3.2Gi of memory; neither CPU nor memory fits. Largest demands: Deployment 'apps/transcoder' 2 vCPU, 4Gi. Raise that pool's maximum size, use larger instance types there, or lower maxReplicas",
+    ]);
+  });
+
+  it("keeps untainted pods off a tainted pool", () => {
+    // 12 pods of 250m/512Mi (3 vCPU, 6Gi) only fit general (2 × c7.large: 3.2 vCPU, 6.4Gi usable)... with the media pool they would not be needed.
+    const orders = deployment((d) => (d.spec.replicas = 14));
+    assert.equal(check(capacityFitsNodePools, [orders, pool("general", 2), pool("media", 10, MEDIA, [TAINT])]).length, 1);
+    assert.deepEqual(check(capacityFitsNodePools, [orders, pool("general", 2), pool("spare", 10)]), []);
+  });
+
+  it("names pods that no pool takes: a selector no pool matches, or a taint not tolerated", () => {
+    const unmatched = transcoder({ nodeSelector: { "acme.example.com/pool": "gpu" } });
+    assert.deepEqual(check(capacityFitsNodePools, [unmatched, pool("general", 4), pool("media", 2, MEDIA, [TAINT])]), [
+      "Deployment 'apps/transcoder' selects nodes labelled acme.example.com/pool=gpu but no node pool has both those labels and taints it tolerates (general: no labels | media: acme.example.com/pool=media; taints acme.example.com/dedicated:NoSchedule), so its pods stay Pending; give it a pool's labels and tolerations, or such a pool",
+    ]);
+    const untolerated = transcoder({ nodeSelector: MEDIA });
+    assert.equal(check(capacityFitsNodePools, [untolerated, pool("general", 4), pool("media", 2, MEDIA, [TAINT])]).length, 1);
+  });
+});

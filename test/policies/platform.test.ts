@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ACK_DISK_CLASSES as POLICY_CLASSES, DISK_SIZES as POLICY_SIZES } from "../../policies/lib/disks";
-import { diskAtLeastMinimum, loadBalancerOnSale, publicGatewayHttps, zonalDiskBindsOnSchedule } from "../../policies/rules/platform";
+import {
+  diskAtLeastMinimum,
+  diskReadWriteOnce,
+  loadBalancerOnSale,
+  publicGatewayHttps,
+  zonalDiskBindsOnSchedule,
+} from "../../policies/rules/platform";
 import { ACK_DISK_CLASSES, DISK_SIZES } from "../../components/platform/storage";
 import { changed, check, resource } from "./helpers";
 
@@ -72,6 +78,41 @@ describe("disk-at-least-minimum", () => {
   it("knows the same disks as the platform", () => {
     assert.deepEqual(POLICY_SIZES, DISK_SIZES);
     assert.deepEqual(POLICY_CLASSES, ACK_DISK_CLASSES);
+  });
+});
+
+describe("disk-read-write-once", () => {
+  const claim = (storageClassName: string, accessModes: string[]) =>
+    changed(pvc(storageClassName, "20Gi"), (r) => (r.inputs.spec.accessModes = accessModes));
+  it("passes one node's claims on a disk, and shared claims on what is no disk (NAS, no class)", () => {
+    assert.deepEqual(
+      check(diskReadWriteOnce, [
+        claim("alicloud-disk-essd", ["ReadWriteOnce"]),
+        claim("alicloud-disk-essd", ["ReadWriteOncePod"]),
+        claim("", ["ReadWriteMany"]),
+      ]),
+      [],
+    );
+  });
+  it("refuses a disk claimed for several nodes, in a claim or a StatefulSet's claim template", () => {
+    const essd = storageClass("ack-platform-essd", "WaitForFirstConsumer", { type: "cloud_essd", performanceLevel: "PL1" });
+    const set = resource("kubernetes:apps/v1:StatefulSet", {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "search", namespace: "apps" },
+      spec: {
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "data" },
+            spec: { accessModes: ["ReadOnlyMany"], storageClassName: "ack-platform-essd", resources: { requests: { storage: "20Gi" } } },
+          },
+        ],
+      },
+    });
+    assert.deepEqual(check(diskReadWriteOnce, [essd, set, claim("alicloud-disk-essd", ["ReadWriteMany"])]), [
+      "StatefulSet 'apps/search' claim 'data' asks disk class 'ack-platform-essd' for ReadOnlyMany, which a cloud disk cannot serve (it attaches to one node at a time); use ReadWriteOnce, or a NAS volume for data several pods share",
+      "PersistentVolumeClaim 'db/data' asks disk class 'alicloud-disk-essd' for ReadWriteMany, which a cloud disk cannot serve (it attaches to one node at a time); use ReadWriteOnce, or a NAS volume for data several pods share",
+    ]);
   });
 });
 

@@ -304,3 +304,71 @@ describe("cloud config: legacy networks", () => {
     ]);
   });
 });
+
+describe("cloud config: an existing VPC", () => {
+  const EXISTING = {
+    vpcId: "vpc-bp1adsvms0000000001",
+    vswitches: { "cn-hangzhou-h": "vsw-bp1adsnodesh00000001", "cn-hangzhou-i": "vsw-bp1adsnodesi00000002" },
+    podVswitches: { "cn-hangzhou-h": "vsw-bp1adspodsh000000003", "cn-hangzhou-i": "vsw-bp1adspodsi000000004" },
+  };
+
+  it("takes the VPC and its vSwitches as they are, with the VPC's block for the checks", () => {
+    const env = parse({ ...DEV, network: { vpcCidr: "172.16.0.0/16", existing: EXISTING } });
+    assert.deepEqual(env.network!.existing, EXISTING);
+    assert.equal(env.network!.vpcCidr, "172.16.0.0/16");
+  });
+
+  it("needs the VPC's block, a pod vSwitch per zone with Terway, and refuses what plans a new network", () => {
+    assert.deepEqual(
+      problems({ ...DEV, network: { existing: { ...EXISTING, podVswitches: undefined }, natGateway: "per-zone", nodeVswitchPrefix: 22 } }),
+      [
+        "network.nodeVswitchPrefix: is not used with network.existing: the VPC and its vSwitches exist, nothing of them is planned or created",
+        "network.natGateway: is not used with network.existing: the VPC and its vSwitches exist, nothing of them is planned or created",
+        "network.vpcCidr: is required with network.existing: the existing VPC's block, which the address checks need (the service CIDR apart from it, legacy endpoints inside it)",
+        "network.existing.podVswitches: is required with cni 'terway': the pod vSwitch of each zone, where pods get their addresses",
+      ],
+    );
+  });
+
+  it("asks for the vSwitches as a mapping of each zone to its vSwitch", () => {
+    const { vswitches: _vswitches, ...withoutVswitches } = EXISTING;
+    assert.deepEqual(problems({ ...DEV, network: { vpcCidr: "172.16.0.0/16", existing: withoutVswitches } }), [
+      "network.existing.vswitches: is required: a mapping of each zone to a vSwitch id, such as { cn-hangzhou-h: vsw-bp1a2b3c4d5e6f7g8h9i0 }",
+    ]);
+    assert.deepEqual(
+      problems({ ...DEV, network: { vpcCidr: "172.16.0.0/16", existing: { ...EXISTING, vswitches: ["vsw-bp1adsnodesh00000001"] } } }),
+      [
+        'network.existing.vswitches: ["vsw-bp1adsnodesh00000001"] is not a mapping of each zone to a vSwitch id, such as { cn-hangzhou-h: vsw-bp1a2b3c4d5e6f7g8h9i0 }',
+      ],
+    );
+  });
+
+  it("names a zone without a vSwitch, and ids of the wrong kind, as ExistingNetwork does", () => {
+    assert.deepEqual(
+      problems({
+        ...DEV,
+        network: {
+          vpcCidr: "172.16.0.0/16",
+          existing: { ...EXISTING, vpcId: "vpc1", vswitches: { "cn-hangzhou-h": "vsw-bp1adsnodesh00000001" } },
+        },
+      }),
+      [
+        "network.existing.vpcId: 'vpc1' is not a VPC id such as 'vpc-bp1a2b3c4d5e6f7g8h9i0'",
+        "network.existing.vswitches: has no vSwitch for zone 'cn-hangzhou-i'; give one for every zone of the cluster",
+      ],
+    );
+  });
+
+  it("keeps checking legacy endpoints against the existing VPC's block", () => {
+    const svc = {
+      name: "ads",
+      version: "3.1.0",
+      resources: { cpu: "250m", memory: "512Mi" },
+      route: { host: "ads.example.com" },
+      legacy: { endpoints: ["172.16.8.21:8080", "10.1.0.5:8080"], weight: 90 },
+    };
+    assert.deepEqual(problems({ ...DEV, network: { vpcCidr: "172.16.0.0/16", existing: EXISTING }, services: [svc] }), [
+      "services[0].legacy.endpoints[1]: '10.1.0.5:8080' is outside the VPC '172.16.0.0/16', so nothing routes traffic to it; declare the network it is in under network.legacyNetworks: a name, its cidrs and the nextHop that reaches it (type VpnGateway, Attachment, VpcPeer, Instance, ... and its id)",
+    ]);
+  });
+});

@@ -52,11 +52,14 @@ describe("environment config: defaults per kind", () => {
   it("fills a service's defaults", () => {
     const env = parse(withService(PROD, SERVICE));
     const svc = env.services[0]!;
-    assert.equal(svc.port, 8080);
+    // The port and the probes' paths are the Microservice's to default (8080, '/ready', '/healthz').
+    assert.equal(svc.port, undefined);
+    assert.equal(svc.type, "web");
     assert.equal(svc.runtime, "generic");
     assert.equal(svc.replicas.min, 2);
-    assert.equal(svc.health.readinessPath, "/ready");
-    assert.equal(svc.health.livenessPath, "/healthz");
+    assert.equal(svc.health.readinessPath, undefined);
+    assert.equal(svc.health.livenessPath, undefined);
+    assert.deepEqual([svc.disks, svc.mounts, svc.pool], [[], [], undefined]);
     assert.equal(svc.shutdown.graceSeconds, 30);
     assert.deepEqual(svc.env, {});
   });
@@ -91,12 +94,12 @@ describe("environment config: problems name the key, the value and what is accep
   it("names unknown keys with the keys accepted there", () => {
     const [first, second] = problems({ ...withService(DEV, { ...SERVICE, canry: { weight: 5 } }), colour: "blue" });
     assert.match(first!, /^colour: is not a known key; accepted keys: kind, region, zones, network, /);
-    assert.match(second!, /^services\[0\]\.canry: is not a known key; accepted keys here: name, namespace, image, /);
+    assert.match(second!, /^services\[0\]\.canry: is not a known key; accepted keys here: name, type, namespace, image, /);
   });
 
   it("refuses values of the wrong type with what is accepted", () => {
     assert.deepEqual(problems({ ...DEV, network: "big" }), [
-      "network: 'big' is not a mapping with keys vpcCidr, nodeVswitchPrefix, podVswitchPrefix, natGateway, natBandwidthMbps, legacyNetworks",
+      "network: 'big' is not a mapping with keys vpcCidr, nodeVswitchPrefix, podVswitchPrefix, natGateway, natBandwidthMbps, legacyNetworks, existing",
     ]);
     assert.deepEqual(problems({ ...DEV, gateway: { enabled: "yes" } }), ["gateway.enabled: 'yes' is not true or false"]);
     assert.deepEqual(problems({ ...DEV, region: undefined }), ["region: is required: a region id such as 'cn-hangzhou'"]);
@@ -245,7 +248,7 @@ describe("environment config: services", () => {
 
   it("checks replicas and autoscaling", () => {
     assert.deepEqual(at({ ...SERVICE, replicas: { min: 4, max: 2 }, autoscaling: { cpuPercent: 70 } }), [
-      "services[0].replicas.min: 4 is greater than max 2",
+      "services[0].replicas.max: 2 is not between replicas.min (4) and 1000",
     ]);
     assert.deepEqual(at({ ...SERVICE, replicas: { min: 2, max: 6 } }), [], "CPU at 70% is the default target");
     assert.deepEqual(at({ ...SERVICE, autoscaling: { night: { min: 1, from: "23:00", to: "07:00" } } }), [
@@ -257,7 +260,7 @@ describe("environment config: services", () => {
     );
     assert.deepEqual(
       at({ ...SERVICE, replicas: { min: 2, max: 6 }, autoscaling: { cpuPercent: 70, night: { min: 3, from: "23:00", to: "07:00" } } }),
-      ["services[0].autoscaling.night.min: 3 is greater than the day minimum 2"],
+      ["services[0].autoscaling.night.min: 3 is not between 1 and the day minimum 2"],
     );
   });
 
@@ -265,7 +268,7 @@ describe("environment config: services", () => {
     assert.deepEqual(
       at({ ...SERVICE, health: { readinessPath: "/health", livenessPath: "/health" }, shutdown: { drainSeconds: 30, graceSeconds: 30 } }),
       [
-        "services[0].health.livenessPath: '/health' is also the readiness path; a liveness probe that fails with readiness restarts pods that are only busy",
+        "services[0].health.livenessPath: '/health' is also the readiness check; a liveness probe that fails with readiness restarts pods that are only busy",
         "services[0].shutdown.graceSeconds: 30 leaves no time after the 30s drain; make it larger than drainSeconds",
       ],
     );
@@ -275,7 +278,7 @@ describe("environment config: services", () => {
     const route = { host: "shop.example.com", path: "/orders" };
     assert.deepEqual(at({ ...SERVICE, canary: { version: "1.4.2", weight: 10 } }), [
       "services[0].canary.version: '1.4.2' is the stable version too, with weight 10; give the new version, or (handing a promotion over) weight 0",
-      "services[0].canary.weight: needs services[].route: weights are applied at the gateway",
+      "services[0].canary.weight: needs a route or a port exposed through the gateway: weights are applied at the gateway",
     ]);
     assert.deepEqual(at({ ...SERVICE, route, canary: { version: "1.4.2", weight: 0 } }), [], "a promotion handing over");
     assert.deepEqual(at({ ...SERVICE, canary: { version: "1.5.0", header: { name: "x canary", value: "1" } }, route }), [
@@ -289,7 +292,7 @@ describe("environment config: services", () => {
       "services[0].legacy.endpoints[0]: '10.0.1.15:80800' is not an IPv4 address and port such as '10.0.1.15:8080'",
     ]);
     assert.deepEqual(at({ ...SERVICE, legacy: { endpoints: ["10.0.1.15:8080"], weight: 50 } }), [
-      "services[0].legacy: needs services[].route: the split between legacy and cluster happens at the gateway",
+      "services[0].legacy: needs a route: the split between legacy and cluster happens at the gateway",
     ]);
   });
 

@@ -28,6 +28,12 @@ describe("every stack of the repository plans", () => {
       const plan = res.plan();
       assert.equal(plan.stack, stack);
       await assertValidObjects(res.manifests().map((m) => m.object));
+      // kubectl and Helm read YAML 1.1, where an unquoted off, on, yes or y is a boolean: a file must
+      // mean the same to them (an annotation "off" read as false is refused by the API server).
+      for (const { file, object } of res.manifests()) {
+        const text = fs.readFileSync(path.join(res.outDir, "manifests", file), "utf8");
+        assert.deepEqual(YAML.parse(text, { version: "1.1" }), object, file);
+      }
       const violations = plan.policy.violations.filter((v) => v.level === "mandatory");
       assert.deepEqual(violations, [], "no mandatory policy violation");
       // Every PromQL expression the plan holds (alert and recording rules, in manifests and in Helm values) parses.

@@ -10,6 +10,7 @@ import {
   pushedArtifacts,
   registrySupply,
 } from "../../stacks/layers/supply";
+import { registryRepositories } from "../../stacks/config/componentArgs";
 import { DEV, PROD, parseConfig } from "./configFixtures";
 
 const OWN = "acme-prod-registry-vpc.cn-hangzhou.cr.aliyuncs.com";
@@ -87,6 +88,19 @@ describe("what an environment pulls from its registry, and how it gets there", (
       ],
     });
     assert.deepEqual(pushedArtifacts(prod, "acme"), [{ namespace: "acme", repository: "orders", tags: ["4.2.0", "4.3.0"] }]);
+  });
+
+  it("waits for the jobs' versions too, with the services' of the same repository", () => {
+    const prod = parseConfig({
+      ...PROD,
+      services: [{ ...NIGHT, name: "orders", version: "4.2.0", route: { host: "api.acme.example.com" } }],
+      jobs: [
+        { name: "orders-reconcile", image: "orders", version: "4.1.0", schedule: "0 3 * * *", resources: { cpu: "100m", memory: "256Mi" } },
+        { name: "cleanup", image: "docker.io/library/busybox", version: "1.37", resources: { cpu: "50m", memory: "64Mi" } },
+      ],
+    });
+    assert.deepEqual(pushedArtifacts(prod, "acme"), [{ namespace: "acme", repository: "orders", tags: ["4.2.0", "4.1.0"] }]);
+    assert.deepEqual(registryRepositories([...prod.services, ...prod.jobs]), ["orders"]);
   });
 
   it("lists what a registry the stack does not own must hold", () => {

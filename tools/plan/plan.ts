@@ -14,6 +14,13 @@ import { evaluatePolicies, type PolicyViolation, reconcilePackConfig, stackPackC
 import type { StackPolicySettings } from "../../policies/config";
 import { describeEnvironments, environmentCount, importsEnvironments, withEnvironmentNotes } from "./environments";
 import { readProject, readStack, SECRET_PLACEHOLDER } from "./stackFiles";
+
+/**
+ * kubectl and Helm read YAML 1.1 (sigs.k8s.io/yaml), where an unquoted off, on, yes or y is a
+ * boolean: written as 1.1, such strings are quoted ("off", the load balancers' delete-protection
+ * annotation), so the files mean to them what they mean here.
+ */
+const KUBECTL_YAML = { lineWidth: 0, version: "1.1" } as const;
 import { ConfigError, type ConfigProblem } from "../../stacks/config/errors";
 
 export type { PolicyViolation } from "./policy";
@@ -324,7 +331,7 @@ function writePlan(
   replaceFolder(
     path.join(outDir, "manifests"),
     (function* () {
-      for (const m of manifests) yield [m.file, `# ${m.urn}\n` + YAML.stringify(m.object, { lineWidth: 0 })] as const;
+      for (const m of manifests) yield [m.file, `# ${m.urn}\n` + YAML.stringify(m.object, KUBECTL_YAML)] as const;
     })(),
     trash,
   );
@@ -336,7 +343,7 @@ function writePlan(
           `# ${h.urn}`,
           `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
         ].join("\n");
-        return [h.file, `${header}\n${YAML.stringify(h.values, { lineWidth: 0 })}`] as const;
+        return [h.file, `${header}\n${YAML.stringify(h.values, KUBECTL_YAML)}`] as const;
       }),
       trash,
     );

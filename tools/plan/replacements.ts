@@ -242,6 +242,34 @@ const kubernetesKinds: Record<string, { readonly source: string; readonly replac
     source: `${K8S}/diff.go core PersistentVolumeClaim`,
     replaceOn: ["spec.accessModes", "spec.storageClassName", "spec.volumeName", ...labelSelector("spec.selector")],
   },
+  // A volume's source (the NAS server and directory of a shared volume, its CSI driver) is fixed.
+  "kubernetes:core/v1:PersistentVolume": {
+    source: `${K8S}/diff.go core PersistentVolume`,
+    replaceOn: [
+      "spec.awsElasticBlockStore",
+      "spec.azureDisk",
+      "spec.azureFile",
+      "spec.cephfs",
+      "spec.cinder",
+      "spec.csi",
+      "spec.fc",
+      "spec.flexVolume",
+      "spec.flocker",
+      "spec.gcePersistentDisk",
+      "spec.glusterfs",
+      "spec.hostPath",
+      "spec.iscsi",
+      "spec.local",
+      "spec.nfs",
+      "spec.photonPersistentDisk",
+      "spec.portworxVolume",
+      "spec.quobyte",
+      "spec.rbd",
+      "spec.scaleIO",
+      "spec.storageos",
+      "spec.vsphereVolume",
+    ],
+  },
   // Secrets and ConfigMaps are replaced when their data changes, unless the provider sets
   // enableSecretMutable / enableConfigMapMutable (and the object is not `immutable`).
   "kubernetes:core/v1:Secret": {
@@ -284,6 +312,7 @@ const kubernetesKinds: Record<string, { readonly source: string; readonly replac
   "kubernetes:gateway.networking.k8s.io/v1:Gateway": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },
   "kubernetes:gateway.networking.k8s.io/v1:GatewayClass": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },
   "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },
+  "kubernetes:gateway.networking.k8s.io/v1:TCPRoute": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },
   "kubernetes:monitoring.coreos.com/v1:PodMonitor": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },
   "kubernetes:monitoring.coreos.com/v1:PrometheusRule": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": { source: `${K8S}/diff.go (custom resource)`, replaceOn: [] },

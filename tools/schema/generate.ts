@@ -25,6 +25,7 @@ import {
 } from "../../stacks/config/common";
 import { PROVIDER_NAMESPACES } from "../../stacks/config/load";
 import { environmentShape } from "../../stacks/config/schema";
+import { OWN_SERVICE_KEYS } from "../../stacks/config/workloads";
 
 /** Where the schema is committed, relative to the repository. */
 export const SCHEMA_FILE = "schema/stack.schema.json";
@@ -215,6 +216,25 @@ const ENVIRONMENT: JsonSchema = {
   ],
 };
 
+/**
+ * A key a service must have (its version, its resources) may come from serviceDefaults instead: the
+ * services' items require only the keys a default may not set (OWN_SERVICE_KEYS), and each other
+ * required key is required of every service unless serviceDefaults sets it. Changes `services` in place.
+ */
+function serviceKeysLeftToDefaults(services: unknown, key: (name: string) => string): JsonSchema[] {
+  const items = isObject(services) && isObject(services["items"]) ? services["items"] : undefined;
+  if (!items || !Array.isArray(items["required"])) throw new Error("the services' JSON Schema has no items with required keys");
+  const required = items["required"] as string[];
+  const own = required.filter((name) => (OWN_SERVICE_KEYS as readonly string[]).includes(name));
+  items["required"] = own;
+  return required
+    .filter((name) => !own.includes(name))
+    .map((name) => ({
+      if: { properties: { [key("serviceDefaults")]: { required: [name] } }, required: [key("serviceDefaults")] },
+      else: { properties: { [key("services")]: { items: { required: [name] } } } },
+    }));
+}
+
 /** The JSON Schema of a stack file of the project named `project`. */
 export function stackFileSchema(project: string, onDeclared?: (declared: DeclaredSchema) => void): JsonSchema {
   const key = (name: string) => `${project}:${name}`;
@@ -242,6 +262,7 @@ export function stackFileSchema(project: string, onDeclared?: (declared: Declare
     properties[key(name)] = { description: `depends on ${key("kind")}` };
     for (const k of perKind) ((branches.get(k.kind)!["properties"] ??= {}) as JsonSchema)[key(name)] = k.properties[name];
   }
+  const leftToDefaults = serviceKeysLeftToDefaults(properties[key("services")], key);
   const requiredEverywhere = names.filter((name) => perKind.every((k) => k.required.includes(name)));
   for (const k of perKind) {
     const required = k.required.filter((name) => !requiredEverywhere.includes(name));
@@ -259,12 +280,15 @@ export function stackFileSchema(project: string, onDeclared?: (declared: Declare
     // Anything else is a mistake: a typo in the namespace ('ack-platfrom:services') would otherwise be ignored.
     additionalProperties: false,
     required: requiredEverywhere.map(key),
-    allOf: perKind
-      .filter((k) => Object.keys(branches.get(k.kind)!).length > 0)
-      .map((k) => ({
-        if: { properties: { [key("kind")]: { const: k.kind } }, required: [key("kind")] },
-        then: branches.get(k.kind),
-      })),
+    allOf: [
+      ...perKind
+        .filter((k) => Object.keys(branches.get(k.kind)!).length > 0)
+        .map((k) => ({
+          if: { properties: { [key("kind")]: { const: k.kind } }, required: [key("kind")] },
+          then: branches.get(k.kind),
+        })),
+      ...leftToDefaults,
+    ],
   };
   const { values, presence } = splitRequired(config);
   return {

@@ -44,9 +44,14 @@ describe("JVM start-up window", () => {
   });
 
   it("gives every JVM a startup probe that covers it, with or without a declared warm-up", () => {
+    const checks = {
+      readiness: { type: "http", path: "/ready", port: "http" },
+      liveness: { type: "http", path: "/healthz", port: "http" },
+      startup: { type: "http", path: "/healthz", port: "http" },
+    } as const;
+    const ports = [{ name: "http", port: 8080 }];
     const jvm = (cpu: string, warmupSeconds: number) =>
-      probes({ readinessPath: "/ready", livenessPath: "/healthz", warmupSeconds, runtime: "jvm", resources: { cpu, memory: "1Gi" } })
-        .startupProbe;
+      probes({ probes: checks, ports, warmupSeconds, runtime: "jvm", resources: { cpu, memory: "1Gi" } }).startupProbe;
     assert.deepEqual(jvm("250m", 0), {
       httpGet: { path: "/healthz", port: "http" },
       periodSeconds: 5,
@@ -57,8 +62,8 @@ describe("JVM start-up window", () => {
     // A declared warm-up longer than the start-up: twice the warm-up wins.
     assert.equal(jvm("2", 90)!.failureThreshold, 36);
     const generic = probes({
-      readinessPath: "/ready",
-      livenessPath: "/healthz",
+      probes: checks,
+      ports,
       warmupSeconds: 0,
       runtime: "generic",
       resources: { cpu: "250m", memory: "1Gi" },

@@ -16,7 +16,8 @@ const ARGS: MicroserviceArgs = {
 };
 
 function rules(monitoring: NonNullable<MicroserviceArgs["monitoring"]>, shape: { canary: boolean; legacy: boolean }) {
-  const objects = monitoringObjects("orders", { ...ARGS, monitoring }, { "app.kubernetes.io/name": "orders" }, shape);
+  // The port only names the Service port scraped; the alarms do not depend on it.
+  const objects = monitoringObjects("orders", { ...ARGS, monitoring }, { "app.kubernetes.io/name": "orders" }, { ...shape, port: "http" });
   const alerts = objects.find((o) => o.role === "alerts")!.object;
   return alerts["spec"].groups.flatMap((g: { rules: Array<{ alert: string; expr: string }> }) => g.rules) as Array<{
     alert: string;

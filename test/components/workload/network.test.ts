@@ -15,7 +15,18 @@ const NETWORK: ServiceNetwork = {
   calledBy: [{ service: "storefront", namespace: "web" }],
   egress: [{ cidr: "10.30.0.0/16", ports: [3306] }],
 };
-const SHAPE = { name: "orders", namespace: "apps", port: 8080, routed: true, monitored: true, labels: {}, legacyEndpoints: [] };
+const SHAPE = {
+  name: "orders",
+  namespace: "apps",
+  gatewayPorts: [8080],
+  metricsPort: 8080,
+  ports: [8080],
+  loadBalancerPorts: [],
+  routed: true,
+  monitored: true,
+  labels: {},
+  legacyEndpoints: [],
+};
 const pods = (service: string) => ({
   matchLabels: { "app.kubernetes.io/name": service },
   matchExpressions: [{ key: "track", operator: "In", values: ["stable", "canary"] }],
@@ -76,6 +87,26 @@ describe("a service's network policy", () => {
     await assertValidObjects(objects.map((o) => o.object));
   });
 
+  it("admits the gateway on every port it reaches, callers on every port, and a load balancer's clients on its ports", () => {
+    const [policy] = networkObjects(
+      { gateway: GATEWAY_PODS, calledBy: [{ service: "storefront", namespace: "web" }] },
+      { ...SHAPE, gatewayPorts: [8080, 9000], ports: [8080, 9000, 9100], loadBalancerPorts: [{ port: 9100, cidrs: ["10.0.0.0/8"] }] },
+    );
+    const tcp = (port: number) => ({ protocol: "TCP", port });
+    assert.deepEqual(policy!.object["spec"].ingress, [
+      {
+        from: [{ namespaceSelector: inNamespace("gateway-system"), podSelector: { matchLabels: GATEWAY_PODS.podLabels } }],
+        ports: [tcp(8080), tcp(9000)],
+      },
+      { from: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [tcp(9100)] },
+      { from: [{ namespaceSelector: inNamespace("web"), podSelector: pods("storefront") }], ports: [tcp(8080), tcp(9000), tcp(9100)] },
+    ]);
+    const [caller] = networkObjects({ calls: [{ service: "push", namespace: "apps", ports: [9000, 8080] }] }, SHAPE);
+    assert.deepEqual(caller!.object["spec"].egress, [
+      { to: [{ namespaceSelector: inNamespace("apps"), podSelector: pods("push") }], ports: [tcp(9000), tcp(8080)] },
+    ]);
+  });
+
   it("lets the night scaler reach the API server only", () => {
     const objects = networkObjects({ gateway: GATEWAY_PODS }, { ...SHAPE, nightScaler: { "app.kubernetes.io/component": "night-scaler" } });
     const night = objects.find((o) => o.role === "night-scaler-network-policy")!;
@@ -92,8 +123,11 @@ describe("a service's network policy", () => {
 
   it("refuses a declaration that leaves the gateway or Prometheus out, or names bad peers", () => {
     assert.deepEqual(networkProblems({}, { routed: true, monitored: true }), [
-      "network.gateway is required with a route: say where the gateway's requests come from",
-      "network.prometheus is required with monitoring: say where Prometheus scrapes from",
+      {
+        path: ["network", "gateway"],
+        message: "is required with a route or a port exposed through the gateway: say where the gateway's requests come from",
+      },
+      { path: ["network", "prometheus"], message: "is required with monitoring: say where Prometheus scrapes from" },
     ]);
     assert.deepEqual(
       networkProblems(
@@ -101,10 +135,13 @@ describe("a service's network policy", () => {
         { routed: false, monitored: false },
       ),
       [
-        "network.calls[0] service 'Notifications' is not a service name",
-        "network.calls[0] 'Notifications' has no port between 1 and 65535",
-        "network.egress[0].cidr 'db.example.com' is not a CIDR block",
-        "network.egress[0].ports must list ports between 1 and 65535",
+        { path: ["network", "calls", 0, "service"], message: "'Notifications' is not a service name" },
+        {
+          path: ["network", "calls", 0, "port"],
+          message: "undefined is not a port between 1 and 65535 (the port 'Notifications' listens on)",
+        },
+        { path: ["network", "egress", 0, "cidr"], message: "'db.example.com' is not a CIDR block" },
+        { path: ["network", "egress", 0, "ports"], message: "must list ports between 1 and 65535" },
       ],
     );
   });
@@ -125,6 +162,6 @@ describe("a service's network policy", () => {
     const out = await render(() => new Microservice("orders", args, { provider: testProvider() }));
     assert.equal(out.named("orders-network-policy").type, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     await assertValidObjects(out.objects());
-    assert.throws(() => new Microservice("orders", { ...args, network: {} }), /network.gateway is required with a route/);
+    assert.throws(() => new Microservice("orders", { ...args, network: {} }), /network.gateway: is required with a route/);
   });
 });

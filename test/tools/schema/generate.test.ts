@@ -201,6 +201,22 @@ describe("the stack file schema", () => {
     assert.ok(errorPaths({ environment: { imports: [{ a: 1, b: 2 }] } }).length > 0);
   });
 
+  it("requires of a service what serviceDefaults does not give it, and its name always", () => {
+    const doc = dev();
+    const services = doc.config["ack-platform:services"];
+    // ajv reports the failed if/else at /config too, beside the missing key.
+    const missing = () => errorPaths(doc).filter((p) => p !== "/config");
+    delete services[0].resources;
+    delete services[0].version;
+    assert.deepEqual(missing().sort(), ["/config/ack-platform:services/0/resources", "/config/ack-platform:services/0/version"]);
+    doc.config["ack-platform:serviceDefaults"] = { resources: { cpu: "100m", memory: "128Mi" } };
+    assert.deepEqual(missing(), ["/config/ack-platform:services/0/version"]);
+    doc.config["ack-platform:serviceDefaults"].version = "1.0.0";
+    assert.deepEqual(errorPaths(doc), []);
+    delete services[0].name;
+    assert.deepEqual(missing(), ["/config/ack-platform:services/0/name"]);
+  });
+
   it("states a default that depends on the kind in the description", () => {
     const gateway = ((committed["definitions"] as any).config.properties["ack-platform:gateway"] as any).properties;
     assert.equal(gateway.replicas.description, "between 1 and 20. Default: 1 in local and dev; 2 in staging; 3 in prod");

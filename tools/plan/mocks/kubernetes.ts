@@ -8,9 +8,15 @@
  * - a LoadBalancer Service (or an EnvoyProxy that makes one) asking for a pay-by-specification CLB,
  *   which Alibaba Cloud no longer sells: the cloud controller cannot create it, and the Service
  *   never gets an address;
- * - a volume claim on a disk class below the smallest disk its categories come in: the disk driver
- *   refuses it and the claim stays Pending (PVCs, StatefulSet and ECK claim templates, Prometheus
- *   and Alertmanager storage, and the kube-prometheus-stack values that become them).
+ * - a volume claim on a disk class below the smallest disk its categories come in, or for more than
+ *   one node (ReadWriteMany, ReadOnlyMany: a cloud disk attaches to one node at a time): the disk
+ *   driver refuses it and the claim stays Pending (PVCs, StatefulSet and ECK claim templates,
+ *   Prometheus and Alertmanager storage, and the kube-prometheus-stack values that become them);
+ * - a NAS volume the NAS driver cannot mount: a server with a path in it ("mount path must be
+ *   specified in the 'path' field", pkg/nas/nodeserver.go), a relative path, or a volume handle
+ *   another volume already has (the kubelet mounts by handle);
+ * - a TCPRoute on a listener of a Gateway of this program that is missing or not TCP: Envoy Gateway
+ *   never programs it (its status says NoMatchingParent), and every connection is refused.
  */
 import { diskClaimProblem, diskClassFacts, type DiskClassFacts, KNOWN_DISK_CLASSES } from "../../../components/platform/storage";
 import type { ProviderEmulator, ResourceRequest } from "./types";
@@ -59,13 +65,60 @@ function knownClasses(): Record<string, DiskClassFacts> {
   return { ...KNOWN_DISK_CLASSES, ...Object.fromEntries(declaredClasses) };
 }
 
-/** A claim spec ({ storageClassName, resources.requests.storage }) the disk driver would refuse. */
+/** A claim spec ({ storageClassName, accessModes, resources.requests.storage }) the disk driver would refuse. */
 function claimRefusal(where: string, claim: any): string | undefined {
   const size = claim?.resources?.requests?.storage;
   const storageClass = claim?.storageClassName;
-  if (typeof size !== "string" || typeof storageClass !== "string") return undefined;
+  if (typeof storageClass !== "string") return undefined;
+  const modes: string[] = Array.isArray(claim?.accessModes) ? claim.accessModes.map(String) : [];
+  const shared = modes.filter((m) => m !== "ReadWriteOnce" && m !== "ReadWriteOncePod");
+  if (shared.length && knownClasses()[storageClass]) {
+    return `${where} asks disk class '${storageClass}' for ${shared.join(", ")}: the disk driver attaches a disk to one node at a time and leaves the claim Pending`;
+  }
+  if (typeof size !== "string") return undefined;
   const problem = diskClaimProblem(size, storageClass, knownClasses());
   return problem ? `${where} asks for '${size}', which is not ${problem}` : undefined;
+}
+
+const NAS_DRIVER = "nasplugin.csi.alibabacloud.com";
+// Volume handles of the NAS volumes declared in this run, by the resource that declared each.
+const nasHandles = new Map<string, string>();
+
+/** What the NAS driver refuses of a PersistentVolume, or nothing. */
+export function nasVolumeRefusal(resourceName: string, spec: any): string | undefined {
+  const csi = spec?.csi;
+  if (csi?.driver !== NAS_DRIVER) return undefined;
+  const server = String(csi.volumeAttributes?.server ?? "");
+  const path = String(csi.volumeAttributes?.path ?? "/");
+  if (!server) return "the NAS driver needs volumeAttributes.server, the mount target's domain";
+  if (server.includes(":") || server.includes("/")) {
+    return `the NAS driver refuses server '${server}': "invalid server address: mount path must be specified in the 'path' field"; give the domain as server and the directory as path`;
+  }
+  if (!path.startsWith("/")) return `the NAS driver refuses path '${path}': "the path format is illegal"; give an absolute directory`;
+  const handle = String(csi.volumeHandle ?? "");
+  const holder = nasHandles.get(handle);
+  if (holder !== undefined && holder !== resourceName) {
+    return `volume handle '${handle}' is also ${holder}'s: the kubelet mounts a CSI volume by its handle, so the two would be one mount; give each volume its own handle (its name)`;
+  }
+  nasHandles.set(handle, resourceName);
+  return undefined;
+}
+
+// Listeners of the Gateways declared in this run, by "<namespace>/<name>".
+const gateways = new Map<string, Array<{ name?: string; protocol?: string; port?: number }>>();
+
+/** Why a TCPRoute on a Gateway of this run is never programmed, or nothing. */
+export function tcpRouteRefusal(namespace: string, spec: any): string | undefined {
+  for (const ref of spec?.parentRefs ?? []) {
+    const listeners = gateways.get(`${ref?.namespace ?? namespace}/${ref?.name}`);
+    if (!listeners) continue;
+    const tcp = listeners.filter((l) => l.protocol === "TCP");
+    const named = ref?.sectionName ? listeners.find((l) => l.name === ref.sectionName) : undefined;
+    if (ref?.sectionName ? named?.protocol !== "TCP" : tcp.length === 0) {
+      return `Envoy Gateway never programs the route: Gateway '${ref?.namespace ?? namespace}/${ref?.name}' has no TCP listener${ref?.sectionName ? ` named '${ref.sectionName}'` : ""} (its TCP listeners: ${tcp.map((l) => `${l.name}:${l.port}`).join(", ") || "none"})`;
+    }
+  }
+  return undefined;
 }
 
 /** Every claim an object or a release's values ask for, with where it is. */
@@ -125,6 +178,17 @@ function object(req: ResourceRequest) {
     if (refusal) throw new Error(`${req.name}: ${refusal}`);
   }
   refuse(req, claimsOf(kind, inputs));
+  if (kind === "PersistentVolume") {
+    const refusal = nasVolumeRefusal(req.name, inputs["spec"]);
+    if (refusal) throw new Error(`${req.name}: ${refusal}`);
+  }
+  if (kind === "Gateway" && String(inputs["apiVersion"]).startsWith("gateway.networking.k8s.io/")) {
+    gateways.set(`${inputs["metadata"]?.namespace ?? "default"}/${inputs["metadata"]?.name}`, inputs["spec"]?.listeners ?? []);
+  }
+  if (kind === "TCPRoute") {
+    const refusal = tcpRouteRefusal(String(inputs["metadata"]?.namespace ?? "default"), inputs["spec"]);
+    if (refusal) throw new Error(`${req.name}: ${refusal}`);
+  }
   const metadata = { ...(inputs["metadata"] ?? {}) };
   // The provider auto-names objects that set no name: "<resource name>-<8 random chars>".
   if (!metadata.name) metadata.name = `${req.name}-${stableId("", req.type, req.name).slice(0, 8)}`;

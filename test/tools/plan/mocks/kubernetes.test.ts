@@ -120,3 +120,82 @@ describe("Kubernetes emulator: the disk driver's sizes", () => {
     assert.ok(release("20Gi"));
   });
 });
+
+describe("Kubernetes emulator: what the disk and NAS drivers mount", () => {
+  it("leaves a disk claim for several nodes Pending, and takes one for one node", () => {
+    assert.throws(
+      () =>
+        object("shared", "v1", "PersistentVolumeClaim", {
+          metadata: { name: "shared" },
+          spec: { ...claim("alicloud-disk-essd", "20Gi"), accessModes: ["ReadWriteMany"] },
+        }),
+      /shared: the claim asks disk class 'alicloud-disk-essd' for ReadWriteMany: the disk driver attaches a disk to one node at a time/,
+    );
+    assert.ok(object("one", "v1", "PersistentVolumeClaim", { metadata: { name: "one" }, spec: claim("alicloud-disk-essd", "20Gi") }));
+    // A claim with no disk class (a NAS volume's) is shared by design.
+    assert.ok(
+      object("nas", "v1", "PersistentVolumeClaim", {
+        metadata: { name: "nas" },
+        spec: { ...claim("", "100Gi"), accessModes: ["ReadWriteMany"] },
+      }),
+    );
+  });
+
+  const nas = (name: string, attributes: Record<string, string>, handle = name) =>
+    object(name, "v1", "PersistentVolume", {
+      metadata: { name },
+      spec: {
+        capacity: { storage: "100Gi" },
+        accessModes: ["ReadWriteMany"],
+        csi: { driver: "nasplugin.csi.alibabacloud.com", volumeHandle: handle, volumeAttributes: attributes },
+      },
+    });
+
+  it("mounts a NAS volume by its mount target's domain and an absolute directory", () => {
+    assert.ok(nas("apps-courseware", { server: "0a1b2c3d4e-abc12.cn-hangzhou.nas.aliyuncs.com", path: "/courseware" }));
+    assert.throws(
+      () => nas("apps-uploads", { server: "0a1b2c3d4e-abc12.cn-hangzhou.nas.aliyuncs.com:/uploads" }),
+      /apps-uploads: the NAS driver refuses server .*mount path must be specified in the 'path' field/,
+    );
+    assert.throws(
+      () => nas("apps-reports", { server: "0a1b2c3d4e-abc12.cn-hangzhou.nas.aliyuncs.com", path: "reports" }),
+      /the path format is illegal/,
+    );
+  });
+
+  it("refuses two NAS volumes with one handle, which the kubelet would mount as one", () => {
+    const server = { server: "0a1b2c3d4e-abc12.cn-hangzhou.nas.aliyuncs.com", path: "/" };
+    assert.ok(nas("web-media", server));
+    assert.ok(nas("web-media", server), "the same volume declared again is no conflict");
+    assert.throws(() => nas("jobs-media", server, "web-media"), /volume handle 'web-media' is also web-media's/);
+  });
+});
+
+describe("Kubernetes emulator: TCP routes", () => {
+  const gateway = (listeners: Array<Record<string, unknown>>) =>
+    object("gateway", "gateway.networking.k8s.io/v1", "Gateway", {
+      metadata: { name: "edge", namespace: "gateway-system" },
+      spec: { gatewayClassName: "edge", listeners },
+    });
+  const route = (sectionName: string) =>
+    object("route", "gateway.networking.k8s.io/v1", "TCPRoute", {
+      metadata: { name: "push-gateway-push", namespace: "apps" },
+      spec: {
+        parentRefs: [{ name: "edge", namespace: "gateway-system", sectionName }],
+        rules: [{ backendRefs: [{ name: "push-gateway", port: 9000 }] }],
+      },
+    });
+
+  it("programs a route on a TCP listener, and never one on an HTTP or missing listener", () => {
+    gateway([
+      { name: "http", protocol: "HTTP", port: 80 },
+      { name: "tcp-9000", protocol: "TCP", port: 9000 },
+    ]);
+    assert.ok(route("tcp-9000"));
+    assert.throws(
+      () => route("http"),
+      /route: Envoy Gateway never programs the route: Gateway 'gateway-system\/edge' has no TCP listener named 'http' \(its TCP listeners: tcp-9000:9000\)/,
+    );
+    assert.throws(() => route("tcp-9100"), /has no TCP listener named 'tcp-9100'/);
+  });
+});
