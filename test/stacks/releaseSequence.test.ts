@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { PlannedResource } from "../harness";
 import { assertValidObjects } from "../kubernetesSchemas";
 import { releaseInProcess } from "../tools/release/inProcess";
-import { copyOfProject, runPlan } from "../planRunner";
+import { copyOfProject, planInProcess } from "../planRunner";
 import { planDiff } from "./planDiff";
 
 /**
@@ -18,7 +18,7 @@ async function release(dir: string, ...args: string[]) {
 
 /** Plans the copy, checks every object against the API schemas and the pack's mandatory rules, returns the resources. */
 async function plan(dir: string): Promise<PlannedResource[]> {
-  const res = runPlan(["--project", dir, "prod"]);
+  const res = await planInProcess(["--project", dir, "prod"]);
   assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
   await assertValidObjects(res.manifests().map((m) => m.object));
   assert.deepEqual(
