@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { copyOfProject, diffOf, type PlanCommandResult, planInProcess } from "../planRunner";
+import { copyOfProject, diffOf, type PlanCommandResult, planInProcess, plannedStack } from "../planRunner";
 
 /** The last segment of a URN: the resource's name. */
 const nameOf = (urn: string) => urn.split("::").pop()!;
@@ -15,7 +15,8 @@ describe("npm run plan -- prod --previous: what pulumi up would change in prod",
   before(async () => {
     dir = copyOfProject("prod");
     fs.copyFileSync(file(), path.join(dir, "original.yaml"));
-    first = await planInProcess(["--project", dir, "prod"]);
+    // The unchanged copy plans byte for byte as the repository's prod: the shared plan stands for it.
+    first = plannedStack("prod");
     assert.equal(first.status, 0, first.stderr);
   });
 
