@@ -18,6 +18,9 @@ export interface TrafficSplit {
   readonly legacy: number;
 }
 
+/** A weight is a whole percent of a route's traffic; the service's args and the stack's config use these bounds. */
+export const WEIGHT_RANGE: readonly [number, number] = [0, 100];
+
 /**
  * Splits traffic: the canary and the legacy backends get their weights, the stable track the rest.
  * Throws when a weight is outside 0..100 or the two together exceed 100.
@@ -29,14 +32,15 @@ export function trafficSplit(weights: { readonly canary?: number; readonly legac
     ["canary", canary],
     ["legacy", legacy],
   ] as const) {
-    if (!Number.isInteger(value) || value < 0 || value > 100) {
-      throw new Error(`${name} weight ${value} is not an integer between 0 and 100`);
+    const [min, max] = WEIGHT_RANGE;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`${name} weight ${value} is not an integer between ${min} and ${max}`);
     }
   }
-  if (canary + legacy > 100) {
-    throw new Error(`canary weight ${canary} plus legacy weight ${legacy} is more than 100`);
+  if (canary + legacy > WEIGHT_RANGE[1]) {
+    throw new Error(`canary weight ${canary} plus legacy weight ${legacy} is more than ${WEIGHT_RANGE[1]}`);
   }
-  return { stable: 100 - canary - legacy, canary, legacy };
+  return { stable: WEIGHT_RANGE[1] - canary - legacy, canary, legacy };
 }
 
 /** The stable track's scaling bounds: `max` is its peak capacity. */

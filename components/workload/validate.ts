@@ -19,6 +19,7 @@ import {
   parseMemory,
   parseQuantity,
 } from "./quantities";
+import { WEIGHT_RANGE } from "./release";
 import { type ResolvedMicroservice, type ResolvedProbe, resolveMicroservice } from "./resolve";
 import { routerFor } from "./routing";
 
@@ -52,7 +53,7 @@ export class MicroserviceArgsError extends Error {
 /** The bounds of a service's numbers; the stack's config schema uses the same ones. */
 export const LIMITS = {
   replicas: [1, 1000],
-  weight: [0, 100],
+  weight: WEIGHT_RANGE,
   percent: [1, 100],
   warmupSeconds: [0, 600],
   drainSeconds: [0, 120],
@@ -526,7 +527,11 @@ export function microserviceProblems(name: string, args: MicroserviceArgs): Work
       );
     }
     if (args.canary.weight !== undefined)
-      check(isInt(args.canary.weight, LIMITS.weight), ["canary", "weight"], `${show(args.canary.weight)} is not between 0 and 100`);
+      check(
+        isInt(args.canary.weight, LIMITS.weight),
+        ["canary", "weight"],
+        `${show(args.canary.weight)} is not between ${LIMITS.weight[0]} and ${LIMITS.weight[1]}`,
+      );
     const canaryImage = imageProblem(args.canary.image);
     if (canaryImage) at(["canary", "image"], canaryImage);
     if (args.canary.image === undefined && typeof args.image !== "string") {
@@ -550,15 +555,19 @@ export function microserviceProblems(name: string, args: MicroserviceArgs): Work
         `${show(endpoint)} is not an IPv4 address and port such as '10.0.1.15:8080'`,
       );
     });
-    check(isInt(args.legacy.weight, LIMITS.weight), ["legacy", "weight"], `${show(args.legacy.weight)} is not between 0 and 100`);
+    check(
+      isInt(args.legacy.weight, LIMITS.weight),
+      ["legacy", "weight"],
+      `${show(args.legacy.weight)} is not between ${LIMITS.weight[0]} and ${LIMITS.weight[1]}`,
+    );
     if (args.legacy.healthCheck) problems.push(...healthCheckProblems(args.legacy.healthCheck));
     if (args.legacy.header) problems.push(...headerProblems(["legacy", "header"], args.legacy.header));
     if (!args.route) at(["legacy"], "needs a route: the split between legacy and cluster happens at the gateway");
   }
   const canaryWeight = args.canary?.weight ?? 0;
   const legacyWeight = args.legacy?.weight ?? 0;
-  if (canaryWeight + legacyWeight > 100)
-    at(["legacy", "weight"], `${legacyWeight} plus the canary weight ${canaryWeight} is more than 100`);
+  if (canaryWeight + legacyWeight > LIMITS.weight[1])
+    at(["legacy", "weight"], `${legacyWeight} plus the canary weight ${canaryWeight} is more than ${LIMITS.weight[1]}`);
 
   if (args.monitoring) {
     if (args.monitoring.errorRatePercent !== undefined) {

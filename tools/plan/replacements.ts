@@ -3,7 +3,7 @@
  * decides it; and which inputs a provider reads only when it creates the resource.
  *
  * Every entry names its source. A type a committed stack declares that this list does not know fails
- * test/stacks/plans.test.ts, so the list grows with the program.
+ * test/scenarios/plans.test.ts, so the list grows with the program.
  *
  * Paths: dots between fields, `[*]` for any item of a list, "*" for every input. A change at a path, or
  * inside it, or around it (a parent object that changed whole) replaces the resource.

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { misplacedTests, SCENARIOS } from "./layout.mjs";
 import { requireSupportedNode } from "./nodeVersion.mjs";
 
 requireSupportedNode("the tests");
@@ -36,6 +37,12 @@ const targets = process.argv.slice(2);
 const files = (targets.length > 0 ? targets : ["test"]).flatMap(testFiles);
 if (files.length === 0) {
   console.error(`no test files under ${targets.join(", ") || "test"}`);
+  process.exit(2);
+}
+const misplaced = misplacedTests(repo, files);
+if (misplaced.length > 0) {
+  console.error(`test files that match no source file (see tools/test/layout.mjs; whole-product tests go in ${SCENARIOS}):`);
+  for (const file of misplaced) console.error(`  ${file}`);
   process.exit(2);
 }
 // The committed stacks' plans, shared by the test files that read them (test/planRunner.ts).

@@ -32,7 +32,7 @@ const CHART: MirrorArtifact = {
 /**
  * A registry instance, a repository for the services' images, the mirror, and what pulls from it
  * (stand-ins for a release and a workload); returns what the mirror resolves to. (A wait that
- * fails is tested on a whole stack, in a plan of its own: test/stacks/registrySupply.test.ts.)
+ * fails is tested on a whole stack, in a plan of its own: test/scenarios/registrySupply.test.ts.)
  */
 function program(args: Omit<RegistryMirrorArgs, "instanceId" | "host" | "pushed"> & { pushed?: PushedArtifact[] }) {
   return () => {

@@ -1,0 +1,2 @@
+export declare const SCENARIOS: string;
+export declare function misplacedTests(repo: string, files: readonly string[]): string[];
