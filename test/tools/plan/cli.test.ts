@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { planInProcess, plannedStack, runPlan } from "../../planRunner";
 
 /**
- * The command as a process: the committed local stack (plannedStack), an invalid stack and the usage.
+ * The command as a process: the committed local stack (plannedStack) and an invalid stack.
  * The other cases run the same command line through its main in this process (planInProcess).
  */
 describe("npm run plan", () => {
@@ -145,8 +145,8 @@ describe("npm run plan", () => {
     assert.match(res.stderr, /there is no Pulumi\.nosuch\.yaml in .*; stacks here: dev, local, prod, staging/);
   });
 
-  it("prints its usage without a stack", () => {
-    const res = runPlan([]);
+  it("prints its usage without a stack", async () => {
+    const res = await planInProcess([]);
     assert.equal(res.status, 2);
     assert.match(res.stderr, /usage: npm run plan -- <stack>/);
   });
