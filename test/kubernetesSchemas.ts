@@ -8,6 +8,8 @@
  * upstream API types; the Kubernetes types they embed (pod templates, volume claims, PDB specs)
  * are checked by kubernetes-models as part of them.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 
 interface ModelClass {
@@ -16,36 +18,52 @@ interface ModelClass {
   new (data: unknown): { validate(): void };
 }
 
-const MODELS = new Map<string, ModelClass>();
+/** The kubernetes-models packages whose schemas are known, first match wins. */
+const PACKAGES = [
+  "kubernetes-models",
+  "@kubernetes-models/gateway-api",
+  "@kubernetes-models/prometheus-operator",
+  "@kubernetes-models/cert-manager",
+  "@kubernetes-models/envoy-gateway",
+];
+const NODE_MODULES = path.resolve(__dirname, "../node_modules");
 
-/** Adds every model class found in a kubernetes-models package namespace. */
-export function registerModels(namespace: unknown, seen = new Set<unknown>()): void {
-  if (namespace === null || (typeof namespace !== "object" && typeof namespace !== "function") || seen.has(namespace)) return;
-  seen.add(namespace);
-  const candidate = namespace as Partial<ModelClass>;
-  if (typeof namespace === "function" && typeof candidate.apiVersion === "string" && typeof candidate.kind === "string") {
-    MODELS.set(`${candidate.apiVersion}/${candidate.kind}`, namespace as ModelClass);
-    return;
+const MODELS = new Map<string, Promise<ModelClass | undefined>>();
+
+/**
+ * The model class of one apiVersion and kind, or undefined when no package has one. Each package
+ * keeps a kind at <apiVersion>/<Kind>.js (`apps/v1/Deployment`, `v1/Service`,
+ * `gateway.networking.k8s.io/v1/HTTPRoute`) and exports it on that path, so only the kinds asked
+ * for are loaded: importing the packages whole costs seconds in every test process, for thousands
+ * of kinds never asked for. The packages are ES modules that offer no require() entry, so they are
+ * imported dynamically. A module found there counts only if it exports the model of that very
+ * apiVersion and kind (v1/Affinity is a part of a pod spec, not an object).
+ */
+function modelOf(apiVersion: unknown, kind: unknown): Promise<ModelClass | undefined> {
+  const key = `${apiVersion}/${kind}`;
+  let found = MODELS.get(key);
+  if (!found) {
+    found = (async () => {
+      if (typeof apiVersion !== "string" || typeof kind !== "string" || !/^[A-Za-z0-9]+$/.test(kind)) return undefined;
+      if (!/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion)) return undefined;
+      for (const pkg of PACKAGES) {
+        if (!fs.existsSync(path.join(NODE_MODULES, pkg, apiVersion, `${kind}.js`))) continue;
+        const module = (await import(`${pkg}/${apiVersion}/${kind}`)) as Record<string, unknown>;
+        const model = Object.values(module).find(
+          (v): v is ModelClass =>
+            typeof v === "function" && (v as Partial<ModelClass>).apiVersion === apiVersion && (v as Partial<ModelClass>).kind === kind,
+        );
+        if (model) return model;
+      }
+      return undefined;
+    })();
+    MODELS.set(key, found);
   }
-  if (typeof namespace === "object") for (const value of Object.values(namespace)) registerModels(value, seen);
-}
-
-// The model packages are ES modules that offer no require() entry, so they are imported dynamically.
-let loaded: Promise<void> | undefined;
-function loadModels(): Promise<void> {
-  loaded ??= Promise.all([
-    import("kubernetes-models"),
-    import("@kubernetes-models/gateway-api"),
-    import("@kubernetes-models/prometheus-operator"),
-    import("@kubernetes-models/cert-manager"),
-    import("@kubernetes-models/envoy-gateway"),
-  ]).then((packages) => packages.forEach((p) => registerModels(p)));
-  return loaded;
+  return found;
 }
 
 /** The problems with one object; empty when it is valid. */
 export async function schemaErrors(object: Record<string, any>): Promise<string[]> {
-  await loadModels();
   const key = `${object["apiVersion"]}/${object["kind"]}`;
   const custom = CUSTOM_SCHEMAS.get(key);
   if (custom) {
@@ -56,7 +74,7 @@ export async function schemaErrors(object: Record<string, any>): Promise<string[
       ...embedded.flat().map((p) => `${key} ${object["metadata"]?.name} embeds ${p}`),
     ];
   }
-  const Model = MODELS.get(key);
+  const Model = await modelOf(object["apiVersion"], object["kind"]);
   if (!Model) return [`no schema is known for ${key}; register its kubernetes-models package in test/kubernetesSchemas.ts`];
   try {
     new Model(object).validate();

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { format, inspect } from "node:util";
 import YAML from "yaml";
 import type { PlanDiff } from "../tools/plan/diff";
 import type { PlanDocument } from "../tools/plan/plan";
@@ -34,6 +35,57 @@ export function runPlan(args: readonly string[], outDir = fs.mkdtempSync(path.jo
     maxBuffer: 64 * 1024 * 1024,
   });
   return result(res.status, res.stdout, res.stderr, outDir);
+}
+
+/**
+ * `npm run plan -- <args>` through the command's exported main, in the test's own process: the same
+ * exit status, stdout, stderr and output folder as the command, without the second or two a fresh
+ * process spends loading the program. For the tests about what a plan says; the command as a process
+ * (its Node.js flags, exit status and output) is tested in test/tools/planCli.test.ts, and the
+ * committed stacks are planned as processes (plannedStack). Runs are serialised: the command changes
+ * the working directory for the program and turns stack traces off, which this puts back after it.
+ */
+export function planInProcess(
+  args: readonly string[],
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-")),
+): Promise<PlanCommandResult> {
+  const run = planQueue.then(() => planHere([...args, "--out", outDir]));
+  planQueue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run.then(({ status, stdout, stderr }) => result(status, stdout, stderr, outDir));
+}
+
+let planQueue: Promise<unknown> = Promise.resolve();
+
+async function planHere(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  // Loaded on the first in-process plan only: most test files that plan do it as a process.
+  const { main } = require("../tools/plan/cli") as typeof import("../tools/plan/cli");
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  const stackTraceLimit = Error.stackTraceLimit;
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? true;
+  const cwd = process.cwd();
+  console.log = (...a: unknown[]) => stdout.push(`${format(...a)}\n`);
+  console.error = (...a: unknown[]) => stderr.push(`${format(...a)}\n`);
+  let status: number;
+  try {
+    status = await main(argv);
+  } catch (err) {
+    // As the command's process does with what its main throws.
+    stderr.push(`${inspect(err)}\n`);
+    status = 1;
+  } finally {
+    console.log = log;
+    console.error = error;
+    Error.stackTraceLimit = stackTraceLimit;
+    process.setSourceMapsEnabled(sourceMaps);
+    process.chdir(cwd);
+  }
+  return { status, stdout: stdout.join(""), stderr: stderr.join("") };
 }
 
 function result(status: number | null, stdout: string, stderr: string, outDir: string): PlanCommandResult {

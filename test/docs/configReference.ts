@@ -4,11 +4,32 @@
  */
 import type { z } from "zod";
 import { PRIVATE_RANGES } from "../../components/platform/adminRoute";
-import { ENVIRONMENT_KINDS, type EnvironmentKind, environmentShape } from "../../stacks/config";
+import { ENVIRONMENT_KINDS, type EnvironmentKind, environmentShape as buildShape } from "../../stacks/config";
 
 export const KINDS = ENVIRONMENT_KINDS;
 
 type Schema = z.ZodType & { _zod: { def: Record<string, any> } };
+
+/**
+ * Each kind's schema, built once: building it (and zod's first parse of it) costs far more than the
+ * hundreds of parses that read the defaults. The schema is a pure function of the kind.
+ */
+const shapes = new Map<EnvironmentKind, ReturnType<typeof buildShape>>();
+function environmentShape(kind: EnvironmentKind): ReturnType<typeof buildShape> {
+  let shape = shapes.get(kind);
+  if (!shape) shapes.set(kind, (shape = buildShape(kind)));
+  return shape;
+}
+
+/** Answers of a pure function of (kind, key), kept: every table row asks for each kind's default. */
+function memo<T>(fn: (kind: EnvironmentKind, key: string) => T): (kind: EnvironmentKind, key: string) => T {
+  const known = new Map<string, T>();
+  return (kind, key) => {
+    const id = `${kind}\0${key}`;
+    if (!known.has(id)) known.set(id, fn(kind, key));
+    return known.get(id)!;
+  };
+}
 
 /** Wrappers that only add a default or make a key optional. */
 const WRAPPERS = new Set(["optional", "default", "prefault", "nullable", "readonly"]);
@@ -141,7 +162,7 @@ function parse(kind: EnvironmentKind, input: Record<string, unknown>, top: strin
   return schema.safeParse(input[top], { reportInput: true });
 }
 
-function isUnused(kind: EnvironmentKind, key: string): boolean {
+const isUnused = memo(function isUnused(kind: EnvironmentKind, key: string): boolean {
   const path = segments(key);
   const top = String(path[0]);
   if (!(top in environmentShape(kind))) return true;
@@ -149,7 +170,7 @@ function isUnused(kind: EnvironmentKind, key: string): boolean {
   setAt(input, path, "x");
   const result = parse(kind, input, top);
   return !result.success && result.error.issues.some((i) => /^is not used|^accepted keys here/.test(i.message));
-}
+});
 
 /** How a default reads in the reference. */
 export function render(value: unknown): string {
@@ -175,7 +196,7 @@ export function render(value: unknown): string {
  * What a kind of environment gets for a key left out: "required", "unset" (optional, no default),
  * "not used" (this kind refuses the key), or the default as `render` writes it.
  */
-export function defaultOf(kind: EnvironmentKind, key: string): string {
+export const defaultOf = memo(function defaultOf(kind: EnvironmentKind, key: string): string {
   if (isUnused(kind, key)) return "not used";
   const path = segments(key);
   const top = String(path[0]);
@@ -193,7 +214,7 @@ export function defaultOf(kind: EnvironmentKind, key: string): string {
     );
   }
   return render(getAt(result.data, path.slice(1)));
-}
+});
 
 /**
  * The registry's modes in one kind of environment, each with the keys it accepts (besides `mode`):

@@ -4,7 +4,6 @@
  * every option, the API against the source.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
@@ -13,8 +12,9 @@ import type { MicroserviceArgs } from "../../components/workload/args";
 import { Microservice } from "../../components/workload/microservice";
 import { EXIT_BAD_INPUT, EXIT_CODES } from "../../tools/release/decision";
 import { render, testProvider } from "../harness";
-import { copyOfProject, REPO } from "../planRunner";
+import { copyOfProject } from "../planRunner";
 import { type FakePrometheus, startFakePrometheus, type TrackScript, tracks } from "../tools/release/fakePrometheus";
+import { releaseInProcess } from "../tools/release/inProcess";
 import { assertApiTables } from "./apiTables";
 import { codeSpans, readPage, tables } from "./markdown";
 
@@ -170,15 +170,10 @@ describe(`${PAGE}: the release autopilot`, () => {
     let numbers: Partial<Record<"stable" | "canary", TrackScript>> = {};
     const server = await startFakePrometheus((q) => tracks({ catalog: numbers })(q));
     servers.push(server);
-    const run = (...args: string[]) =>
-      new Promise<string>((resolve) =>
-        execFile(
-          process.execPath,
-          ["--import", "tsx", path.join(REPO, "tools/release/cli.ts"), "prod", ...args, "--prometheus", server.url, "--project", dir],
-          { encoding: "utf8" },
-          (_err, stdout) => resolve(stdout),
-        ),
-      );
+    // The command line as the page shows it, run through the command's main in this process (the
+    // command as a process is tested in test/tools/release.test.ts); its stdout is what is compared.
+    const run = async (...args: string[]) =>
+      (await releaseInProcess(["prod", ...args, "--prometheus", server.url, "--project", dir])).stdout;
     const printed: string[] = [];
     const runs: Array<[Partial<Record<"stable" | "canary", TrackScript>>, string[]]> = [
       [{ canary: { requests: 1432, errors: 2 }, stable: { requests: 12877, errors: 9 } }, ["--all"]],
@@ -199,25 +194,7 @@ describe(`${PAGE}: the release autopilot`, () => {
     const file = path.join(failing, "Pulumi.prod.yaml");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("weight: 10, steps", "weight: 25, steps"));
     numbers = { canary: { requests: 2210, errors: 71 }, stable: { requests: 11890, errors: 11 } };
-    const rollback = await new Promise<string>((resolve) =>
-      execFile(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          path.join(REPO, "tools/release/cli.ts"),
-          "prod",
-          "--all",
-          "--advance",
-          "--prometheus",
-          server.url,
-          "--project",
-          failing,
-        ],
-        { encoding: "utf8" },
-        (_err, stdout) => resolve(stdout),
-      ),
-    );
+    const rollback = (await releaseInProcess(["prod", "--all", "--advance", "--prometheus", server.url, "--project", failing])).stdout;
     printed.push(...rollback.split("\n").filter((l) => l.startsWith("catalog: ")));
     assert.deepEqual(documented, printed);
   });

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { plannedStack, REPO, runPlan, type PlanCommandResult } from "../planRunner";
+import { plannedStack, REPO, planInProcess, type PlanCommandResult, runPlan } from "../planRunner";
 import { assertValidObjects } from "../kubernetesSchemas";
 
 const EXAMPLE = path.join(REPO, "examples/app-team");
@@ -11,10 +11,10 @@ const EXAMPLE = path.join(REPO, "examples/app-team");
 describe("an application team's program deploys into the platform through a StackReference", () => {
   let platform: PlanCommandResult;
   let app: PlanCommandResult;
-  before(() => {
+  before(async () => {
     platform = plannedStack("dev");
     assert.equal(platform.status, 0, platform.stderr);
-    app = runPlan(["--project", EXAMPLE, "dev", "--stack-reference", `acme/ack-platform/dev=${platform.outDir}`]);
+    app = await planInProcess(["--project", EXAMPLE, "dev", "--stack-reference", `acme/ack-platform/dev=${platform.outDir}`]);
   });
 
   it("plans with the platform's outputs: its namespace, gateway, registry, monitoring and cluster", () => {
@@ -71,8 +71,9 @@ describe("an application team's program deploys into the platform through a Stac
     await assertValidObjects(objects);
   });
 
-  it("names the missing platform plan instead of failing on its absence", () => {
+  it("names the missing platform plan instead of failing on its absence", async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "noplatform-"));
+    // As a process: a program that fails leaves rejections behind it that only a process's exit ends.
     const res = runPlan(["--project", EXAMPLE, "dev", "--stack-reference", `acme/ack-platform/dev=${empty}`]);
     assert.equal(res.status, 1);
     assert.match(res.stderr, /StackReference 'acme\/ack-platform\/dev': no planned outputs/);

@@ -5,7 +5,7 @@
  * promotions on an environment; every update goes through the policy pack; every action is pinned.
  */
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
@@ -15,6 +15,7 @@ import { OPTIONS } from "../../tools/release/cli";
 import { decide } from "../../tools/release/decision";
 import { copyOfProject, REPO } from "../planRunner";
 import { type FakePrometheus, startFakePrometheus, tracks } from "../tools/release/fakePrometheus";
+import { releaseInProcess } from "../tools/release/inProcess";
 
 const FILE = path.join(REPO, "examples/release-autopilot/release-autopilot.yml");
 const workflow = YAML.parse(fs.readFileSync(FILE, "utf8")) as {
@@ -93,14 +94,10 @@ describe("the release autopilot's workflow", () => {
         service: "catalog",
       });
       for (const flag of argv.filter((w) => w.startsWith("--"))) assert.ok(known.has(flag), `${flag} in: ${command}`);
-      const res = await new Promise<{ code: number; stdout: string }>((resolve) =>
-        execFile(
-          process.execPath,
-          ["--import", "tsx", path.join(REPO, "tools/release/cli.ts"), ...argv, "--project", dir],
-          { encoding: "utf8" },
-          (err, stdout) => resolve({ code: err ? Number((err as { code?: unknown }).code) : 0, stdout }),
-        ),
-      );
+      // Through the command's main in this process (the command as a process is tested in
+      // test/tools/release.test.ts): the exit status and stdout are the command's.
+      const run = await releaseInProcess([...argv, "--project", dir]);
+      const res = { code: run.status, stdout: run.stdout };
       // The scheduled job takes catalog from 10 to 25; the promote job finds nothing awaiting approval.
       assert.ok([0, 3].includes(res.code), `${argv.join(" ")}: ${res.code}\n${res.stdout}`);
     }

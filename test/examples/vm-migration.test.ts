@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { assertValidObjects } from "../kubernetesSchemas";
-import { REPO, runPlan, type PlanCommandResult } from "../planRunner";
+import { REPO, planInProcess, type PlanCommandResult } from "../planRunner";
 
 const EXAMPLE = path.join(REPO, "examples/vm-migration");
 
 describe("a platform moving from VMs into a VPC it already has, its services said once in serviceDefaults", () => {
   let res: PlanCommandResult;
-  before(() => {
-    res = runPlan(["--project", EXAMPLE, "preprod"]);
+  before(async () => {
+    res = await planInProcess(["--project", EXAMPLE, "preprod"]);
   });
 
   it("plans to valid Kubernetes objects with no policy violation", async () => {

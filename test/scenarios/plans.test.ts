@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { planStack } from "../../tools/plan/plan";
 import { KNOWN_TYPES } from "../../tools/plan/replacements";
 import { assertValidObjects } from "../kubernetesSchemas";
-import { diffOf, plannedStack, REPO, repositoryStacks, runPlan } from "../planRunner";
+import { diffOf, planInProcess, plannedStack, REPO, repositoryStacks } from "../planRunner";
 import { promqlProblems } from "../promql";
 
 /** Every file under `dir` (relative path to contents), for a comparison byte for byte. */
@@ -77,7 +77,7 @@ describe("every stack of the repository plans", () => {
 
       // The second `pulumi up`: the same program against the state the first one left is a no-op,
       // and the emulated state is the same byte for byte (nothing depends on time or run order).
-      const again = runPlan([stack, "--previous", res.outDir]);
+      const again = await planInProcess([stack, "--previous", res.outDir]);
       assert.equal(again.status, 0, `${again.stdout}\n${again.stderr}`);
       assert.deepEqual(diffOf(again), { added: [], removed: [], updated: [], replaced: [], ignored: [] });
       assert.match(again.stdout, /no changes; pulumi up would change nothing\./);
@@ -114,7 +114,7 @@ function projectWith(stack: string, change: (config: Record<string, any>) => voi
 }
 
 describe("a copy of prod with the ALB Ingress controller", () => {
-  it("plans with ACK's ALB add-on, installed on the existing cluster, and the AlbConfig after it", () => {
+  it("plans with ACK's ALB add-on, installed on the existing cluster, and the AlbConfig after it", async () => {
     const dir = projectWith("prod", (c) => {
       c["ack-platform:gateway"] = {
         controller: "alb",
@@ -127,7 +127,7 @@ describe("a copy of prod with the ALB Ingress controller", () => {
       // ALB routes a testers' header only to a canary: payments' header to its Kubernetes build goes.
       for (const svc of c["ack-platform:services"]) delete svc.legacy?.header;
     });
-    const res = runPlan(["--project", dir, "prod"]);
+    const res = await planInProcess(["--project", dir, "prod"]);
     assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
     const plan = res.plan();
     const addon = plan.resources.find(

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import YAML from "yaml";
-import { REPO, runPlan } from "../planRunner";
+import { REPO, planInProcess } from "../planRunner";
 import { ConfigError, type EnvironmentKind, parseEnvironmentConfig, rawStackConfig } from "../../stacks/config";
 
 /** The smallest valid stack file of each kind: config keys indented by two spaces. */
@@ -251,11 +251,11 @@ describe("refusals: the plan exits 2 with every mistake of a stack file listed, 
     "services[6].env.BRANCH_CODE",
   ];
   for (const kind of KINDS) {
-    it(`in ${kind}`, () => {
+    it(`in ${kind}`, async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `refusals-${kind}-`));
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(REPO, "stacks")}\n`);
       fs.writeFileSync(path.join(dir, "Pulumi.mistakes.yaml"), allAtOnce(kind));
-      const res = runPlan(["--project", dir, "mistakes"]);
+      const res = await planInProcess(["--project", dir, "mistakes"]);
       assert.equal(res.status, 2, res.stdout + res.stderr);
       const lines = res.stderr.trim().split("\n");
       assert.match(lines[0]!, /^stack 'mistakes' has \d+ config problems; nothing was declared:$/);

@@ -1,24 +1,27 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { describe, it } from "node:test";
 import type { PlannedResource } from "../harness";
 import { assertValidObjects } from "../kubernetesSchemas";
-import { copyOfProject, REPO, runPlan } from "../planRunner";
+import { releaseInProcess } from "../tools/release/inProcess";
+import { copyOfProject, planInProcess, plannedStack } from "../planRunner";
 import { planDiff } from "./planDiff";
 
-/** `npm run release -- prod <args>` in the copy. */
-function release(dir: string, ...args: string[]) {
-  const res = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "tools/release/cli.ts"), "prod", ...args, "--project", dir], {
-    encoding: "utf8",
-  });
+/**
+ * `npm run release -- prod <args>` in the copy, run through the command's main in this process (the
+ * command as a process is tested in test/tools/release.test.ts): this test is about the plans.
+ */
+async function release(dir: string, ...args: string[]) {
+  const res = await releaseInProcess(["prod", ...args, "--project", dir]);
   assert.equal(res.status, 0, res.stderr);
   return res.stdout;
 }
 
-/** Plans the copy, checks every object against the API schemas and the pack's mandatory rules, returns the resources. */
-async function plan(dir: string): Promise<PlannedResource[]> {
-  const res = runPlan(["--project", dir, "prod"]);
+/**
+ * Plans the copy (or takes the shared plan of prod, which the unchanged copy's plan is byte for byte),
+ * checks every object against the API schemas and the pack's mandatory rules, returns the resources.
+ */
+async function plan(dir: string | "unchanged prod"): Promise<PlannedResource[]> {
+  const res = dir === "unchanged prod" ? plannedStack("prod") : await planInProcess(["--project", dir, "prod"]);
   assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
   await assertValidObjects(res.manifests().map((m) => m.object));
   assert.deepEqual(
@@ -76,7 +79,7 @@ function routesWaitForTheirPods(resources: readonly PlannedResource[]): void {
 describe("a release of orders in a copy of prod, step by step", () => {
   it("raises capacity before traffic, and promotes without routing to rolling pods or deleting the canary early", async () => {
     const dir = copyOfProject("prod");
-    const start = await plan(dir);
+    const start = await plan("unchanged prod");
     assert.deepEqual(weights(start), [
       ["orders", 95],
       ["orders-canary", 5],
@@ -84,7 +87,7 @@ describe("a release of orders in a copy of prod, step by step", () => {
     assert.equal(spec(start, "orders-canary-hpa").minReplicas, 2);
 
     // --weight 50: the canary's floor rises to half of the stable peak (12 pods), and the route waits for it.
-    const out = release(dir, "orders", "--weight", "50");
+    const out = await release(dir, "orders", "--weight", "50");
     assert.match(out, /canary at least 6 pod\(s\) ready before the route moves/);
     const half = await plan(dir);
     assert.deepEqual(planDiff(start, half), {
@@ -103,7 +106,7 @@ describe("a release of orders in a copy of prod, step by step", () => {
     routesWaitForTheirPods(half);
 
     // --promote, step 1: the canary takes everything once the stable peak's worth of its pods is ready.
-    assert.match(release(dir, "orders", "--promote"), /promotion step 1 of 3/);
+    assert.match(await release(dir, "orders", "--promote"), /promotion step 1 of 3/);
     const full = await plan(dir);
     assert.deepEqual(weights(full), [
       ["orders", 0],
@@ -116,7 +119,7 @@ describe("a release of orders in a copy of prod, step by step", () => {
 
     // Step 2: the stable track rolls to 4.3.0 at full capacity; the route gives it the traffic back only
     // after that rollout and its 12 pods are ready; the canary keeps running meanwhile.
-    assert.match(release(dir, "orders", "--promote"), /promotion step 2 of 3/);
+    assert.match(await release(dir, "orders", "--promote"), /promotion step 2 of 3/);
     const handover = await plan(dir);
     const stepTwo = planDiff(full, handover);
     assert.deepEqual(stepTwo.deleted, [], "the canary is not deleted while the stable track rolls");
@@ -132,7 +135,7 @@ describe("a release of orders in a copy of prod, step by step", () => {
     routesWaitForTheirPods(handover);
 
     // Step 3: the canary goes, after the route has left it (it took 0% since step 2).
-    assert.match(release(dir, "orders", "--promote"), /promotion step 3 of 3/);
+    assert.match(await release(dir, "orders", "--promote"), /promotion step 3 of 3/);
     const done = await plan(dir);
     const stepThree = planDiff(handover, done);
     assert.deepEqual(stepThree.created, []);

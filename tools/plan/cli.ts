@@ -27,7 +27,8 @@ function isConfigError(err: unknown): err is Error & { problems?: unknown } {
   );
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the command with the arguments that follow `npm run plan --`; resolves to its exit status. */
+export async function main(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -119,10 +120,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -3,8 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { plannedStack, runPlan } from "../../planRunner";
+import { planInProcess, plannedStack, runPlan } from "../../planRunner";
 
+/**
+ * The command as a process: the committed local stack (plannedStack) and an invalid stack.
+ * The other cases run the same command line through its main in this process (planInProcess).
+ */
 describe("npm run plan", () => {
   it("plans the local stack: plan.json, manifests in apply order, graph, summary", () => {
     const res = plannedStack("local");
@@ -77,19 +81,19 @@ describe("npm run plan", () => {
     assert.ok(!fs.existsSync(path.join(res.outDir, "plan.json")), "nothing is written");
   });
 
-  it("refuses a --previous that holds no plan of this stack, or one without provider state, with exit 2, before anything runs", () => {
-    const empty = runPlan(["local", "--previous", "test/fixtures"]);
+  it("refuses a --previous that holds no plan of this stack, or one without provider state, with exit 2, before anything runs", async () => {
+    const empty = await planInProcess(["local", "--previous", "test/fixtures"]);
     assert.equal(empty.status, 2, empty.stdout + empty.stderr);
     assert.match(empty.stderr, /^--previous .*test\/fixtures: there is no plan\.json there; plan the stack into it first$/m);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "previous-"));
     const old = { project: "ack-platform", stack: "local", resources: [{ urn: "u", type: "t", inputs: {} }] };
     fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(old));
-    const stateless = runPlan(["local", "--previous", dir]);
+    const stateless = await planInProcess(["local", "--previous", dir]);
     assert.equal(stateless.status, 2);
     assert.match(stateless.stderr, /records no provider state \(it was written by an older version of the plan\)/);
     fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify({ ...old, stack: "dev" }));
-    const wrong = runPlan(["local", "--previous", dir]);
+    const wrong = await planInProcess(["local", "--previous", dir]);
     assert.equal(wrong.status, 2);
     assert.match(
       wrong.stderr,
@@ -98,8 +102,8 @@ describe("npm run plan", () => {
     assert.ok(!fs.existsSync(path.join(wrong.outDir, "plan.json")), "nothing is written");
   });
 
-  it("names the ESC environments a stack imports, and plans the secrets it takes from them as secrets", () => {
-    const res = runPlan(["--project", "test/fixtures/esc", "shared"]);
+  it("names the ESC environments a stack imports, and plans the secrets it takes from them as secrets", async () => {
+    const res = await planInProcess(["--project", "test/fixtures/esc", "shared"]);
     assert.equal(res.status, 0, res.stderr);
     assert.match(
       res.stdout,
@@ -118,8 +122,8 @@ describe("npm run plan", () => {
     assert.equal(plannedStack("dev").plan().esc, undefined, "a stack without environments has no esc entry");
   });
 
-  it("says which missing keys may come from the ESC environments when it refuses the config", () => {
-    const res = runPlan(["--project", "test/fixtures/esc", "partial"]);
+  it("says which missing keys may come from the ESC environments when it refuses the config", async () => {
+    const res = await planInProcess(["--project", "test/fixtures/esc", "partial"]);
     assert.equal(res.status, 2, res.stdout + res.stderr);
     const note = "(it may come from the ESC environment 'acme/network', which the offline plan cannot read)";
     assert.equal(
@@ -135,14 +139,14 @@ describe("npm run plan", () => {
     assert.ok(!fs.existsSync(path.join(res.outDir, "plan.json")), "nothing is written");
   });
 
-  it("names the stacks that exist when the stack is unknown", () => {
-    const res = runPlan(["nosuch"]);
+  it("names the stacks that exist when the stack is unknown", async () => {
+    const res = await planInProcess(["nosuch"]);
     assert.equal(res.status, 2);
     assert.match(res.stderr, /there is no Pulumi\.nosuch\.yaml in .*; stacks here: dev, local, prod, staging/);
   });
 
-  it("prints its usage without a stack", () => {
-    const res = runPlan([]);
+  it("prints its usage without a stack", async () => {
+    const res = await planInProcess([]);
     assert.equal(res.status, 2);
     assert.match(res.stderr, /usage: npm run plan -- <stack>/);
   });

@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { packConfigFor } from "../../../policies/config";
-import { runPlan } from "../../planRunner";
+import { type PlanCommandResult, planInProcess } from "../../planRunner";
 
 const PROJECT = "test/fixtures/policy-violations";
 const urn = (qualifiedType: string, name: string) => `urn:pulumi:careless::ack-platform::${qualifiedType}::${name}`;
 
 describe("npm run plan evaluates the policy pack", () => {
-  const res = runPlan(["--project", PROJECT, "careless"]);
+  let res: PlanCommandResult;
+  before(async () => {
+    res = await planInProcess(["--project", PROJECT, "careless"]);
+  });
 
   it("refuses a prod stack with mandatory violations: exit 1, the rules named on stderr", () => {
     assert.equal(res.status, 1, res.stdout + res.stderr);
@@ -135,8 +138,8 @@ describe("npm run plan evaluates the policy pack", () => {
     );
   });
 
-  it("refuses a rule disabled without a reason", () => {
-    const unexplained = runPlan(["--project", PROJECT, "unexplained"]);
+  it("refuses a rule disabled without a reason", async () => {
+    const unexplained = await planInProcess(["--project", PROJECT, "unexplained"]);
     assert.equal(unexplained.status, 2, unexplained.stdout + unexplained.stderr);
     assert.equal(
       unexplained.stderr.trim(),
@@ -147,8 +150,8 @@ describe("npm run plan evaluates the policy pack", () => {
     );
   });
 
-  it("refuses a disabled rule the pack does not have, before planning anything", () => {
-    const typo = runPlan(["--project", PROJECT, "typo"]);
+  it("refuses a disabled rule the pack does not have, before planning anything", async () => {
+    const typo = await planInProcess(["--project", PROJECT, "typo"]);
     assert.equal(typo.status, 2, typo.stdout + typo.stderr);
     assert.equal(
       typo.stderr.trim(),

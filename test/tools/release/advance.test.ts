@@ -1,7 +1,8 @@
 /**
- * `npm run release -- prod ... --advance` end to end: the command runs as a user runs it (its own
- * process), against a real HTTP server on a free local port that answers Prometheus' query API from
- * a script, on a copy of prod.
+ * `npm run release -- prod ... --advance` end to end, against a real HTTP server on a free local port
+ * that answers Prometheus' query API from a script, on a copy of prod. The first case runs the command
+ * as a user runs it (its own process: exit status, stdout, the file); the others run the same command
+ * line through its exported `main` in this process, with the same exit status and output.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -11,6 +12,7 @@ import { after, describe, it } from "node:test";
 import { advance } from "../../../tools/release/advance";
 import { copyOfProject, REPO } from "../../planRunner";
 import { promqlProblems } from "../../promql";
+import { releaseInProcess } from "./inProcess";
 import { type FakePrometheus, startFakePrometheus, type Script, tracks, unreachableUrl, vector } from "./fakePrometheus";
 
 const CLI = path.join(REPO, "tools/release/cli.ts");
@@ -22,13 +24,19 @@ interface Run {
   readonly stderr: string;
 }
 
-/** `npm run release -- prod <args> --project <dir>`, without blocking the server in this process. */
-function release(dir: string, ...args: string[]): Promise<Run> {
+/** `npm run release -- prod <args> --project <dir>` as a process, without blocking the server in this process. */
+function releaseProcess(dir: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(process.execPath, ["--import", "tsx", CLI, "prod", ...args, "--project", dir], { encoding: "utf8" }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr });
     });
   });
+}
+
+/** The same command line, run in this process (inProcess.ts). */
+async function release(dir: string, ...args: string[]): Promise<Run> {
+  const res = await releaseInProcess(["prod", ...args, "--project", dir]);
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
 /** A copy of prod whose stack file is changed by `edit` (plain text replacements, so the layout is the repository's). */
@@ -80,7 +88,7 @@ describe("release --advance: catalog at 10 with steps [10, 25, 50, 100] and { mi
   it("healthy metrics: exit 0 and the weight is 25 in the file, nothing else changed", async () => {
     const { dir, file, text } = prodCopy(catalogSteps());
     const server = await prometheus(tracks({ catalog: HEALTHY }));
-    const res = await release(dir, "catalog", "--advance", "--prometheus", server.url);
+    const res = await releaseProcess(dir, "catalog", "--advance", "--prometheus", server.url);
     assert.equal(res.code, 0, res.stderr);
     assert.match(
       res.stdout,

@@ -8,6 +8,7 @@ import { editRelease, type ReleaseAction, ReleaseError } from "../../../tools/re
 import { StackWriteError, type WriteFileSystem, writeStackFile } from "../../../tools/release/write";
 import { main as releaseMain } from "../../../tools/release/cli";
 import { REPO } from "../../planRunner";
+import { releaseInProcess } from "./inProcess";
 
 const STACK = `# Production.
 config:
@@ -313,14 +314,17 @@ describe("npm run release", () => {
     fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), STACK);
     return dir;
   }
-  const release = (dir: string, ...args: string[]) =>
+  /** The command as its own process, as a user runs it. */
+  const releaseProcess = (dir: string, ...args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "tools/release/cli.ts"), "dev", ...args, "--project", dir], {
       encoding: "utf8",
     });
+  /** The same command line through its exported main, in this process (inProcess.ts). */
+  const release = (dir: string, ...args: string[]) => releaseInProcess(["dev", ...args, "--project", dir]);
 
   it("edits the file, validates it with the stack schema and prints the next step", () => {
     const dir = project();
-    const res = release(dir, "catalog", "--weight", "50");
+    const res = releaseProcess(dir, "catalog", "--weight", "50");
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /before: stable 2\.14\.0 90%, canary 2\.15\.0 10%\n  after:  stable 2\.14\.0 50%, canary 2\.15\.0 50%/);
     // One stable pod in dev (min 1): the canary keeps two, ready before the route moves.
@@ -332,30 +336,30 @@ describe("npm run release", () => {
     );
   });
 
-  it("refuses a result the schema refuses, with the usual message, and leaves the file as it was", () => {
+  it("refuses a result the schema refuses, with the usual message, and leaves the file as it was", async () => {
     const dir = project();
-    const over = release(dir, "catalog", "--weight", "150");
+    const over = await release(dir, "catalog", "--weight", "150");
     assert.equal(over.status, 2);
     assert.match(over.stderr, /refused: the change would make the stack invalid; Pulumi\.dev\.yaml is unchanged\./);
     assert.match(over.stderr, /services\[0\]\.canary\.weight: 150 is not between 0 and 100/);
-    const sum = release(dir, "orders", "--weight", "60");
+    const sum = await release(dir, "orders", "--weight", "60");
     assert.equal(sum.status, 2);
     assert.match(sum.stderr, /services\[1\]\.legacy\.weight: 50 plus the canary weight 60 is more than 100/);
     assert.equal(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), STACK);
   });
 
-  it("says which promotion step it wrote and what comes next", () => {
+  it("says which promotion step it wrote and what comes next", async () => {
     const dir = project();
-    const first = release(dir, "orders", "--promote");
+    const first = await release(dir, "orders", "--promote");
     assert.equal(first.status, 0, first.stderr);
     assert.match(
       first.stdout,
       /promotion step 1 of 3: the canary takes all the traffic the cluster serves, once its 2 pods \(that share of\n  the stable peak\) are ready/,
     );
     assert.match(first.stdout, /next, after this pulumi up and a look at its error rate: npm run release -- dev orders --promote/);
-    const second = release(dir, "orders", "--promote");
+    const second = await release(dir, "orders", "--promote");
     assert.match(second.stdout, /promotion step 2 of 3: the stable track rolls to 4\.3\.0 at its full capacity/);
-    const third = release(dir, "orders", "--promote");
+    const third = await release(dir, "orders", "--promote");
     assert.match(third.stdout, /promotion step 3 of 3: the canary track is removed; 4\.3\.0 serves on the stable track alone/);
     assert.doesNotMatch(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), /4\.2\.0/);
   });
@@ -389,10 +393,10 @@ describe("npm run release", () => {
     assert.deepEqual(fs.readdirSync(dir).sort(), ["Pulumi.dev.yaml", "Pulumi.yaml"]);
   });
 
-  it("refuses unclear commands", () => {
+  it("refuses unclear commands", async () => {
     const dir = project();
-    assert.match(release(dir, "catalog").stderr, /give exactly one of --weight, --promote/);
-    assert.match(release(dir, "catalog", "--weight", "ten").stderr, /--weight ten is not a whole number of percent/);
-    assert.equal(release(dir, "catalog", "--promote", "--rollback").status, 2);
+    assert.match((await release(dir, "catalog")).stderr, /give exactly one of --weight, --promote/);
+    assert.match((await release(dir, "catalog", "--weight", "ten")).stderr, /--weight ten is not a whole number of percent/);
+    assert.equal((await release(dir, "catalog", "--promote", "--rollback")).status, 2);
   });
 });
