@@ -64,6 +64,8 @@ export function generatedProject(repo: string, count: number, parent = os.tmpdir
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ack-platform\nruntime: nodejs\nmain: ${path.join(repo, "stacks")}\n`);
   const prod = YAML.parse(fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
   prod.config["ack-platform:services"] = generatedServices(count);
+  // Prod's jobs belong to its own services (they call them, use their images): not to the generated ones.
+  delete prod.config["ack-platform:jobs"];
   // The node pools grow with the services, or the capacity rule refuses the stack: each generated
   // service asks for about 1.8 vCPU at peak, and a pool node gives 6.4 of its 8 (20% headroom).
   const cluster = prod.config["ack-platform:cluster"] as { nodePools?: Array<{ max: number; spot?: boolean }> } | undefined;
