@@ -4,7 +4,7 @@
  * a secret config key, named under `secretEnv` or `urlSecret`. The value itself is never repeated.
  */
 import { plainSecretReason } from "../../components/workload/secretValues";
-import type { Check } from "./checks";
+import type { Check, CheckContext } from "./checks";
 
 /** "ordersDbPassword" for DB_PASSWORD of orders: a name for the secret key to set. */
 function secretKeyFor(service: string, variable: string): string {
@@ -15,8 +15,28 @@ function secretKeyFor(service: string, variable: string): string {
 /** Query parameters that carry a credential in a webhook URL (DingTalk's access_token, a signature). */
 const CREDENTIAL_PARAMS = /[?&](access_token|token|secret|key|sign|signature|apikey|api_key)=[^&\s]+/i;
 
-export const checkPlainSecrets: Check = (env, { report }) => {
-  env.services?.forEach((svc, i) => {
+/**
+ * A service's name and env: as parsed, or, when the service was refused for another mistake, as the
+ * file wrote them, so that a secret in clear is listed in the same pass as that mistake.
+ */
+function servicesEnv(
+  env: Parameters<Check>[0],
+  raw: CheckContext["raw"],
+): Array<{ name: string; env: Record<string, string> } | undefined> {
+  const written = raw?.(["services"]);
+  const count = Math.max(env.services?.length ?? 0, Array.isArray(written) ? written.length : 0);
+  return Array.from({ length: count }, (_, i) => {
+    const parsed = env.services?.[i];
+    if (parsed) return { name: parsed.name, env: parsed.env ?? {} };
+    const asWritten = Array.isArray(written) ? (written[i] as { name?: unknown; env?: unknown } | null) : undefined;
+    if (typeof asWritten?.name !== "string" || asWritten.env === null || typeof asWritten.env !== "object") return undefined;
+    const strings = Object.entries(asWritten.env).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+    return { name: asWritten.name, env: Object.fromEntries(strings) };
+  });
+}
+
+export const checkPlainSecrets: Check = (env, { report, raw }) => {
+  servicesEnv(env, raw).forEach((svc, i) => {
     for (const [name, value] of Object.entries(svc?.env ?? {})) {
       const reason = plainSecretReason(name, value);
       if (!reason) continue;

@@ -183,6 +183,14 @@ const MISTAKES: readonly Mistake[] = [
     ],
   },
   {
+    what: "a password in plain env of a service that another mistake refuses",
+    lines: services(service("orders", ["env: { DB_PASSWORD: hunter2hunter2 }"], "1.10")),
+    expected: [
+      ["services[0].version", /^1\.10 is read as the number 1\.1/],
+      ["services[0].env.DB_PASSWORD", /^holds a value in clear \(14 characters, not shown here\)/],
+    ],
+  },
+  {
     what: "a credential in plain env under a name that does not say so",
     lines: services(service("orders", ["env: { DATABASE: postgres://orders:s3cret@db:5432/orders }"])),
     expected: [
