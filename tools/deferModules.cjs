@@ -1,0 +1,90 @@
+/**
+ * Loading @pulumi/pulumi loads, at its top, modules that a program run under the mock runtime never
+ * calls: the TypeScript compiler and npm's Arborist (for serializing closures into function-based
+ * resources), the Automation API, and js-yaml; @pulumi/kubernetes loads glob (for its YAML file
+ * globs). On this project's CI machine they were two thirds of the 0.44 s and 57 of the 124 MB it
+ * takes to load the SDK. Each is replaced, in the module cache, by a stand-in that loads the real module
+ * the first time anything of it is used, and from then on is that module: nothing is left out, it
+ * is loaded when (if ever) a program uses it.
+ *
+ * The stand-in says it is an ES module's namespace (`__esModule`), so that TypeScript's
+ * `__importStar` and `__importDefault` keep it as it is instead of copying its properties (which would
+ * load it); its `default` is what `__importDefault` would have given for the real module.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS module, loaded by node --require */
+"use strict";
+const Module = require("node:module");
+const path = require("node:path");
+
+/** Module to defer, by the package that loads it. */
+const DEFERRED = {
+  "@pulumi/pulumi": ["typescript", "@npmcli/arborist", "normalize-package-data", "js-yaml", "./automation"],
+  "@pulumi/kubernetes": ["glob"],
+};
+
+/** The deferred modules' files, to whether they have been loaded since. */
+const state = new Map();
+
+/** Puts a stand-in for `file` into the module cache, unless something has loaded it already. */
+function defer(file) {
+  if (require.cache[file] || state.has(file)) return;
+  let real;
+  const load = () => {
+    if (real === undefined) {
+      delete require.cache[file];
+      real = require(file);
+      state.set(file, true);
+    }
+    return real;
+  };
+  const standIn = new Proxy(() => undefined, {
+    get: (_, key) => {
+      if (key === "__esModule") return true;
+      const mod = load();
+      if (key === "default") return mod && mod.__esModule ? mod.default : mod;
+      return mod[key];
+    },
+    set: (_, key, value) => Reflect.set(load(), key, value),
+    has: (_, key) => key in load(),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+      // A proxy may only report as non-configurable what its (empty) target has.
+      return descriptor && { ...descriptor, configurable: true };
+    },
+    apply: (_, self, args) => Reflect.apply(load(), self, args),
+    construct: (_, args, newTarget) => Reflect.construct(load(), args, newTarget === standIn ? load() : newTarget),
+  });
+  const module = new Module(file);
+  module.filename = file;
+  module.loaded = true;
+  module.exports = standIn;
+  require.cache[file] = module;
+  state.set(file, false);
+}
+
+/** Defers the modules above; where a package or module is not installed, there is nothing to defer. */
+function deferUnusedSdkModules() {
+  for (const [pkg, ids] of Object.entries(DEFERRED)) {
+    let root;
+    try {
+      root = path.dirname(require.resolve(pkg, { paths: [__dirname] }));
+    } catch {
+      continue;
+    }
+    for (const id of ids) {
+      try {
+        defer(require.resolve(id, { paths: [root] }));
+      } catch {
+        // not installed: the package's own require will say so, if it ever needs it
+      }
+    }
+  }
+}
+
+/** The deferred modules' files, each with whether it has been loaded since. */
+function deferredModules() {
+  return new Map(state);
+}
+
+module.exports = { deferUnusedSdkModules, deferredModules };
