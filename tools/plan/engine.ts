@@ -465,7 +465,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
 
   const skippedBefore = diagnosticsSkipped;
   if (options.reference) skipDiagnostics(false);
-  else if (!process.env.NOLAZY) lazyStructs(true);
+  else lazyStructs(true);
   active = { failures };
   // The program's own error is caught inside the stack, so that the stack still completes: an error
   // thrown through it would also reject promises inside the SDK that nobody awaits.
