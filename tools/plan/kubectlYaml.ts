@@ -49,7 +49,7 @@ export const KUBECTL_YAML = { lineWidth: 0, version: "1.1" } as const;
 const FALLBACK = Symbol("fallback");
 
 /** Strings whose text yaml writes differently at the top level (a document marker), or on several lines. */
-const POSITIONAL = /[\n\r\u0085\u2028\u2029]|^(?:---|\.\.\.)/;
+const POSITIONAL = /\n|^(?:---|\.\.\.)/;
 
 /** yaml writes an implicit key of more than 1024 characters as an explicit `? key`. */
 const MAX_IMPLICIT_KEY = 1024;
