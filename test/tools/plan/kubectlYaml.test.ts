@@ -242,7 +242,6 @@ describe("stringifyKubectlYaml", () => {
       [{ a: undefined }, "{}\n"],
       [{ a: { b: undefined } }, "a: {}\n"],
       [[undefined, 1], "- null\n- 1\n"],
-      // eslint-disable-next-line no-sparse-arrays
       [[1, , 3], "- 1\n- null\n- 3\n"],
       [{ 2: "b", 1: "a", z: 0, "10": "c" }, `"1": a\n"2": b\n"10": c\nz: 0\n`],
       [{ a: [{ b: [{ c: [] }] }] }, "a:\n  - b:\n      - c: []\n"],
