@@ -15,12 +15,7 @@ import type { StackPolicySettings } from "../../policies/config";
 import { describeEnvironments, environmentCount, importsEnvironments, withEnvironmentNotes } from "./environments";
 import { readProject, readStack, SECRET_PLACEHOLDER } from "./stackFiles";
 
-/**
- * kubectl and Helm read YAML 1.1 (sigs.k8s.io/yaml), where an unquoted off, on, yes or y is a
- * boolean: written as 1.1, such strings are quoted ("off", the load balancers' delete-protection
- * annotation), so the files mean to them what they mean here.
- */
-const KUBECTL_YAML = { lineWidth: 0, version: "1.1" } as const;
+import { KUBECTL_YAML, KubectlYamlWriter } from "./kubectlYaml";
 import { ConfigError, type ConfigProblem } from "../../stacks/config/errors";
 
 export type { PolicyViolation } from "./policy";
@@ -328,10 +323,13 @@ function writePlan(
     ? (file: string) => fs.writeFileSync(file, JSON.stringify(document, null, 2) + "\n")
     : (file: string) => writeJson(file, document);
   replaceFile(path.join(outDir, "plan.json"), json, trash);
+  // The slow way writes with yaml itself; the plan's own writer must give the same bytes (kubectlYaml.ts).
+  const writer = new KubectlYamlWriter();
+  const yaml = reference ? (value: unknown) => YAML.stringify(value, KUBECTL_YAML) : (value: unknown) => writer.stringify(value);
   replaceFolder(
     path.join(outDir, "manifests"),
     (function* () {
-      for (const m of manifests) yield [m.file, `# ${m.urn}\n` + YAML.stringify(m.object, KUBECTL_YAML)] as const;
+      for (const m of manifests) yield [m.file, `# ${m.urn}\n` + yaml(m.object)] as const;
     })(),
     trash,
   );
@@ -343,7 +341,7 @@ function writePlan(
           `# ${h.urn}`,
           `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
         ].join("\n");
-        return [h.file, `${header}\n${YAML.stringify(h.values, KUBECTL_YAML)}`] as const;
+        return [h.file, `${header}\n${yaml(h.values)}`] as const;
       }),
       trash,
     );
