@@ -13,12 +13,24 @@
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS module, loaded by node --require */
 "use strict";
+const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
 /** Module to defer, by the package that loads it. */
 const DEFERRED = {
-  "@pulumi/pulumi": ["typescript", "@npmcli/arborist", "normalize-package-data", "js-yaml", "./automation"],
+  "@pulumi/pulumi": [
+    "typescript",
+    "@npmcli/arborist",
+    "normalize-package-data",
+    "js-yaml",
+    "./automation",
+    "./provider",
+    "@grpc/grpc-js",
+    "@opentelemetry/api",
+    // The gRPC services' clients and servers, for talking to a real engine.
+    ...["analyzer", "callback", "engine", "resource", "provider"].map((service) => `./proto/${service}_grpc_pb`),
+  ],
   "@pulumi/kubernetes": ["glob"],
 };
 
@@ -63,15 +75,32 @@ function defer(file) {
   state.set(file, false);
 }
 
+/**
+ * Providers whose index loads every namespace of the provider (over 150 for Alibaba Cloud, each
+ * registering its resource modules): each namespace is deferred until the program uses it.
+ */
+const NAMESPACED = ["@pulumi/alicloud", "@pulumi/kubernetes"];
+
+/** The namespaces of a provider package: the folders of its root with an index.js. */
+function namespacesOf(root) {
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== "node_modules" && fs.existsSync(path.join(root, entry.name, "index.js")))
+    .map((entry) => `./${entry.name}`);
+}
+
 /** Defers the modules above; where a package or module is not installed, there is nothing to defer. */
 function deferUnusedSdkModules() {
-  for (const [pkg, ids] of Object.entries(DEFERRED)) {
+  const packages = Object.entries(DEFERRED);
+  for (const pkg of NAMESPACED) packages.push([pkg, null]);
+  for (const [pkg, listed] of packages) {
     let root;
     try {
       root = path.dirname(require.resolve(pkg, { paths: [__dirname] }));
     } catch {
       continue;
     }
+    const ids = listed ?? namespacesOf(root);
     for (const id of ids) {
       try {
         defer(require.resolve(id, { paths: [root] }));
