@@ -49,18 +49,27 @@ function defer(file) {
     }
     return real;
   };
+  // What the stand-in shows is the module as an ES module's namespace shows a CommonJS module: its
+  // own properties, and `default` for the module itself (unless it is an ES module's namespace itself).
+  const esm = (mod) => Boolean(mod && mod.__esModule);
   const standIn = new Proxy(() => undefined, {
     get: (_, key) => {
       if (key === "__esModule") return true;
       const mod = load();
-      if (key === "default") return mod && mod.__esModule ? mod.default : mod;
+      if (key === "default") return esm(mod) ? mod.default : mod;
       return mod[key];
     },
     set: (_, key, value) => Reflect.set(load(), key, value),
-    has: (_, key) => key in load(),
-    ownKeys: () => Reflect.ownKeys(load()),
+    has: (_, key) => key === "default" || key in load(),
+    ownKeys: () => {
+      const mod = load();
+      const keys = Reflect.ownKeys(mod);
+      return esm(mod) || keys.includes("default") ? keys : [...keys, "default"];
+    },
     getOwnPropertyDescriptor: (_, key) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+      const mod = load();
+      if (key === "default" && !esm(mod)) return { value: mod, writable: false, enumerable: true, configurable: true };
+      const descriptor = Reflect.getOwnPropertyDescriptor(mod, key);
       // A proxy may only report as non-configurable what its (empty) target has.
       return descriptor && { ...descriptor, configurable: true };
     },

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import * as esbuild from "esbuild";
 
 // This process was started with tools/register.cjs (tools/test/run.mjs), as the plan is.
 
@@ -43,5 +45,26 @@ describe("deferred SDK modules", () => {
     const again: Record<string, unknown> = { name: "y", version: "2.0.0" };
     standIn(again);
     assert.equal(again["_id"], "y@2.0.0");
+  });
+});
+
+describe("a deferred module imported by compiled TypeScript", () => {
+  it("gives a default import and a namespace import what the real module gives", () => {
+    const file = fromSdk("js-yaml");
+    assert.equal(deferredModules().get(file), false, "js-yaml is still deferred");
+    // How tools/register.cjs compiles `import yaml from "js-yaml"` and `import * as yaml from "js-yaml"`,
+    // run where the SDK requires it from.
+    const sdkRequire = createRequire(path.join(pulumiRoot, "index.js"));
+    const compiled = (source: string) => {
+      const { code } = esbuild.transformSync(source, { loader: "ts", format: "cjs", platform: "node" });
+      const module = { exports: {} as Record<string, unknown> };
+      new Function("require", "module", "exports", code)(sdkRequire, module, module.exports);
+      return module.exports;
+    };
+    const viaDefault = compiled(`import yaml from "js-yaml"; export const load = yaml.load;`);
+    const viaNamespace = compiled(`import * as yaml from "js-yaml"; export const load = yaml.load;`);
+    assert.equal(typeof viaDefault["load"], "function");
+    assert.equal(viaDefault["load"], viaNamespace["load"]);
+    assert.equal(deferredModules().get(file), true);
   });
 });

@@ -244,7 +244,8 @@ const protobufStruct = structProto.Struct.fromJavaScript;
 /** What `Struct.fromJavaScript(value).toJavaScript()` returns, without the protobuf in between. */
 export function structCopy(value: Record<string, unknown>): Record<string, unknown> {
   const keys: string[] = [];
-  for (const k in value) keys.push(k);
+  // A protobuf map keeps its entries in an object, where "__proto__" is no key: it is lost.
+  for (const k in value) if (k !== "__proto__") keys.push(k);
   keys.sort();
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = structValue(value[k]);
