@@ -1,6 +1,7 @@
 /**
- * node --require ./tools/register.cjs: loads the project's TypeScript as CommonJS. The plan command
- * (package.json's `plan`) and every test process (tools/test/run.mjs) start this way.
+ * Loads the project's TypeScript as CommonJS: every test process starts with
+ * `node --require ./tools/register.cjs` (tools/test/run.mjs), and the plan command's entry point
+ * (tools/plan/main.cjs) requires it first.
  *
  * tsx does the same for the other commands, but it also hooks the resolution of every module a
  * process loads, node_modules included, and starts its own ES module loader: about 0.2 s more per
