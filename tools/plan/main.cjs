@@ -8,6 +8,9 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS entry point */
 "use strict";
 require("../register.cjs");
+// Stack traces name TypeScript lines only with --trace (see cli.ts): Node then reads each module's
+// source map as it loads it, a cost not worth paying otherwise.
+if (!process.argv.includes("--trace")) process.setSourceMapsEnabled(false);
 const { main } = require("./cli.ts");
 
 main(process.argv.slice(2)).then(
