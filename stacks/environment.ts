@@ -38,11 +38,11 @@ export function applicationPlatform(env: EnvironmentConfig, cloud: CloudLayer, p
   };
 }
 
-/** Declares the environment and returns its stack outputs. */
-export function deployEnvironment(env: EnvironmentConfig): Record<string, pulumi.Input<unknown>> {
+/** Declares the environment and resolves to its stack outputs (the services are declared one at a time: see deployWorkloads). */
+export async function deployEnvironment(env: EnvironmentConfig): Promise<Record<string, pulumi.Input<unknown>>> {
   const cloud = deployCloud(env);
   const platform = deployPlatform(env, cloud);
-  const workloads = deployWorkloads(env, cloud, platform);
+  const workloads = await deployWorkloads(env, cloud, platform);
   return {
     environmentKind: env.kind,
     ...cloud.outputs,

@@ -27,12 +27,17 @@ const PLAN_COMMAND = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json")
   .split(" ")
   .slice(1);
 
-/** `npm run plan -- <args>` with a fresh output directory. */
-export function runPlan(args: readonly string[], outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"))): PlanCommandResult {
+/** `npm run plan -- <args>` with a fresh output directory (and variables added to the environment). */
+export function runPlan(
+  args: readonly string[],
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-")),
+  env: NodeJS.ProcessEnv = {},
+): PlanCommandResult {
   const res = spawnSync(process.execPath, [...PLAN_COMMAND, ...args, "--out", outDir], {
     cwd: REPO,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env },
   });
   return result(res.status, res.stdout, res.stderr, outDir);
 }

@@ -82,8 +82,11 @@ function claim(where: string, spec: unknown, resource: PolicyResource): Claim[] 
 /** Every volume claim the stack asks for: PVCs, claim templates, operator storage, the monitoring chart's values. */
 function claimsOf(resources: readonly PolicyResource[]): Claim[] {
   const claims: Claim[] = [];
+  const claimKinds = new Set(["PersistentVolumeClaim", "StatefulSet", "Elasticsearch", "Prometheus", "Alertmanager"]);
   for (const r of resources) {
     const kind = kindOf(r.type);
+    // Only the kinds below hold claims: the others are not copied (a large stack has thousands).
+    if (!claimKinds.has(kind) && r.type !== "kubernetes:helm.sh/v3:Release") continue;
     const props = known(() => copyOf(r.props), {} as Record<string, any>);
     const spec = asObject(props["spec"]);
     const { namespace, name } = objectRef(props, r.name);

@@ -69,10 +69,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     stackReferences[name] = path.resolve(dir);
   }
-  // package.json runs this with Node's young generation at 64 MiB a half (--max-semi-space-size=64;
-  // the default is 16): a plan makes millions of short-lived objects (a promise per property of every
-  // resource), and with a young generation that small most survive into the old one, to be marked
-  // and swept there. At 500 services: a quarter less time and memory.
   // Stack traces cost a third of a large plan's time (the SDK captures one per promise, and one of
   // unlimited depth per resource, mapped through the TypeScript source maps); they are only worth it
   // when a program fails, so --trace turns them back on.

@@ -227,6 +227,67 @@ function deserialized(object: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
+/**
+ * The SDK packs every request's properties into a protobuf Struct (`Struct.fromJavaScript`), and the
+ * monitor unpacks them again (`toJavaScript`): with no process on the other end, a copy of each
+ * resource's properties twice over, a twentieth of a large plan's time. During a run the plan's own
+ * registrations stand in for the mock monitor's, so the SDK's Structs are made lazy: a Struct holds a
+ * copy of the value in the form `toJavaScript` gives (keys sorted at every level, as protobuf's maps
+ * iterate them; the same values refused), and builds its protobuf fields only if something asks for
+ * them (`getFieldsMap`, `serializeBinary`).
+ */
+const structProto = require("google-protobuf/google/protobuf/struct_pb") as {
+  Struct: { new (): any; fromJavaScript(value: Record<string, unknown>): any };
+};
+const protobufStruct = structProto.Struct.fromJavaScript;
+
+/** What `Struct.fromJavaScript(value).toJavaScript()` returns, without the protobuf in between. */
+export function structCopy(value: Record<string, unknown>): Record<string, unknown> {
+  const keys: string[] = [];
+  // A protobuf map keeps its entries in an object, where "__proto__" is no key: it is lost.
+  for (const k in value) if (k !== "__proto__") keys.push(k);
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = structValue(value[k]);
+  return out;
+}
+function structValue(value: unknown): unknown {
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return value;
+    case "object":
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        const out = new Array<unknown>(value.length);
+        for (let i = 0; i < value.length; i++) out[i] = structValue(value[i]);
+        return out;
+      }
+      return structCopy(value as Record<string, unknown>);
+    default:
+      throw new Error("Unexpected struct type.");
+  }
+}
+function lazyStruct(value: Record<string, unknown>): unknown {
+  const copy = structCopy(value);
+  const struct = new structProto.Struct();
+  let given = false;
+  let built: any;
+  const full = () => (built ??= protobufStruct(copy));
+  struct.toJavaScript = () => {
+    if (given) return structCopy(copy);
+    given = true;
+    return copy;
+  };
+  struct.getFieldsMap = () => full().getFieldsMap();
+  struct.serializeBinary = () => full().serializeBinary();
+  return struct;
+}
+function lazyStructs(on: boolean): void {
+  structProto.Struct.fromJavaScript = on ? lazyStruct : protobufStruct;
+}
+
 // Drains the runtime's queue of pending registrations; internal to the SDK, stable for years.
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
@@ -405,6 +466,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
 
   const skippedBefore = diagnosticsSkipped;
   if (options.reference) skipDiagnostics(false);
+  else lazyStructs(true);
   active = { failures };
   // The program's own error is caught inside the stack, so that the stack still completes: an error
   // thrown through it would also reject promises inside the SDK that nobody awaits.
@@ -438,6 +500,7 @@ async function runAlone(options: RunOptions, program: () => unknown | Promise<un
   } finally {
     active = undefined;
     skipDiagnostics(skippedBefore);
+    lazyStructs(false);
   }
   // A resource the provider refused (a StackReference with no outputs, say) is the cause of what
   // the program then fails on, so it is reported first, as the engine would.

@@ -70,21 +70,58 @@ function isLink(file: string): boolean {
   }
 }
 
+/** A folder being written beside the one it is to replace (`startFolder`). */
+export interface PendingFolder {
+  /** Waits for the writes, then puts the new folder in the place of the old one, which goes to the trash. */
+  place(trash: Trash): Promise<void>;
+  /** Waits for the writes, then deletes the new folder: the old one stays. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Starts writing `files` (name to contents) into a fresh folder beside `dir`, and returns at once:
+ * the writes go on in Node's thread pool while the caller works (a plan's policies, its plan.json),
+ * and `place` puts the folder in `dir`'s place. Creating thousands of small files costs the file
+ * system, not the program: 0.2 to 0.8 s for a plan of 500 services on the project's CI machine,
+ * which the plan no longer waits for.
+ */
+export function startFolder(dir: string, files: Iterable<readonly [name: string, contents: string]>): PendingFolder {
+  const fresh = fs.mkdtempSync(path.join(path.dirname(dir), `.${path.basename(dir)}.new-`));
+  const writes: Promise<void>[] = [];
+  try {
+    for (const [name, contents] of files) writes.push(fs.promises.writeFile(path.join(fresh, name), contents));
+  } catch (err) {
+    writes.push(Promise.reject(err));
+  }
+  const written = Promise.all(writes).then(() => undefined);
+  // A failed write is reported by place(); until then it is not an unhandled rejection.
+  written.catch(() => undefined);
+  const remove = async () => {
+    await Promise.allSettled(writes);
+    fs.rmSync(fresh, { recursive: true, force: true });
+  };
+  return {
+    async place(trash) {
+      try {
+        await written;
+      } catch (err) {
+        await remove();
+        throw err;
+      }
+      trash.take(dir);
+      fs.renameSync(fresh, dir);
+    },
+    discard: remove,
+  };
+}
+
 /**
  * Makes `dir` a new folder holding exactly `files` (name to contents): they are written into a
  * fresh folder beside it, which then takes its place; what was there goes to the trash. No file of an
  * earlier plan survives, and a copy of it made with hard links (`cp -al`) keeps what it held.
  */
-export function replaceFolder(dir: string, files: Iterable<readonly [name: string, contents: string]>, trash: Trash): void {
-  const fresh = fs.mkdtempSync(path.join(path.dirname(dir), `.${path.basename(dir)}.new-`));
-  try {
-    for (const [name, contents] of files) fs.writeFileSync(path.join(fresh, name), contents);
-    trash.take(dir);
-    fs.renameSync(fresh, dir);
-  } catch (err) {
-    fs.rmSync(fresh, { recursive: true, force: true });
-    throw err;
-  }
+export function replaceFolder(dir: string, files: Iterable<readonly [name: string, contents: string]>, trash: Trash): Promise<void> {
+  return startFolder(dir, files).place(trash);
 }
 
 /** Writes `file` through a new file that then takes its place; the earlier one goes to the trash. */

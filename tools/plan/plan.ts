@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { type DiffResult, diffPlans, formatDiff } from "./diff";
-import { replaceFile, replaceFolder, Trash, writeJson } from "./files";
+import { type PendingFolder, replaceFile, startFolder, Trash, writeJson } from "./files";
 import { type ProgramRun, runProgram } from "./engine";
 import { kindOf, renderGraph } from "./graph";
 import { collectHelmReleases, collectManifests, type HelmRelease, type Manifest } from "./manifests";
@@ -15,12 +15,7 @@ import type { StackPolicySettings } from "../../policies/config";
 import { describeEnvironments, environmentCount, importsEnvironments, withEnvironmentNotes } from "./environments";
 import { readProject, readStack, SECRET_PLACEHOLDER } from "./stackFiles";
 
-/**
- * kubectl and Helm read YAML 1.1 (sigs.k8s.io/yaml), where an unquoted off, on, yes or y is a
- * boolean: written as 1.1, such strings are quoted ("off", the load balancers' delete-protection
- * annotation), so the files mean to them what they mean here.
- */
-const KUBECTL_YAML = { lineWidth: 0, version: "1.1" } as const;
+import { KUBECTL_YAML, KubectlYamlWriter } from "./kubectlYaml";
 import { ConfigError, type ConfigProblem } from "../../stacks/config/errors";
 
 export type { PolicyViolation } from "./policy";
@@ -239,42 +234,52 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
 
   const manifests = collectManifests(run.resources);
   const helm = collectHelmReleases(run.resources);
-  const document: PlanDocument = {
-    project: run.project,
-    stack: run.stack,
-    resources: run.resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent ?? null,
-      provider: r.provider ?? null,
-      dependsOn: r.dependsOn,
-      protect: r.protect,
-      retainOnDelete: r.retainOnDelete,
-      inputs: r.inputs,
-      id: r.id ?? null,
-      state: r.state ?? null,
-    })),
-    outputs: run.outputs,
-    helmReleases: helm.map(({ values: _values, file: _file, ...release }) => release),
-    policy: {
-      violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig), undefined, {
-        checkEveryRead: options.reference === true,
-      }),
-      disabled: policySettings?.disabled ?? [],
-    },
-    ...(importsEnvironments(stackFile)
-      ? {
-          esc: {
-            environmentsNotRead: stackFile.environments,
-            inlineValuesNotRead: stackFile.inlineEnvironment,
-            secretsAssumed: secretsAssumed.sort(),
-          },
-        }
-      : {}),
-  };
-  const diff = previous && previousDir ? { ...diffPlans(previous.resources, run.resources), previousDir } : undefined;
-  writePlan(outDir, document, manifests, helm, run, options.reference === true);
+  // The manifests and Helm values are written in the background while the policies are evaluated
+  // and plan.json is written; they take their folders' places after it (see files.ts).
+  const folders = startFolders(outDir, manifests, helm, options.reference === true);
+  let document: PlanDocument;
+  let diff: (DiffResult & { previousDir: string }) | undefined;
+  try {
+    document = {
+      project: run.project,
+      stack: run.stack,
+      resources: run.resources.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent ?? null,
+        provider: r.provider ?? null,
+        dependsOn: r.dependsOn,
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        inputs: r.inputs,
+        id: r.id ?? null,
+        state: r.state ?? null,
+      })),
+      outputs: run.outputs,
+      helmReleases: helm.map(({ values: _values, file: _file, ...release }) => release),
+      policy: {
+        violations: evaluatePolicies(run.resources, reconcilePackConfig(packConfig), undefined, {
+          checkEveryRead: options.reference === true,
+        }),
+        disabled: policySettings?.disabled ?? [],
+      },
+      ...(importsEnvironments(stackFile)
+        ? {
+            esc: {
+              environmentsNotRead: stackFile.environments,
+              inlineValuesNotRead: stackFile.inlineEnvironment,
+              secretsAssumed: secretsAssumed.sort(),
+            },
+          }
+        : {}),
+    };
+    diff = previous && previousDir ? { ...diffPlans(previous.resources, run.resources), previousDir } : undefined;
+    await writePlan(outDir, document, folders, run, options.reference === true);
+  } catch (err) {
+    await folders.discard();
+    throw err;
+  }
   if (diff) fs.writeFileSync(path.join(outDir, "diff.json"), JSON.stringify(diff.diff, null, 2) + "\n");
   else fs.rmSync(path.join(outDir, "diff.json"), { force: true });
   // The file `pulumi preview --policy-pack policies --policy-pack-config` takes, for the same verdict from the CLI.
@@ -312,44 +317,55 @@ export function environmentLines(document: PlanDocument): string[] {
   ];
 }
 
-function writePlan(
-  outDir: string,
-  document: PlanDocument,
-  manifests: readonly Manifest[],
-  helm: readonly HelmRelease[],
-  run: ProgramRun,
-  reference: boolean,
-) {
+/** The plan's folders of files, being written (`startFolder`). */
+interface PendingFolders {
+  readonly manifests: PendingFolder;
+  readonly helm?: PendingFolder;
+  discard(): Promise<void>;
+}
+
+function startFolders(outDir: string, manifests: readonly Manifest[], helm: readonly HelmRelease[], reference: boolean): PendingFolders {
+  fs.mkdirSync(outDir, { recursive: true });
+  // The slow way writes with yaml itself; the plan's own writer must give the same bytes (kubectlYaml.ts).
+  const writer = new KubectlYamlWriter();
+  const yaml = reference ? (value: unknown) => YAML.stringify(value, KUBECTL_YAML) : (value: unknown) => writer.stringify(value);
+  const pendingManifests = startFolder(
+    path.join(outDir, "manifests"),
+    manifests.map((m) => [m.file, `# ${m.urn}\n` + yaml(m.object)] as const),
+  );
+  const pendingHelm =
+    helm.length > 0
+      ? startFolder(
+          path.join(outDir, "helm"),
+          helm.map((h) => {
+            const header = [
+              `# ${h.urn}`,
+              `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
+            ].join("\n");
+            return [h.file, `${header}\n${yaml(h.values)}`] as const;
+          }),
+        )
+      : undefined;
+  return {
+    manifests: pendingManifests,
+    ...(pendingHelm ? { helm: pendingHelm } : {}),
+    discard: async () => {
+      await Promise.all([pendingManifests.discard(), pendingHelm?.discard()]);
+    },
+  };
+}
+
+async function writePlan(outDir: string, document: PlanDocument, folders: PendingFolders, run: ProgramRun, reference: boolean) {
   // Generated folders hold this plan's files and no other: no file of an earlier plan survives. What
   // this plan replaces is deleted after it returns (see files.ts).
-  fs.mkdirSync(outDir, { recursive: true });
   const trash = new Trash(outDir);
   const json = reference
     ? (file: string) => fs.writeFileSync(file, JSON.stringify(document, null, 2) + "\n")
     : (file: string) => writeJson(file, document);
   replaceFile(path.join(outDir, "plan.json"), json, trash);
-  replaceFolder(
-    path.join(outDir, "manifests"),
-    (function* () {
-      for (const m of manifests) yield [m.file, `# ${m.urn}\n` + YAML.stringify(m.object, KUBECTL_YAML)] as const;
-    })(),
-    trash,
-  );
-  if (helm.length > 0) {
-    replaceFolder(
-      path.join(outDir, "helm"),
-      helm.map((h) => {
-        const header = [
-          `# ${h.urn}`,
-          `# helm upgrade --install ${h.name} ${h.repository && !h.chart.startsWith("oci://") ? `${h.chart} --repo ${h.repository}` : h.chart} --version ${h.version} --namespace ${h.namespace} -f ${h.file}`,
-        ].join("\n");
-        return [h.file, `${header}\n${YAML.stringify(h.values, KUBECTL_YAML)}`] as const;
-      }),
-      trash,
-    );
-  } else {
-    trash.take(path.join(outDir, "helm"));
-  }
+  await folders.manifests.place(trash);
+  if (folders.helm) await folders.helm.place(trash);
+  else trash.take(path.join(outDir, "helm"));
   trash.empty();
   const graph = renderGraph(`${run.project}-${run.stack}`, run.resources);
   fs.writeFileSync(

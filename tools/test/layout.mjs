@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const SCENARIOS = "test/scenarios/";
-const SOURCE_FORMS = ["", ".ts", ".mts", ".mjs", ".js", ".md", "/index.ts"];
+const SOURCE_FORMS = ["", ".ts", ".mts", ".mjs", ".cjs", ".js", ".md", "/index.ts"];
 
 /** The test files (paths relative to `repo`, with forward slashes) that match no source, helper or scenario. */
 export function misplacedTests(repo, files) {

@@ -49,17 +49,12 @@ if (misplaced.length > 0) {
 const plans = fs.mkdtempSync(path.join(os.tmpdir(), "ack-test-plans-"));
 let result;
 try {
-  // Each test file is a process of its own, with the project's TypeScript compiled by register.cjs
-  // (cheaper to start than tsx, which the commands keep).
-  result = spawnSync(
-    process.execPath,
-    ["--require", path.join(repo, "tools/test/register.cjs"), "--test", "--test-concurrency=2", ...files],
-    {
-      cwd: repo,
-      stdio: "inherit",
-      env: { ...process.env, ACK_TEST_PLANS: plans },
-    },
-  );
+  // Each test file is a process of its own, started as the plan command starts (tools/register.cjs).
+  result = spawnSync(process.execPath, ["--require", path.join(repo, "tools/register.cjs"), "--test", "--test-concurrency=2", ...files], {
+    cwd: repo,
+    stdio: "inherit",
+    env: { ...process.env, ACK_TEST_PLANS: plans },
+  });
 } finally {
   fs.rmSync(plans, { recursive: true, force: true });
 }

@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { engineUrn } from "../../../tools/plan/engine";
+import fc from "fast-check";
+import { engineUrn, structCopy } from "../../../tools/plan/engine";
 import { kubernetesEmulator, waitForProblem } from "../../../tools/plan/mocks/kubernetes";
 import { render, testProvider } from "../../harness";
 
@@ -164,5 +165,33 @@ describe("the Kubernetes emulator", () => {
       () => kubernetesEmulator.resource(request({ "pulumi.com/waitFor": "DisruptionAllowed" }), ctx),
       /gate: expected a "jsonpath=" or "condition=" prefix, got "DisruptionAllowed"/,
     );
+  });
+});
+
+describe("structCopy", () => {
+  const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as {
+    Struct: { fromJavaScript(v: unknown): { toJavaScript(): unknown } };
+  };
+  const viaProtobuf = (v: unknown) => Struct.fromJavaScript(v).toJavaScript();
+
+  it("gives what a protobuf Struct's round trip gives: the same values, keys in the same order", () => {
+    const value = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 }));
+    fc.assert(
+      fc.property(value, (v) => {
+        const copy = structCopy(v as Record<string, unknown>);
+        assert.deepStrictEqual(copy, viaProtobuf(v));
+        // deepStrictEqual does not compare key order: the written plan would.
+        assert.equal(JSON.stringify(copy), JSON.stringify(viaProtobuf(v)));
+        return copy !== v;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("refuses what protobuf refuses", () => {
+    for (const bad of [{ a: undefined }, { a: () => 1 }, { a: [1, undefined] }, { a: { b: Symbol("s") } }]) {
+      assert.throws(() => viaProtobuf(bad), /Unexpected struct type/);
+      assert.throws(() => structCopy(bad as Record<string, unknown>), /Unexpected struct type/);
+    }
   });
 });

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { replaceFile, replaceFolder, Trash, writeJson } from "../../../tools/plan/files";
+import { replaceFile, replaceFolder, startFolder, Trash, writeJson } from "../../../tools/plan/files";
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const contents = (dir: string) =>
@@ -60,7 +60,7 @@ describe("replaceFolder", () => {
     const out = tmp("folder-");
     const dir = path.join(out, "manifests");
     const trash = new Trash(out);
-    replaceFolder(
+    await replaceFolder(
       dir,
       [
         ["a.yaml", "a1"],
@@ -73,7 +73,7 @@ describe("replaceFolder", () => {
     fs.mkdirSync(path.join(dir, "sub"));
     fs.writeFileSync(path.join(dir, "sub", "x"), "x");
     const earlier = fs.openSync(path.join(dir, "a.yaml"), "r");
-    replaceFolder(dir, [["c.yaml", "c2"]], trash);
+    await replaceFolder(dir, [["c.yaml", "c2"]], trash);
     assert.deepEqual(contents(dir), { "c.yaml": "c2" });
     assert.deepEqual(fs.readdirSync(out), ["manifests"], "nothing else is left in the output folder");
     assert.equal(fs.fstatSync(earlier).nlink, 1, "the earlier file waits in the trash");
@@ -81,24 +81,63 @@ describe("replaceFolder", () => {
     assert.ok(await deleted(earlier), "the earlier plan's file is deleted after the plan");
   });
 
-  it("keeps what a hard-linked copy of an earlier plan holds, and replaces a link rather than writing through it", () => {
+  it("keeps what a hard-linked copy of an earlier plan holds, and replaces a link rather than writing through it", async () => {
     const out = tmp("folder-");
     const dir = path.join(out, "manifests");
     const trash = new Trash(out);
-    replaceFolder(dir, [["a.yaml", "before"]], trash);
+    await replaceFolder(dir, [["a.yaml", "before"]], trash);
     fs.mkdirSync(path.join(out, "copy"));
     fs.linkSync(path.join(dir, "a.yaml"), path.join(out, "copy", "a.yaml"));
-    replaceFolder(dir, [["a.yaml", "after"]], trash);
+    await replaceFolder(dir, [["a.yaml", "after"]], trash);
     assert.equal(fs.readFileSync(path.join(dir, "a.yaml"), "utf8"), "after");
     assert.equal(fs.readFileSync(path.join(out, "copy", "a.yaml"), "utf8"), "before");
     const elsewhere = tmp("elsewhere-");
     fs.rmSync(dir, { recursive: true });
     fs.symlinkSync(elsewhere, dir);
-    replaceFolder(dir, [["b.yaml", "b"]], trash);
+    await replaceFolder(dir, [["b.yaml", "b"]], trash);
     trash.empty();
     assert.ok(!fs.lstatSync(dir).isSymbolicLink());
     assert.deepEqual(contents(dir), { "b.yaml": "b" });
     assert.deepEqual(fs.readdirSync(elsewhere), [], "nothing is written through the link");
+  });
+});
+
+describe("startFolder", () => {
+  it("writes while the caller works, and changes nothing until it is placed", async () => {
+    const out = tmp("pending-");
+    const dir = path.join(out, "manifests");
+    const trash = new Trash(out);
+    await replaceFolder(dir, [["old.yaml", "old"]], trash);
+    const pending = startFolder(dir, [
+      ["a.yaml", "a"],
+      ["b.yaml", "b"],
+    ]);
+    assert.deepEqual(contents(dir), { "old.yaml": "old" });
+    await pending.place(trash);
+    trash.empty();
+    assert.deepEqual(contents(dir), { "a.yaml": "a", "b.yaml": "b" });
+    assert.deepEqual(fs.readdirSync(out), ["manifests"]);
+  });
+
+  it("leaves the folder as it was when a write fails, and reports the failure when placed", async () => {
+    const out = tmp("pending-");
+    const dir = path.join(out, "manifests");
+    const trash = new Trash(out);
+    await replaceFolder(dir, [["old.yaml", "old"]], trash);
+    const pending = startFolder(dir, [
+      ["a.yaml", "a"],
+      ["no/such/folder.yaml", "b"],
+    ]);
+    await assert.rejects(pending.place(trash), /ENOENT/);
+    assert.deepEqual(contents(dir), { "old.yaml": "old" });
+    assert.deepEqual(fs.readdirSync(out), ["manifests"], "the new folder is gone");
+  });
+
+  it("deletes what it wrote when discarded", async () => {
+    const out = tmp("pending-");
+    const dir = path.join(out, "manifests");
+    await startFolder(dir, [["a.yaml", "a"]]).discard();
+    assert.deepEqual(fs.readdirSync(out), []);
   });
 });
 
