@@ -103,11 +103,17 @@ describe("replaceFolder", () => {
 });
 
 describe("startFolder", () => {
-  it("writes while the caller works, and changes nothing until it is placed", async () => {
+  /** An output folder whose manifests/ holds an earlier plan's old.yaml. */
+  const earlierPlan = async () => {
     const out = tmp("pending-");
     const dir = path.join(out, "manifests");
     const trash = new Trash(out);
     await replaceFolder(dir, [["old.yaml", "old"]], trash);
+    return { out, dir, trash };
+  };
+
+  it("writes while the caller works, and changes nothing until it is placed", async () => {
+    const { out, dir, trash } = await earlierPlan();
     const pending = startFolder(dir, [
       ["a.yaml", "a"],
       ["b.yaml", "b"],
@@ -120,10 +126,7 @@ describe("startFolder", () => {
   });
 
   it("leaves the folder as it was when a write fails, and reports the failure when placed", async () => {
-    const out = tmp("pending-");
-    const dir = path.join(out, "manifests");
-    const trash = new Trash(out);
-    await replaceFolder(dir, [["old.yaml", "old"]], trash);
+    const { out, dir, trash } = await earlierPlan();
     const pending = startFolder(dir, [
       ["a.yaml", "a"],
       ["no/such/folder.yaml", "b"],
